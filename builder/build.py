@@ -1,0 +1,157 @@
+"""The build pipeline: config -> lessons -> render -> validate across lessons -> write through courses."""
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from builder import GENERATOR
+from builder.cache import RenderCache
+from builder.course_config import COURSE_FILE, CourseConfig, load_course_config
+from builder.lesson_source import LessonSource, load_lesson
+from builder.links import LinkResolver
+from builder.problems import BuildFailed, Problems
+from builder.render import LessonRenderer, RenderedLesson
+from builder.sources import list_course_files
+from courses.members import asset_member, lesson_member
+from courses.model import Course, Lesson, Section
+from courses.writing import write_bundle
+
+CACHE_DIR = ".tramhoc-cache"
+PARALLEL_MIN_LESSONS = 24
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class CompiledCourse:
+    """A course checked and rendered, ready to be written as a bundle."""
+
+    course: Course
+    members: dict[str, bytes]
+
+    @property
+    def bundle_name(self) -> str:
+        return f"{self.course.id}-{self.course.version}.tramhoc"
+
+
+def check(course_dir: Path, progress: Progress | None = None) -> CompiledCourse:
+    """Compile a course without writing anything; raises BuildFailed listing every problem."""
+    return compile_course(Path(course_dir), progress, cache_path=None)
+
+
+def build(course_dir: Path, out_dir: Path, progress: Progress | None = None, use_cache: bool = True) -> Path:
+    """Compile a course and write OUT_DIR/<id>-<version>.tramhoc; nothing is written on failure."""
+    course_dir, out_dir = Path(course_dir), Path(out_dir)
+    cache_path = out_dir / CACHE_DIR / f"{course_dir.resolve().name}.json" if use_cache else None
+    compiled = compile_course(course_dir, progress, cache_path)
+    target = out_dir / compiled.bundle_name
+    write_bundle(target, compiled.course, compiled.members, GENERATOR)
+    return target
+
+
+def compile_course(course_dir: Path, progress: Progress | None, cache_path: Path | None) -> CompiledCourse:
+    problems = Problems(course_dir)
+    config = load_course_config(course_dir, problems)
+    if config is None:
+        raise BuildFailed(problems.sorted())
+    files = list_course_files(course_dir)
+    lessons = _load_lessons(course_dir, config, files, problems)
+    lesson_ids = {lesson.path: lesson.id for lesson in lessons.values()}
+    cache = RenderCache(cache_path, lesson_ids)
+    rendered = _render(list(lessons.values()), lesson_ids, frozenset(files), cache, progress)
+    _check_references(lessons, rendered, problems)
+    if problems:
+        raise BuildFailed(problems.sorted())
+    if cache_path is not None:
+        cache.save()
+    members = {lesson_member(lesson.id): rendered[lesson.path].html.encode("utf-8") for lesson in lessons.values()}
+    for asset in sorted({asset for result in rendered.values() for asset in result.assets}):
+        members[asset_member(asset)] = files[asset].read_bytes()
+    return CompiledCourse(_course_model(config, lessons), members)
+
+
+def _load_lessons(course_dir: Path, config: CourseConfig, files: dict[str, Path],
+                  problems: Problems) -> dict[str, LessonSource]:
+    lessons, first_with_id = {}, {}
+    for section in config.sections:
+        for ref in section.lessons:
+            if ref.path in lessons:
+                problems.add(course_dir / COURSE_FILE, ref.line, f"lesson {ref.path} is listed twice")
+                continue
+            if ref.path not in files:
+                problems.add(course_dir / COURSE_FILE, ref.line, f"no lesson file {ref.path}")
+                continue
+            lesson = load_lesson(course_dir, ref.path, files[ref.path], problems)
+            if lesson is None:
+                continue
+            if lesson.id in first_with_id:
+                problems.add(lesson.file, lesson.id_line,
+                             f"duplicate lesson id '{lesson.id}' (also used by {first_with_id[lesson.id]})")
+                continue
+            first_with_id[lesson.id] = lesson.path
+            lessons[ref.path] = lesson
+    return lessons
+
+
+def _render(lessons: list[LessonSource], lesson_ids: dict[str, str], files: frozenset[str],
+            cache: RenderCache, progress: Progress | None) -> dict[str, RenderedLesson]:
+    results = {lesson.path: cache.get(lesson, files) for lesson in lessons}
+    todo = [lesson for lesson in lessons if results[lesson.path] is None]
+    done = len(lessons) - len(todo)
+    jobs = [(lesson.path, lesson.body, lesson.body_line) for lesson in todo]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) >= PARALLEL_MIN_LESSONS and workers > 1:
+        pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(lesson_ids, files))
+        with pool:
+            outputs = pool.map(_render_job, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+            for lesson, result in zip(todo, outputs):
+                done = _finish(lesson, result, results, cache, progress, done, len(lessons))
+    else:
+        _start_worker(lesson_ids, files)
+        for lesson, job in zip(todo, jobs):
+            done = _finish(lesson, _render_job(job), results, cache, progress, done, len(lessons))
+    return results
+
+
+def _finish(lesson, result, results, cache, progress, done, total) -> int:
+    results[lesson.path] = result
+    cache.put(lesson, result)
+    if progress:
+        progress(done + 1, total, lesson.path)
+    return done + 1
+
+
+_worker: dict = {}
+
+
+def _start_worker(lesson_ids: dict[str, str], files: frozenset[str]) -> None:
+    _worker.update(renderer=_worker.get("renderer") or LessonRenderer(), lesson_ids=lesson_ids, files=files)
+
+
+def _render_job(job: tuple[str, str, int]) -> RenderedLesson:
+    path, body, body_line = job
+    resolver = LinkResolver(path, _worker["lesson_ids"], _worker["files"])
+    return _worker["renderer"].render(body, body_line, resolver)
+
+
+def _check_references(lessons: dict[str, LessonSource], rendered: dict[str, RenderedLesson],
+                      problems: Problems) -> None:
+    anchors = {lessons[path].id: set(result.anchors) for path, result in rendered.items()}
+    for path, result in rendered.items():
+        file = lessons[path].file
+        for line, message in result.problems:
+            problems.add(file, line, message)
+        for lesson_id, fragment, line in result.lesson_links:
+            if fragment and fragment not in anchors.get(lesson_id, ()):
+                problems.add(file, line, f"lesson '{lesson_id}' has no heading with anchor #{fragment}")
+
+
+def _course_model(config: CourseConfig, lessons: dict[str, LessonSource]) -> Course:
+    sections = tuple(
+        Section(section.title, tuple(Lesson(lessons[ref.path].id, lessons[ref.path].title, lessons[ref.path].minutes)
+                                     for ref in section.lessons if ref.path in lessons))
+        for section in config.sections)
+    return Course(id=config.id, title=config.title, language=config.language, version=config.version,
+                  authors=config.authors, description=config.description, sections=sections)

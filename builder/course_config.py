@@ -1,0 +1,139 @@
+"""Load and validate `course.yml`: course metadata and the ordered lesson files."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from builder.problems import Problems
+from builder.sources import read_source
+from builder.yamlsource import YamlError, load_yaml
+from courses.model import LANGUAGE_PATTERN, SEMVER_PATTERN, is_valid_id
+
+COURSE_FILE = "course.yml"
+KNOWN_FIELDS = ("id", "title", "language", "version", "authors", "description", "sections", "lessons")
+REQUIRED_FIELDS = ("id", "title", "language", "version")
+
+
+@dataclass(frozen=True)
+class LessonRef:
+    """A lesson file named in course.yml, with the line that names it."""
+
+    path: str  # POSIX, relative to the course folder, NFC
+    line: int
+
+
+@dataclass(frozen=True)
+class SectionConfig:
+    title: str | None
+    lessons: tuple[LessonRef, ...]
+
+
+@dataclass(frozen=True)
+class CourseConfig:
+    """The course metadata as written in course.yml, validated."""
+
+    id: str
+    title: str
+    language: str
+    version: str
+    authors: tuple[str, ...]
+    description: str
+    sections: tuple[SectionConfig, ...]
+
+
+def load_course_config(course_dir: Path, problems: Problems) -> CourseConfig | None:
+    """Read course.yml, recording every problem; None when it cannot be used at all."""
+    path = course_dir / COURSE_FILE
+    if not path.is_file():
+        problems.add(course_dir, 0, f"no {COURSE_FILE} in the course folder")
+        return None
+    text = read_source(path, problems)
+    if text is None:
+        return None
+    try:
+        doc = load_yaml(text)
+    except YamlError as error:
+        problems.add(path, error.line, str(error))
+        return None
+    if not isinstance(doc.data, dict):
+        problems.add(path, 1, f"{COURSE_FILE} must be a mapping of fields (id, title, …)")
+        return None
+    data = doc.data
+    start = len(problems.items)
+
+    def fail(message, *where):
+        problems.add(path, doc.line(*where), message)
+
+    for key, line in doc.duplicate_keys():
+        problems.add(path, line, f"field '{key}' is given twice")
+    for key in data:
+        if key not in KNOWN_FIELDS:
+            fail(f"unknown course field '{key}' (known: {', '.join(KNOWN_FIELDS)})", key)
+    for key in REQUIRED_FIELDS:
+        if key not in data:
+            problems.add(path, 1, f"missing course field '{key}'")
+    course_id, title = data.get("id"), data.get("title")
+    language, version = data.get("language"), data.get("version")
+    if "id" in data and not is_valid_id(course_id):
+        fail(f"course id {course_id!r} must be lowercase letters, digits and hyphens", "id")
+    if "title" in data and not _text(title):
+        fail("title must be non-empty text", "title")
+    if "language" in data and not (isinstance(language, str) and LANGUAGE_PATTERN.match(language)):
+        fail(f"language {language!r} must be a BCP 47 tag such as 'vi' or 'en'", "language")
+    if "version" in data and not (isinstance(version, str) and SEMVER_PATTERN.match(version)):
+        fail(f"version {version!r} must be a semantic version such as \"1.0.0\" (in quotes)", "version")
+    authors = data.get("authors", [])
+    if isinstance(authors, str):
+        authors = [authors]
+    if not isinstance(authors, list) or not all(_text(author) for author in authors):
+        fail("authors must be a list of names", "authors")
+        authors = []
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        fail("description must be text", "description")
+    sections = _sections(data, doc, fail)
+    if len(problems.items) > start:
+        return None
+    return CourseConfig(id=course_id, title=title.strip(), language=language, version=version,
+                        authors=tuple(a.strip() for a in authors), description=description.strip(),
+                        sections=sections)
+
+
+def _sections(data, doc, fail) -> tuple[SectionConfig, ...]:
+    if ("sections" in data) == ("lessons" in data):
+        fail("list the lessons under either 'lessons' or 'sections' (exactly one of them)")
+        return ()
+    if "lessons" in data:
+        return (SectionConfig(None, _lesson_refs(data["lessons"], doc, fail, ("lessons",))),)
+    sections = data["sections"]
+    if not isinstance(sections, list) or not sections:
+        fail("sections must be a non-empty list of {title, lessons}", "sections")
+        return ()
+    result = []
+    for index, section in enumerate(sections):
+        where = ("sections", index)
+        if not isinstance(section, dict) or set(section) - {"title", "lessons"}:
+            fail("each section has a 'title' and a 'lessons' list, nothing else", *where)
+            continue
+        if not _text(section.get("title")):
+            fail("section title must be non-empty text", *where)
+            continue
+        refs = _lesson_refs(section.get("lessons"), doc, fail, (*where, "lessons"))
+        result.append(SectionConfig(section["title"].strip(), refs))
+    return tuple(result)
+
+
+def _lesson_refs(items, doc, fail, where) -> tuple[LessonRef, ...]:
+    if not isinstance(items, list) or not items:
+        fail("lessons must be a non-empty list of lesson files", *where)
+        return ()
+    refs = []
+    for index, item in enumerate(items):
+        if not _text(item) or not item.strip().endswith(".md"):
+            fail(f"lesson entry {item!r} must be the path of a .md file", *where, index)
+            continue
+        refs.append(LessonRef(item.strip(), doc.line(*where, index)))
+    return tuple(refs)
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())

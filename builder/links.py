@@ -1,0 +1,79 @@
+"""Resolving the URLs a lesson refers to: assets, other lessons, external sites, and refusals."""
+
+import posixpath
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import quote, unquote, urlsplit
+
+ASSET_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".mp3", ".mp4", ".pdf")
+EXTERNAL_LINK_SCHEMES = ("http", "https", "mailto", "tel")
+NAVIGATION = {("a", "href"), ("area", "href")}
+
+
+@dataclass(frozen=True)
+class LessonLink:
+    """A link to another lesson, kept so anchors can be checked once every lesson is rendered."""
+
+    lesson_id: str
+    fragment: str
+    url: str
+
+
+@dataclass
+class LinkResolver:
+    """Rewrites the URLs of one lesson and records what they point to and what is wrong."""
+
+    lesson_path: str
+    lesson_ids: dict[str, str]  # lesson source path -> lesson id
+    files: frozenset[str]  # every file in the course folder, POSIX relative paths
+    assets: set[str] = field(default_factory=set)
+    lesson_links: list[LessonLink] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (text to find the line by, message)
+
+    def resolve(self, tag: str, attr: str, url: str) -> str | None:
+        """The bundle URL for this reference, or None to keep it as it is."""
+        is_link = (tag, attr) in NAVIGATION
+        value = url.strip()
+        if not value:
+            return self._fail(url, f"empty {'link' if is_link else 'source'} in <{tag} {attr}>")
+        if value.startswith("#"):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme or value.startswith("//"):
+            scheme = parts.scheme.lower()
+            if is_link and scheme in EXTERNAL_LINK_SCHEMES:
+                return None
+            if is_link:
+                return self._fail(url, f"unsupported link '{value}' (only http, https, mailto and tel)")
+            if scheme == "data":
+                return self._fail(url, f"embedded data in <{tag} {attr}>: save it as a file next to the lesson")
+            return self._fail(url, f"remote resource not allowed (the course must work offline): {value}")
+        if value.startswith("/"):
+            return self._fail(url, f"absolute path '{value}': use a path relative to the lesson file")
+        target = unicodedata.normalize(
+            "NFC", posixpath.normpath(posixpath.join(posixpath.dirname(self.lesson_path), unquote(parts.path))))
+        if target.startswith("../") or target == "..":
+            return self._fail(url, f"'{value}' points outside the course folder")
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if target.endswith(".md"):
+            return self._lesson(url, target, parts.fragment, fragment) if is_link else self._fail(
+                url, f"<{tag} {attr}> cannot point to a lesson: {value}")
+        if target not in self.files:
+            return self._fail(url, f"{'broken link' if is_link else 'missing asset'}: {value}")
+        if not target.lower().endswith(ASSET_SUFFIXES):
+            return self._fail(url, f"unsupported file type: {value} (allowed: {' '.join(ASSET_SUFFIXES)})")
+        self.assets.add(target)
+        return "../assets/" + quote(target) + fragment
+
+    def _lesson(self, url: str, target: str, fragment: str, suffix: str) -> str | None:
+        lesson_id = self.lesson_ids.get(target)
+        if lesson_id is None:
+            if target in self.files:
+                return self._fail(url, f"link to {target}, which is not listed in course.yml")
+            return self._fail(url, f"broken link: no lesson {target}")
+        self.lesson_links.append(LessonLink(lesson_id, fragment, url))
+        return quote(lesson_id) + suffix
+
+    def _fail(self, url: str, message: str) -> None:
+        self.problems.append((url, message))
+        return None

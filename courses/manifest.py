@@ -1,0 +1,146 @@
+"""The manifest: format version, course metadata and the checksum of every other member."""
+
+import json
+from dataclasses import dataclass
+
+from courses.errors import BundleError
+from courses.members import is_content_member, lesson_member, unsafe_reason
+from courses.model import (
+    LANGUAGE_PATTERN, SEMVER_PATTERN, Course, FileEntry, Lesson, Section, is_valid_id,
+)
+
+FORMAT = "tramhoc-bundle"
+FORMAT_VERSION = 1
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+_SHA256_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a bundle contains: the course and the pinned sha256 and size of every member."""
+
+    course: Course
+    files: dict[str, FileEntry]
+    generator: str
+    format_version: int = FORMAT_VERSION
+
+    def to_bytes(self) -> bytes:
+        """Canonical UTF-8 JSON: sorted keys, fixed indentation, so equal manifests are equal bytes."""
+        course = self.course
+        data = {
+            "format": FORMAT,
+            "format_version": self.format_version,
+            "generator": self.generator,
+            "course": {
+                "id": course.id,
+                "title": course.title,
+                "language": course.language,
+                "version": course.version,
+                "authors": list(course.authors),
+                "description": course.description,
+                "sections": [
+                    {"title": section.title,
+                     "lessons": [{"id": lesson.id, "title": lesson.title, "minutes": lesson.minutes}
+                                 for lesson in section.lessons]}
+                    for section in course.sections
+                ],
+            },
+            "files": {name: {"sha256": entry.sha256, "size": entry.size}
+                      for name, entry in sorted(self.files.items())},
+        }
+        return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> "Manifest":
+        """Parse and validate a manifest, raising BundleError with a readable reason."""
+        if len(raw) > MAX_MANIFEST_BYTES:
+            raise BundleError(f"manifest is too large ({len(raw)} bytes, limit {MAX_MANIFEST_BYTES})")
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise BundleError(f"manifest is not valid UTF-8 JSON: {error}") from None
+        return _parse(_Checker(data))
+
+
+class _Checker:
+    """Typed access to untrusted JSON that raises BundleError naming the offending field."""
+
+    def __init__(self, value, where: str = "manifest"):
+        self.value, self.where = value, where
+
+    def fail(self, problem: str):
+        raise BundleError(f"{self.where}: {problem}")
+
+    def get(self, key: str, kind, optional: bool = False) -> "_Checker":
+        if not isinstance(self.value, dict):
+            self.fail("must be an object")
+        where = f"{self.where}.{key}"
+        if key not in self.value:
+            if optional:
+                return _Checker(None, where)
+            raise BundleError(f"{where}: missing")
+        value = self.value[key]
+        if not (value is None and optional) and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise BundleError(f"{where}: wrong type")
+        return _Checker(value, where)
+
+    def items(self) -> list["_Checker"]:
+        return [_Checker(item, f"{self.where}[{index}]") for index, item in enumerate(self.value)]
+
+
+def _parse(root: _Checker) -> Manifest:
+    if root.get("format", str).value != FORMAT:
+        root.fail("not a tramhoc bundle manifest")
+    version = root.get("format_version", int).value
+    if version != FORMAT_VERSION:
+        raise BundleError(
+            f"unsupported bundle format version {version}; this player reads version {FORMAT_VERSION}"
+            " (update the player, or rebuild the course)")
+    course = _parse_course(root.get("course", dict))
+    files = {}
+    for name, entry in root.get("files", dict).value.items():
+        checker = _Checker(entry, f"manifest.files[{name!r}]")
+        reason = unsafe_reason(name)
+        if reason or not is_content_member(name):
+            checker.fail(reason or "not a lesson or asset member")
+        sha = checker.get("sha256", str).value
+        size = checker.get("size", int).value
+        if len(sha) != _SHA256_LENGTH or any(c not in "0123456789abcdef" for c in sha) or size < 0:
+            checker.fail("bad checksum or size")
+        files[name] = FileEntry(sha, size)
+    for lesson in course.lessons:
+        if lesson_member(lesson.id) not in files:
+            root.fail(f"lesson {lesson.id!r} has no page in the bundle")
+    return Manifest(course=course, files=files, generator=root.get("generator", str).value,
+                    format_version=version)
+
+
+def _parse_course(node: _Checker) -> Course:
+    course_id = node.get("id", str).value
+    if not is_valid_id(course_id):
+        node.fail(f"bad course id {course_id!r}")
+    version = node.get("version", str).value
+    if not SEMVER_PATTERN.match(version):
+        node.fail(f"bad version {version!r}")
+    language = node.get("language", str).value
+    if not LANGUAGE_PATTERN.match(language):
+        node.fail(f"bad language tag {language!r}")
+    authors = tuple(item.value for item in node.get("authors", list).items())
+    if not all(isinstance(author, str) for author in authors):
+        node.fail("authors must be strings")
+    sections, seen = [], set()
+    for section in node.get("sections", list).items():
+        lessons = []
+        for item in section.get("lessons", list).items():
+            lesson_id = item.get("id", str).value
+            if not is_valid_id(lesson_id) or lesson_id in seen:
+                item.fail(f"bad or duplicate lesson id {lesson_id!r}")
+            seen.add(lesson_id)
+            minutes = item.get("minutes", int, optional=True).value
+            lessons.append(Lesson(lesson_id, item.get("title", str).value, minutes))
+        sections.append(Section(section.get("title", str, optional=True).value, tuple(lessons)))
+    if not seen:
+        node.fail("course has no lessons")
+    return Course(
+        id=course_id, title=node.get("title", str).value, language=language, version=version,
+        authors=authors, description=node.get("description", str).value, sections=tuple(sections))

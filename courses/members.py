@@ -1,0 +1,59 @@
+"""The one place that knows member names inside a bundle, and which names are safe."""
+
+import posixpath
+import re
+import unicodedata
+
+MANIFEST = "manifest.json"
+LESSONS_DIR = "lessons/"
+ASSETS_DIR = "assets/"
+MAX_NAME_LENGTH = 400
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_FORBIDDEN_CHARS = re.compile(r'[\x00-\x1f\x7f\\:*?"<>|]')
+
+
+def lesson_member(lesson_id: str) -> str:
+    """Member name of a lesson's rendered HTML."""
+    return f"{LESSONS_DIR}{lesson_id}.html"
+
+
+def asset_member(relative_path: str) -> str:
+    """Member name of an asset, given its POSIX path relative to the course folder."""
+    return ASSETS_DIR + unicodedata.normalize("NFC", relative_path)
+
+
+def asset_path(member: str) -> str:
+    """The course-relative path of an asset member (the inverse of asset_member)."""
+    if not member.startswith(ASSETS_DIR):
+        raise ValueError(f"not an asset member: {member!r}")
+    return member[len(ASSETS_DIR):]
+
+
+def unsafe_reason(name: str) -> str | None:
+    """Why a member name is unsafe to use, or None when it is a clean relative POSIX path."""
+    if not name:
+        return "empty name"
+    if len(name) > MAX_NAME_LENGTH:
+        return "name too long"
+    if name.startswith("/") or _DRIVE.match(name):
+        return "absolute path"
+    if "\\" in name:
+        return "backslash in name"
+    if _FORBIDDEN_CHARS.search(name):
+        return "control or reserved character in name"
+    parts = name.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return "path traversal or empty path segment"
+    if posixpath.normpath(name) != name:
+        return "name is not normalised"
+    if unicodedata.normalize("NFC", name) != name:
+        return "name is not in Unicode NFC"
+    return None
+
+
+def is_content_member(name: str) -> bool:
+    """True for a name the manifest may list: a lesson page or an asset."""
+    if name.startswith(LESSONS_DIR):
+        return name.endswith(".html") and "/" not in name[len(LESSONS_DIR):]
+    return name.startswith(ASSETS_DIR) and len(name) > len(ASSETS_DIR)
