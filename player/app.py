@@ -1,0 +1,49 @@
+"""The Flask application factory: everything the player does, for the window, a browser and tests."""
+
+from pathlib import Path
+
+from flask import Flask, current_app, render_template
+from flask_babel import gettext
+
+from courses import BundleError
+from player import i18n, security
+from player.datadir import resolve_data_dir, secret_key
+from player.library import EXTENSION_KEY, Library
+from player.web_courses import courses_bp
+from player.web_library import library_bp
+
+MAX_UPLOAD_BYTES = 2 * 1024**3
+
+
+def create_app(data_dir: str | Path | None = None, test_config: dict | None = None) -> Flask:
+    """Create the player app over a data folder (see player.datadir for the default)."""
+    app = Flask(__name__)
+    data = resolve_data_dir(data_dir)
+    app.config.update(
+        DATA_DIR=data,
+        SECRET_KEY=secret_key(data),
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        SESSION_COOKIE_SAMESITE="Strict",
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.extensions[EXTENSION_KEY] = Library(data / "library")
+    i18n.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(library_bp)
+    app.register_blueprint(courses_bp)
+    for code in (404, 500):
+        app.register_error_handler(code, _error_page)
+    app.register_error_handler(BundleError, _damaged_bundle)
+    return app
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    return render_template("error.html", code=code), code
+
+
+def _damaged_bundle(error: BundleError):
+    current_app.logger.error("damaged bundle: %s", error)
+    message = gettext("This course file was changed or damaged after it was installed. Install it again.")
+    return render_template("error.html", code=500, message=message), 500

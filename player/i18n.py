@@ -1,0 +1,59 @@
+"""UI language: gettext catalogs through Flask-Babel, Vietnamese by default, chosen per browser."""
+
+from pathlib import Path
+
+from babel import Locale
+from flask import Blueprint, Flask, current_app, redirect, request
+from flask_babel import Babel, get_locale
+
+DEFAULT_LOCALE = "vi"
+SOURCE_LOCALE = "en"  # message ids are English, so English needs no catalog
+COOKIE = "tramhoc_lang"
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+language_bp = Blueprint("language", __name__)
+
+
+def available_locales() -> list[str]:
+    """The source language plus every language with a compiled catalog."""
+    found = {path.parent.parent.name for path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo")}
+    return sorted(found | {SOURCE_LOCALE})
+
+
+def language_names() -> list[tuple[str, str]]:
+    """(code, name in that language) for the language menu."""
+    names = []
+    for code in available_locales():
+        try:
+            name = Locale.parse(code).get_display_name(code) or code
+        except (ValueError, LookupError):
+            name = code
+        names.append((code, name[:1].upper() + name[1:]))
+    return names
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get(COOKIE)
+    return chosen if chosen in current_app.config["LOCALES"] else DEFAULT_LOCALE
+
+
+@language_bp.post("/language")
+def set_language():
+    """Remember the chosen UI language and go back to the page the learner was on."""
+    code = request.form.get("lang", "")
+    target = request.form.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = redirect(target, code=303)
+    if code in current_app.config["LOCALES"]:
+        response.set_cookie(COOKIE, code, max_age=5 * 365 * 24 * 3600, samesite="Strict", httponly=True)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("LOCALES", available_locales())
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
+    app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT_LOCALE
+    Babel(app, locale_selector=select_locale)
+    app.register_blueprint(language_bp)
+    app.jinja_env.globals.update(language_names=language_names, get_locale=get_locale)

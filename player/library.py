@@ -1,0 +1,100 @@
+"""The course library: verified bundles installed under the data folder, one file per course."""
+
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from flask import current_app
+
+from courses import Bundle, BundleError, Course
+from courses.model import is_valid_id, version_key
+
+SUFFIX = ".tramhoc"
+EXTENSION_KEY = "tramhoc_library"
+
+
+class InstallError(Exception):
+    """A bundle could not be installed; the message is for the person installing it."""
+
+
+class Library:
+    """Installs, lists and opens course bundles kept in one folder."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._open: dict[str, tuple[tuple[int, int], Bundle]] = {}
+        self._lock = threading.Lock()
+
+    def install(self, source: Path, force: bool = False) -> Course:
+        """Verify a bundle completely, then copy it into the library atomically."""
+        try:
+            with Bundle(source) as bundle:
+                bundle.verify()
+                course = bundle.course
+        except BundleError as error:
+            raise InstallError(str(error)) from None
+        installed = self.course(course.id)
+        if installed and version_key(course.version) < version_key(installed.version) and not force:
+            raise InstallError(f"{course.title}: version {installed.version} is installed; "
+                               f"{course.version} is older (use --force to install it anyway)")
+        handle, temp = tempfile.mkstemp(dir=self.root, prefix=".install.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out, open(source, "rb") as src:
+                shutil.copyfileobj(src, out, 1024 * 1024)
+                out.flush()
+                os.fsync(out.fileno())
+            with Bundle(Path(temp)) as copy:
+                copy.verify()
+            os.replace(temp, self._path(course.id))
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        return course
+
+    def courses(self) -> list[Course]:
+        """Every installed course that opens cleanly, by title."""
+        found = []
+        for path in sorted(self.root.glob(f"*{SUFFIX}")):
+            course = self.course(path.stem)
+            if course is not None:
+                found.append(course)
+        return sorted(found, key=lambda course: course.title.casefold())
+
+    def course(self, course_id: str) -> Course | None:
+        """The installed course with this id, or None."""
+        try:
+            return self.bundle(course_id).course
+        except (KeyError, BundleError):
+            return None
+
+    def bundle(self, course_id: str) -> Bundle:
+        """The open bundle of an installed course (reopened if the file was replaced)."""
+        path = self._path(course_id)
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            raise KeyError(course_id) from None
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            cached = self._open.get(course_id)
+            if cached and cached[0] == stamp:
+                return cached[1]
+            bundle = Bundle(path)
+            if bundle.course.id != course_id:
+                bundle.close()
+                raise BundleError(f"{path.name} holds course {bundle.course.id!r}, not {course_id!r}")
+            self._open[course_id] = (stamp, bundle)
+            return bundle
+
+    def _path(self, course_id: str) -> Path:
+        if not is_valid_id(course_id):
+            raise KeyError(course_id)
+        return self.root / f"{course_id}{SUFFIX}"
+
+
+def library() -> Library:
+    """The current app's course library."""
+    return current_app.extensions[EXTENSION_KEY]

@@ -1,0 +1,60 @@
+"""Course contents, lesson pages and lesson assets, served straight from the installed bundle."""
+
+import posixpath
+
+from flask import Blueprint, Response, abort, render_template, request
+from markupsafe import Markup
+
+from courses import BundleError
+from courses.members import asset_member, lesson_member
+from player.library import library
+
+courses_bp = Blueprint("courses", __name__, url_prefix="/courses")
+
+MEDIA_TYPES = {
+    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+    ".webp": "image/webp", ".svg": "image/svg+xml", ".mp3": "audio/mpeg", ".mp4": "video/mp4",
+    ".pdf": "application/pdf",
+}
+
+
+def _bundle(course_id: str):
+    try:
+        return library().bundle(course_id)
+    except (KeyError, BundleError):
+        abort(404)
+
+
+@courses_bp.get("/<course_id>/")
+def contents(course_id: str):
+    """A course's table of contents."""
+    return render_template("course.html", course=_bundle(course_id).course)
+
+
+@courses_bp.get("/<course_id>/lessons/<lesson_id>")
+def lesson(course_id: str, lesson_id: str):
+    """One lesson with previous / next navigation."""
+    bundle = _bundle(course_id)
+    course = bundle.course
+    current = course.lesson(lesson_id)
+    if current is None:
+        abort(404)
+    body = Markup(bundle.read(lesson_member(lesson_id)).decode("utf-8"))
+    previous, following = course.neighbours(lesson_id)
+    return render_template("lesson.html", course=course, lesson=current, body=body,
+                           previous=previous, following=following)
+
+
+@courses_bp.get("/<course_id>/assets/<path:path>")
+def asset(course_id: str, path: str):
+    """An image, audio, video or PDF of the course, by exact member name (never a disk path)."""
+    bundle = _bundle(course_id)
+    member = asset_member(path)
+    media_type = MEDIA_TYPES.get(posixpath.splitext(path)[1].lower())
+    if media_type is None or not bundle.has(member):
+        abort(404)
+    response = Response(bundle.read(member), mimetype=media_type)
+    response.set_etag(bundle.manifest.files[member].sha256)
+    response.cache_control.private = True
+    response.cache_control.max_age = 3600
+    return response.make_conditional(request, accept_ranges=True)
