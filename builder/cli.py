@@ -55,8 +55,9 @@ def main(argv: list[str] | None = None) -> int:
 class ProgressLine:
     """Shows `[ n/total] path` on stderr: one updating line on a terminal, a few lines otherwise."""
 
-    def __init__(self, stream=sys.stderr):
-        self.stream, self.tty, self.shown = stream, stream.isatty(), 0
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.tty, self.shown = self.stream.isatty(), 0
 
     def __call__(self, done: int, total: int, path: str) -> None:
         if self.tty:

@@ -12,6 +12,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.toc import TocExtension, slugify
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 from builder.links import LinkResolver
 
@@ -94,14 +95,12 @@ class _ReferencesExtension(Extension):
             self.anchors.add(attrib["id"])
         for name in URL_ATTRIBUTES:
             value = attrib.get(name)
-            if value is not None:
-                new = resolver.resolve(tag, name, value)
-                if new is not None:
-                    attrib[name], changed = new, True
+            if value is None or (tag == "a" and AMP_SUBSTITUTE in value):  # Markdown's own obfuscated mailto
+                continue
+            new = resolver.resolve(tag, name, value)
+            if new is not None:
+                attrib[name], changed = new, True
         if attrib.get("srcset"):
-            for candidate in attrib["srcset"].split(","):
-                if candidate.strip():
-                    resolver.resolve(tag, "srcset", candidate.split()[0])
             resolver.problems.append((attrib["srcset"], "srcset is not supported: use one image file"))
         style = (attrib.get("style") or "").lower()
         if "url(" in style:

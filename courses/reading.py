@@ -101,8 +101,8 @@ def _check_entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
             raise BundleError(f"unsafe entry name {name!r}: {reason}")
         if name in by_name:
             raise BundleError(f"duplicate entry name {name!r}")
-        mode = info.external_attr >> 16
-        if info.is_dir() or (mode and not stat.S_ISREG(mode)):
+        file_type = stat.S_IFMT(info.external_attr >> 16)  # 0 when the zip tool records none
+        if info.is_dir() or file_type not in (0, stat.S_IFREG):
             raise BundleError(f"entry {name!r} is not a regular file (symlink, folder or device)")
         if info.flag_bits & 0x1:
             raise BundleError(f"entry {name!r} is encrypted")

@@ -1,0 +1,221 @@
+"""The builder: bundles that read back through courses, deterministic output, line-accurate errors."""
+
+import hashlib
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from builder.build import build, check
+from builder.cli import main as builder_main
+from builder.problems import BuildFailed
+from builder.render import vietnamese_slug
+from courses import Bundle
+from courses.members import asset_member, lesson_member
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def lesson_html(bundle_path: Path, lesson_id: str) -> str:
+    with Bundle(bundle_path) as bundle:
+        return bundle.read(lesson_member(lesson_id)).decode()
+
+
+def write_lesson(course: Path, name: str, body: str, front: str = "id: gioi-thieu\ntitle: Bài\n") -> Path:
+    path = course / "lessons" / name
+    path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    return path
+
+
+def problems_of(course: Path) -> list[str]:
+    with pytest.raises(BuildFailed) as failure:
+        check(course)
+    return [str(problem) for problem in failure.value.problems]
+
+
+def test_built_bundle_reads_back_and_verifies(mini_bundle):
+    with Bundle(mini_bundle) as bundle:
+        bundle.verify()
+        course = bundle.course
+        assert course.id == "mini" and course.version == "1.0.0"
+        assert [lesson.id for lesson in course.lessons] == ["gioi-thieu", "dang-nhap", "ky-so"]
+        assert [section.title for section in course.sections] == ["Phần 1: Làm quen", "Phần 2: Thực hành"]
+        assert bundle.has(asset_member("lessons/images/dang-nhap.png"))
+    assert mini_bundle.name == "mini-1.0.0.tramhoc"
+
+
+def test_markdown_features_render(mini_bundle):
+    html = lesson_html(mini_bundle, "dang-nhap")
+    assert '<h2 id="dang-nhap-bang-vneid">' in html
+    assert "<table>" in html and "<dl>" in html and 'class="footnote"' in html
+    assert 'src="../assets/lessons/images/dang-nhap.png"' in html
+    assert '<a href="https://dichvucong.gov.vn" rel="external noopener noreferrer" target="_blank">' in html
+    intro = lesson_html(mini_bundle, "gioi-thieu")
+    assert '<div class="admonition note">' in intro
+    assert '<a href="dang-nhap#dang-nhap-bang-vneid">' in intro
+
+
+def test_two_builds_are_byte_identical(tmp_path, mini_course):
+    first = build(mini_course, tmp_path / "one", use_cache=False)
+    second = build(mini_course, tmp_path / "two", use_cache=False)
+    assert sha(first) == sha(second)
+
+
+def test_source_date_epoch_is_honoured(tmp_path, mini_course, monkeypatch):
+    plain = sha(build(mini_course, tmp_path / "plain", use_cache=False))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")
+    stamped = build(mini_course, tmp_path / "stamped", use_cache=False)
+    again = build(mini_course, tmp_path / "again", use_cache=False)
+    assert sha(stamped) == sha(again) != plain
+
+
+def test_cached_rebuild_after_an_edit_equals_a_clean_build(tmp_path, mini_course):
+    out = tmp_path / "dist"
+    build(mini_course, out)
+    lesson = mini_course / "lessons" / "03-ky-so.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nĐoạn mới được thêm vào.\n", encoding="utf-8")
+    rebuilt = sha(build(mini_course, out))
+    clean = sha(build(mini_course, tmp_path / "clean", use_cache=False))
+    assert rebuilt == clean
+    assert "Đoạn mới" in lesson_html(out / "mini-1.0.0.tramhoc", "ky-so")
+
+
+def test_cache_notices_a_deleted_asset(tmp_path, mini_course):
+    out = tmp_path / "dist"
+    build(mini_course, out)
+    (mini_course / "lessons" / "images" / "so-do.svg").unlink()
+    with pytest.raises(BuildFailed, match="1 problem"):
+        build(mini_course, out)
+
+
+def test_text_is_normalised_to_nfc(tmp_path, mini_course):
+    decomposed = unicodedata.normalize("NFD", "Chữ ký số và Đăng nhập")
+    write_lesson(mini_course, "03-ky-so.md", decomposed + "\n", "id: ky-so\ntitle: " + decomposed + "\n")
+    bundle = build(mini_course, tmp_path / "out", use_cache=False)
+    html = lesson_html(bundle, "ky-so")
+    assert unicodedata.normalize("NFC", "Chữ ký số và Đăng nhập") in html
+    with Bundle(bundle) as opened:
+        assert opened.course.lesson("ky-so").title == unicodedata.normalize("NFC", decomposed)
+
+
+def test_vietnamese_heading_slugs():
+    assert vietnamese_slug("Đăng nhập bằng VNeID", "-") == "dang-nhap-bang-vneid"
+    assert vietnamese_slug("Chữ ký số: là gì?", "-") == "chu-ky-so-la-gi"
+
+
+def test_media_images_become_players(tmp_path, mini_course):
+    (mini_course / "lessons" / "audio").mkdir()
+    (mini_course / "lessons" / "audio" / "huong-dan.mp3").write_bytes(b"ID3 fake mp3")
+    write_lesson(mini_course, "03-ky-so.md", "![Nghe hướng dẫn](audio/huong-dan.mp3)\n", "id: ky-so\ntitle: T\n")
+    html = lesson_html(build(mini_course, tmp_path / "out", use_cache=False), "ky-so")
+    assert '<audio aria-label="Nghe hướng dẫn" controls preload="metadata"' in html
+    assert 'src="../assets/lessons/audio/huong-dan.mp3"' in html
+
+
+REMOTE = [
+    ("![ảnh](https://example.com/a.png)", "remote resource not allowed"),
+    ('<img src="http://example.com/a.png">', "remote resource not allowed"),
+    ('<video src="//cdn.example.com/v.mp4"></video>', "remote resource not allowed"),
+    ('<script src="https://example.com/x.js"></script>', "scripts are not allowed"),
+    ('<link rel="stylesheet" href="https://fonts.example.com/css">', "<link> is not allowed"),
+    ('<iframe src="https://www.youtube.com/embed/x"></iframe>', "<iframe> is not allowed"),
+    ('<p style="background: url(https://example.com/bg.png)">x</p>', "url() in a style attribute"),
+    ("<style>@font-face { src: url(https://example.com/f.woff) }</style>", "<style> is not allowed"),
+    ("![ảnh](data:image/png;base64,AAAA)", "embedded data"),
+]
+
+
+@pytest.mark.parametrize("snippet, message", REMOTE)
+def test_remote_resources_are_build_errors(tmp_path, mini_course, snippet, message):
+    write_lesson(mini_course, "03-ky-so.md", "Dòng một.\n\n" + snippet + "\n", "id: ky-so\ntitle: T\n")
+    with pytest.raises(BuildFailed) as failure:
+        build(mini_course, tmp_path / "out", use_cache=False)
+    [problem] = failure.value.problems
+    assert problem.path.endswith("lessons/03-ky-so.md") and problem.line == 7
+    assert message in problem.message
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.tramhoc"))
+
+
+def test_ordinary_external_links_are_allowed(tmp_path, mini_course):
+    write_lesson(mini_course, "03-ky-so.md", "[Cổng](https://dichvucong.gov.vn) <mailto:hotro@example.vn>\n",
+                 "id: ky-so\ntitle: T\n")
+    html = lesson_html(build(mini_course, tmp_path / "out", use_cache=False), "ky-so")
+    assert 'href="https://dichvucong.gov.vn" rel="external' in html
+
+
+BAD_SOURCES = [
+    # (file to write, content, expected "path:line: message" suffix)
+    ("lessons/03-ky-so.md", "---\nid: ky-so\ntitle: T\n---\nA\n\n![x](images/khong-co.png)\n",
+     "lessons/03-ky-so.md:7: missing asset: images/khong-co.png"),
+    ("lessons/03-ky-so.md", "---\nid: ky-so\ntitle: T\n---\n[x](99-khong-co.md)\n",
+     "lessons/03-ky-so.md:5: broken link: no lesson lessons/99-khong-co.md"),
+    ("lessons/03-ky-so.md", "---\nid: ky-so\ntitle: T\n---\n[x](01-gioi-thieu.md#khong-co)\n",
+     "lessons/03-ky-so.md:5: lesson 'gioi-thieu' has no heading with anchor #khong-co"),
+    ("lessons/03-ky-so.md", "---\nid: ky-so\ntitle: [T\n---\nA\n", "lessons/03-ky-so.md:4: front matter: invalid YAML"),
+    ("lessons/03-ky-so.md", "# Không có front matter\n", "lessons/03-ky-so.md:1: missing front matter"),
+    ("lessons/03-ky-so.md", "---\nid: ky-so\n---\nA\n", "lessons/03-ky-so.md:1: front matter needs a non-empty 'title'"),
+    ("lessons/03-ky-so.md", "---\nid: Ký Số\ntitle: T\n---\n", "lessons/03-ky-so.md:2: lesson id 'Ký Số' must be"),
+    ("lessons/03-ky-so.md", "---\nid: ky-so\ntitle: T\nauthor: X\n---\n",
+     "lessons/03-ky-so.md:4: unknown front matter field 'author'"),
+    ("lessons/03-ky-so.md", "---\nid: gioi-thieu\ntitle: T\n---\n",
+     "lessons/03-ky-so.md:2: duplicate lesson id 'gioi-thieu' (also used by lessons/01-gioi-thieu.md)"),
+    ("lessons/03-ky-so.md", b"---\nid: ky-so\ntitle: T\n---\nd\xf2ng hai\n",
+     "lessons/03-ky-so.md:5: file is not UTF-8 text"),
+    ("course.yml", None, "course.yml:8: unknown course field 'tac_gia'"),
+    ("course.yml", "id: mini\ntitle: T\nlanguage: vi\nversion: 1.0\nlessons:\n  - lessons/01-gioi-thieu.md\n",
+     "course.yml:4: version 1.0 must be a semantic version"),
+    ("course.yml", "id: mini\ntitle: T\nlanguage: vi\nversion: 1.0.0\nlessons:\n  - lessons/khong-co.md\n",
+     "course.yml:6: no lesson file lessons/khong-co.md"),
+    ("course.yml", "id: mini\ntitle: T\nlanguage: vi\nversion: 1.0.0\nlessons:\n  - lessons/01-gioi-thieu.md\n"
+                   "  - lessons/01-gioi-thieu.md\n", "course.yml:7: lesson lessons/01-gioi-thieu.md is listed twice"),
+]
+
+
+@pytest.mark.parametrize("name, content, expected", BAD_SOURCES)
+def test_bad_sources_are_reported_as_path_line_message(tmp_path, mini_course, capsys, name, content, expected):
+    target = mini_course / name
+    if content is None:
+        lines = target.read_text(encoding="utf-8").split("\n")
+        lines.insert(lines.index("sections:"), "tac_gia: X")
+        content = "\n".join(lines)
+    target.write_bytes(content if isinstance(content, bytes) else content.encode())
+    out = tmp_path / "out"
+    assert builder_main(["build", str(mini_course), "-o", str(out), "--quiet"]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert any(line.endswith(expected) or expected in line for line in errors), errors
+    assert errors[-1].endswith("nothing was written.")
+    assert not out.exists() or not any(out.rglob("*.tramhoc"))
+
+
+def test_every_problem_of_a_run_is_reported_at_once(mini_course):
+    write_lesson(mini_course, "02-dang-nhap.md", "![a](images/a.png)\n\n![b](images/b.png)\n",
+                 "id: dang-nhap\ntitle: T\n")
+    write_lesson(mini_course, "03-ky-so.md", "[x](khong-co.md)\n", "id: ky-so\ntitle: T\nextra: 1\n")
+    found = problems_of(mini_course)
+    assert [line.split("lessons/", 1)[1] for line in found] == [
+        "01-gioi-thieu.md:13: lesson 'dang-nhap' has no heading with anchor #dang-nhap-bang-vneid",
+        "02-dang-nhap.md:5: missing asset: images/a.png",
+        "02-dang-nhap.md:7: missing asset: images/b.png",
+        "03-ky-so.md:4: unknown front matter field 'extra' (known: id, title, minutes)",
+    ]
+
+
+def test_check_writes_nothing(tmp_path, mini_course):
+    before = sorted(p.name for p in mini_course.rglob("*"))
+    assert builder_main(["check", str(mini_course), "--quiet"]) == 0
+    assert sorted(p.name for p in mini_course.rglob("*")) == before
+
+
+def test_build_shows_progress_unless_quiet(tmp_path, mini_course, capsys):
+    assert builder_main(["build", str(mini_course), "-o", str(tmp_path / "a")]) == 0
+    captured = capsys.readouterr()
+    assert "[3/3] lessons/03-ky-so.md" in captured.err and "wrote" in captured.out
+    assert builder_main(["build", str(mini_course), "-o", str(tmp_path / "b"), "--quiet"]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_missing_course_folder_is_a_clear_error(tmp_path, capsys):
+    assert builder_main(["check", str(tmp_path / "nope")]) == 2
+    assert "not a course folder" in capsys.readouterr().err

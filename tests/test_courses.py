@@ -1,0 +1,151 @@
+"""The bundle contract: deterministic writing, verifying, and refusing changed or unsafe bundles."""
+
+import hashlib
+import json
+import zipfile
+
+import pytest
+from hypothesis import given, strategies as st
+
+from courses import Bundle, BundleError, Course, Lesson, Manifest, Section, write_bundle
+from courses.members import MANIFEST, asset_member, lesson_member, unsafe_reason
+from courses.model import version_key
+
+COURSE = Course(id="demo", title="Thử nghiệm", language="vi", version="1.0.0", authors=("A",),
+                description="", sections=(Section(None, (Lesson("bai-1", "Bài 1", 3),)),))
+MEMBERS = {lesson_member("bai-1"): "<p>Xin chào</p>".encode(), asset_member("img/a.png"): b"\x89PNG fake"}
+
+
+def sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_same_input_gives_byte_identical_bundle(tmp_path):
+    first = tmp_path / "a.tramhoc"
+    second = tmp_path / "b.tramhoc"
+    write_bundle(first, COURSE, MEMBERS, "test")
+    write_bundle(second, COURSE, dict(reversed(list(MEMBERS.items()))), "test")
+    assert sha(first) == sha(second)
+
+
+def test_source_date_epoch_sets_entry_times(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    write_bundle(tmp_path / "a.tramhoc", COURSE, MEMBERS, "test")
+    with zipfile.ZipFile(tmp_path / "a.tramhoc") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+def test_round_trip_reads_course_and_members(tmp_path):
+    path = tmp_path / "a.tramhoc"
+    write_bundle(path, COURSE, MEMBERS, "test")
+    with Bundle(path) as bundle:
+        bundle.verify()
+        assert bundle.course == COURSE
+        assert bundle.read(lesson_member("bai-1")).decode() == "<p>Xin chào</p>"
+
+
+def flip_byte_in_member(path, member):
+    """Change one byte of a stored member's data in place, keeping the zip structure."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    data = bytearray(path.read_bytes())
+    name_len, extra_len = int.from_bytes(data[info.header_offset + 26:info.header_offset + 28], "little"), \
+        int.from_bytes(data[info.header_offset + 28:info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_len + extra_len
+    data[start + 1] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_one_changed_byte_is_refused(tmp_path):
+    path = tmp_path / "a.tramhoc"
+    write_bundle(path, COURSE, MEMBERS, "test")
+    flip_byte_in_member(path, asset_member("img/a.png"))  # stored, so the byte is the data itself
+    with Bundle(path) as bundle, pytest.raises(BundleError, match="changed|cannot be read"):
+        bundle.verify()
+
+
+def rewrite(path, transform):
+    """Rewrite a bundle's entries through transform(name, data) -> list of (name, data)."""
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in entries:
+            for new_name, new_data in transform(name, data):
+                archive.writestr(new_name, new_data)
+
+
+@pytest.mark.parametrize("transform, message", [
+    (lambda n, d: [(n, d)] + ([("assets/extra.png", b"x")] if n == MANIFEST else []), "not listed"),
+    (lambda n, d: [] if n.startswith("assets/") else [(n, d)], "missing"),
+    (lambda n, d: [(n, d.replace(b"Xin", b"Xon"))], "changed"),
+    (lambda n, d: [(n, d.replace(b'"format_version": 1', b'"format_version": 99'))], "unsupported bundle format"),
+    (lambda n, d: [(n, b"{not json" if n == MANIFEST else d)], "not valid UTF-8 JSON"),
+    (lambda n, d: [(n, d)] + ([("../evil.txt", b"x")] if n == MANIFEST else []), "unsafe entry name"),
+    (lambda n, d: [(n, d)] + ([("/etc/evil", b"x")] if n == MANIFEST else []), "unsafe entry name"),
+    (lambda n, d: [(n, d)] + ([(n, d)] if n == MANIFEST else []), "duplicate entry"),
+    (lambda n, d: [] if n == MANIFEST else [(n, d)], "no manifest"),
+])
+def test_broken_bundles_are_refused_with_a_reason(tmp_path, transform, message):
+    path = tmp_path / "a.tramhoc"
+    write_bundle(path, COURSE, MEMBERS, "test")
+    rewrite(path, transform)
+    with pytest.raises(BundleError, match=message):
+        with Bundle(path) as bundle:
+            bundle.verify()
+
+
+def test_not_a_zip_is_refused(tmp_path):
+    path = tmp_path / "a.tramhoc"
+    path.write_bytes(b"hello")
+    with pytest.raises(BundleError, match="not a readable bundle"):
+        Bundle(path)
+
+
+@pytest.mark.parametrize("name", ["../x", "a/../../x", "/abs", "C:/x", "a\\b", "a//b", "./a", "", "a\x00b",
+                                  "nfd/cho\u0302\u0300"])
+def test_unsafe_member_names(name):
+    assert unsafe_reason(name)
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "lessons/a.html", "assets/hình ảnh/ảnh 1.png"])
+def test_safe_member_names(name):
+    assert unsafe_reason(name) is None
+
+
+@given(st.binary(max_size=2000))
+def test_manifest_parser_raises_only_bundle_errors(raw):
+    try:
+        Manifest.from_bytes(raw)
+    except BundleError:
+        pass
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                    max_leaves=20))
+def test_manifest_parser_handles_any_json_shape(value):
+    base = json.loads(Manifest(COURSE, {lesson_member("bai-1"): COURSE_ENTRY}, "t").to_bytes())
+    for key in ("course", "files", "format_version"):
+        mutated = dict(base, **{key: value})
+        try:
+            Manifest.from_bytes(json.dumps(mutated).encode())
+        except BundleError:
+            pass
+
+
+COURSE_ENTRY = __import__("courses").FileEntry("0" * 64, 1)
+
+
+def test_versions_sort_semantically():
+    assert version_key("1.10.0") > version_key("1.9.3") > version_key("1.9.3-beta.2") > version_key("1.9.3-beta.1")
+
+
+def test_symlink_entry_is_refused(tmp_path):
+    path = tmp_path / "a.tramhoc"
+    write_bundle(path, COURSE, MEMBERS, "test")
+    with zipfile.ZipFile(path, "a") as archive:
+        link = zipfile.ZipInfo("assets/link.png")
+        link.external_attr = 0o120777 << 16
+        archive.writestr(link, "/etc/passwd")
+    with pytest.raises(BundleError, match="not a regular file"):
+        Bundle(path)
