@@ -5,7 +5,6 @@ import posixpath
 from flask import Blueprint, Response, abort, render_template, request
 from markupsafe import Markup
 
-from courses import BundleError
 from courses.members import asset_member, lesson_member
 from player.library import library
 
@@ -21,7 +20,7 @@ MEDIA_TYPES = {
 def _bundle(course_id: str):
     try:
         return library().bundle(course_id)
-    except (KeyError, BundleError):
+    except KeyError:
         abort(404)
 
 
@@ -53,8 +52,9 @@ def asset(course_id: str, path: str):
     media_type = MEDIA_TYPES.get(posixpath.splitext(path)[1].lower())
     if media_type is None or not bundle.has(member):
         abort(404)
-    response = Response(bundle.read(member), mimetype=media_type)
+    data = bundle.read(member)
+    response = Response(data, mimetype=media_type)
     response.set_etag(bundle.manifest.files[member].sha256)
     response.cache_control.private = True
     response.cache_control.max_age = 3600
-    return response.make_conditional(request, accept_ranges=True)
+    return response.make_conditional(request, accept_ranges=True, complete_length=len(data))

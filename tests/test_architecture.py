@@ -1,0 +1,40 @@
+"""Import directions: courses imports neither side and only the standard library; player never imports builder."""
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_PACKAGES = {"courses", "builder", "player"}
+FORBIDDEN = {"courses": {"builder", "player"}, "builder": {"player"}, "player": {"builder"}}
+
+
+def imported_modules(package: str) -> set[tuple[str, str]]:
+    """(file, top-level module) for every import in a package, including imports inside functions."""
+    found = set()
+    for path in (ROOT / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {(path.name, alias.name.split(".")[0]) for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add((path.name, node.module.split(".")[0]))
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_import_directions(package):
+    wrong = {(file, module) for file, module in imported_modules(package) if module in FORBIDDEN[package]}
+    assert not wrong, f"{package} must not import {sorted(FORBIDDEN[package])}: {sorted(wrong)}"
+
+
+def test_courses_uses_the_standard_library_only():
+    outside = {(file, module) for file, module in imported_modules("courses")
+               if module not in sys.stdlib_module_names and module not in PROJECT_PACKAGES}
+    assert not outside, f"courses must depend on the standard library only: {sorted(outside)}"
+
+
+def test_only_the_desktop_shell_imports_webview():
+    users = {file for file, module in imported_modules("player") if module == "webview"}
+    assert users == {"desktop.py"}

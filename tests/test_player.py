@@ -1,0 +1,179 @@
+"""The player's routes through Flask's test client: library, contents, lessons, assets, install, language."""
+
+import io
+import re
+import shutil
+import zipfile
+
+import pytest
+
+from courses import BundleError
+from player.app import create_app
+from player.cli import main as player_main
+from player.datadir import ENV_VAR, resolve_data_dir
+from player.library import InstallError
+from player.security import CONTENT_SECURITY_POLICY
+
+PAGES = ["/", "/courses/mini/", "/courses/mini/lessons/gioi-thieu", "/courses/mini/lessons/dang-nhap",
+         "/courses/mini/lessons/ky-so"]
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_render_with_a_strict_csp(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "http" not in CONTENT_SECURITY_POLICY
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert 'lang="vi"' in text(response)
+
+
+def test_library_lists_the_installed_course(client):
+    page = text(client.get("/"))
+    assert "Khoá học nhỏ: Chữ ký số" in page and "3 bài học" in page and "Mở khoá học" in page
+
+
+def test_contents_show_sections_and_lessons_in_order(client):
+    page = text(client.get("/courses/mini/"))
+    positions = [page.index(title) for title in
+                 ("Phần 1: Làm quen", "Giới thiệu về chữ ký số", "Đăng nhập Cổng Dịch vụ công",
+                  "Phần 2: Thực hành", "Ký số một tệp PDF")]
+    assert positions == sorted(positions)
+    assert 'href="/courses/mini/lessons/gioi-thieu">Bắt đầu học' in page
+
+
+def test_lesson_has_previous_next_and_contents(client):
+    page = text(client.get("/courses/mini/lessons/dang-nhap"))
+    assert 'rel="prev" href="/courses/mini/lessons/gioi-thieu"' in page
+    assert 'rel="next" href="/courses/mini/lessons/ky-so"' in page
+    assert "<h1>Đăng nhập Cổng Dịch vụ công</h1>" in page
+    first = text(client.get("/courses/mini/lessons/gioi-thieu"))
+    assert 'rel="prev"' not in first and "5 phút" in first
+
+
+def test_assets_are_served_from_the_bundle_with_ranges(client):
+    response = client.get("/courses/mini/assets/lessons/images/dang-nhap.png")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert response.data.startswith(b"\x89PNG")
+    partial = client.get("/courses/mini/assets/lessons/images/dang-nhap.png", headers={"Range": "bytes=0-3"})
+    assert partial.status_code == 206 and partial.data == b"\x89PNG"
+    svg = client.get("/courses/mini/assets/lessons/images/so-do.svg")
+    assert svg.mimetype == "image/svg+xml" and "default-src 'none'" in svg.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("url", ["/courses/nope/", "/courses/mini/lessons/nope", "/courses/MINI/",
+                                 "/courses/mini/assets/lessons/images/nope.png",
+                                 "/courses/mini/assets/../../secret_key", "/courses/mini/assets/manifest.json"])
+def test_unknown_things_are_a_friendly_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in text(response) or response.status_code == 404
+
+
+def test_language_switch_to_english_and_back(client):
+    response = client.post("/language", data={"lang": "en", "next": "/courses/mini/"})
+    assert response.status_code == 303 and response.headers["Location"] == "/courses/mini/"
+    page = text(client.get("/courses/mini/"))
+    assert "Start learning" in page and "3 lessons" in page and 'lang="en"' in page
+    client.post("/language", data={"lang": "vi", "next": "/"})
+    assert "Bắt đầu học" in text(client.get("/courses/mini/"))
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+def test_language_switch_never_redirects_off_site(client, target):
+    response = client.post("/language", data={"lang": "en", "next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_install_through_the_ui(tmp_path, mini_bundle):
+    client = create_app(tmp_path / "data", {"TESTING": True}).test_client()
+    assert "Chưa có khoá học nào" in text(client.get("/"))
+    response = client.post("/install", data={"bundle": (io.BytesIO(mini_bundle.read_bytes()), "mini.tramhoc")},
+                           follow_redirects=True)
+    assert "Đã cài “Khoá học nhỏ: Chữ ký số” (phiên bản 1.0.0)." in text(response)
+
+
+def test_install_through_the_ui_refuses_a_damaged_file(tmp_path, mini_bundle):
+    client = create_app(tmp_path / "data", {"TESTING": True}).test_client()
+    damaged = bytearray(mini_bundle.read_bytes())
+    damaged[len(damaged) // 3] ^= 0xFF
+    response = client.post("/install", data={"bundle": (io.BytesIO(bytes(damaged)), "mini.tramhoc")},
+                           follow_redirects=True)
+    assert "Không cài được khoá học này" in text(response)
+    assert "Chưa có khoá học nào" in text(response)
+    assert not list((tmp_path / "data" / "library").glob("*.tramhoc"))
+
+
+def tamper_installed(app, old: bytes, new: bytes) -> None:
+    installed = app.extensions["tramhoc_library"].root / "mini.tramhoc"
+    with zipfile.ZipFile(installed) as archive:
+        entries = {info.filename: archive.read(info) for info in archive.infolist()}
+    assert old in entries["lessons/ky-so.html"]
+    entries["lessons/ky-so.html"] = entries["lessons/ky-so.html"].replace(old, new)
+    with zipfile.ZipFile(installed, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+
+
+def test_a_changed_lesson_in_the_library_is_detected_when_opened(app, client):
+    tamper_installed(app, b"language-text", b"language-tekt")  # same size: only the checksum can tell
+    response = client.get("/courses/mini/lessons/ky-so")
+    assert response.status_code == 500
+    assert "đã bị thay đổi hoặc hỏng" in text(response) and "language-tekt" not in text(response)
+    assert client.get("/courses/mini/lessons/gioi-thieu").status_code == 200
+
+
+def test_a_resized_lesson_in_the_library_blocks_the_course(app, client):
+    tamper_installed(app, "Các bước".encode(), b"<script>alert(1)</script>")
+    response = client.get("/courses/mini/lessons/gioi-thieu")
+    assert response.status_code == 500 and "đã bị thay đổi hoặc hỏng" in text(response)
+
+
+def test_older_version_is_refused_unless_forced(app, tmp_path, mini_bundle):
+    library = app.extensions["tramhoc_library"]
+    newer = library.root / "mini.tramhoc"
+    with zipfile.ZipFile(newer) as archive:
+        manifest = archive.read("manifest.json").replace(b'"version": "1.0.0"', b'"version": "2.0.0"')
+        entries = {info.filename: archive.read(info) for info in archive.infolist()}
+    entries["manifest.json"] = manifest
+    staged = tmp_path / "v2.tramhoc"
+    with zipfile.ZipFile(staged, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    library.install(staged)
+    assert library.course("mini").version == "2.0.0"
+    with pytest.raises(InstallError, match="older"):
+        library.install(mini_bundle)
+    assert library.install(mini_bundle, force=True).version == "1.0.0"
+
+
+def test_cli_install_and_list(tmp_path, mini_bundle, capsys):
+    data = str(tmp_path / "data")
+    assert player_main(["--data", data, "install", str(mini_bundle)]) == 0
+    assert "installed mini 1.0.0" in capsys.readouterr().out
+    assert player_main(["--data", data, "list"]) == 0
+    assert capsys.readouterr().out == "mini\t1.0.0\tKhoá học nhỏ: Chữ ký số\n"
+
+
+def test_cli_install_refuses_a_broken_bundle_clearly(tmp_path, capsys):
+    bogus = tmp_path / "bogus.tramhoc"
+    bogus.write_bytes(b"not a zip")
+    assert player_main(["--data", str(tmp_path / "data"), "install", str(bogus)]) == 1
+    assert "bogus.tramhoc: not a readable bundle" in capsys.readouterr().err
+
+
+def test_data_dir_comes_from_argument_then_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "from-env"))
+    assert resolve_data_dir() == (tmp_path / "from-env").resolve()
+    assert resolve_data_dir(tmp_path / "explicit") == (tmp_path / "explicit").resolve()
+    assert (tmp_path / "explicit").is_dir()
+
+
+def test_secret_key_is_private_and_stable(tmp_path):
+    first = create_app(tmp_path / "d").config["SECRET_KEY"]
+    assert create_app(tmp_path / "d").config["SECRET_KEY"] == first and len(first) == 32
+    assert (tmp_path / "d" / "secret_key").stat().st_mode & 0o077 == 0
