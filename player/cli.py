@@ -6,6 +6,8 @@ from pathlib import Path
 
 from player import __version__
 
+DEFAULT_PORT = 8765
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m player", description="Trạm Học course player.")
@@ -15,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("open", help="open the player window (the default; serves in a browser without a display)")
     serve = commands.add_parser("serve", help="serve the player for a web browser")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this PC only)")
-    serve.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 8765; 0 picks a free one)")
     install = commands.add_parser("install", help="verify a course bundle and add it to the library")
     install.add_argument("bundle", type=Path)
     install.add_argument("--force", action="store_true", help="allow replacing a newer installed version")
@@ -40,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         except NoWindowEngine as reason:
             print(f"No desktop window ({reason}); serving for a web browser instead.", file=sys.stderr)
-        return _serve(app, "127.0.0.1", 8765)
+        return _serve(app, "127.0.0.1", DEFAULT_PORT, any_port_if_busy=True)
     return _serve(app, args.host, args.port)
 
 
@@ -56,11 +58,16 @@ def _install(app, bundle: Path, force: bool) -> int:
     return 0
 
 
-def _serve(app, host: str, port: int) -> int:
+def _serve(app, host: str, port: int, any_port_if_busy: bool = False) -> int:
     from player.server import Server
 
     try:
-        server = Server(app, host=host, port=port)
+        try:
+            server = Server(app, host=host, port=port)
+        except OSError:
+            if not any_port_if_busy:
+                raise
+            server = Server(app, host=host, port=0)
     except OSError as error:
         print(f"cannot listen on {host}:{port}: {error}", file=sys.stderr)
         return 1
