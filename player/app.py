@@ -32,7 +32,7 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     security.init_app(app)
     app.register_blueprint(library_bp)
     app.register_blueprint(courses_bp)
-    for code in (404, 500):
+    for code in (400, 403, 404, 500):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(BundleError, _damaged_bundle)
     return app

@@ -1,9 +1,11 @@
 """Shared fixtures: a small real course, its bundle, and a player app over a temporary data folder."""
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from builder.build import build
 from player.app import create_app
@@ -24,10 +26,38 @@ def mini_bundle(tmp_path_factory) -> Path:
     return build(MINI, tmp_path_factory.mktemp("dist"), use_cache=False)
 
 
+class PlayerClient(FlaskClient):
+    """A test client that, like the player's own pages, sends the session's CSRF token with every POST
+    (pass `csrf=False` to leave it out)."""
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        if csrf:
+            kwargs["headers"] = {"X-CSRFToken": self.csrf_token(), **kwargs.get("headers", {})}
+        return super().post(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        """The token a page of the player carries for this client's session."""
+        page = self.get("/").get_data(as_text=True)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def player_app(data_dir: Path, config: dict | None = None):
+    """A player app for tests: TESTING on, and a client that sends CSRF tokens like the real pages."""
+    app = create_app(data_dir, {"TESTING": True, **(config or {})})
+    app.test_client_class = PlayerClient
+    return app
+
+
+@pytest.fixture
+def make_player():
+    """`make_player(data_dir, config=None)`: a fresh player app over that folder (see player_app)."""
+    return player_app
+
+
 @pytest.fixture
 def app(tmp_path, mini_bundle):
     """A player with the mini course installed."""
-    app = create_app(tmp_path / "data", {"TESTING": True})
+    app = player_app(tmp_path / "data")
     app.extensions["tramhoc_library"].install(mini_bundle)
     return app
 

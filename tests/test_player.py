@@ -89,16 +89,16 @@ def test_language_switch_never_redirects_off_site(client, target):
     assert response.headers["Location"] == "/"
 
 
-def test_install_through_the_ui(tmp_path, mini_bundle):
-    client = create_app(tmp_path / "data", {"TESTING": True}).test_client()
+def test_install_through_the_ui(tmp_path, mini_bundle, make_player):
+    client = make_player(tmp_path / "data").test_client()
     assert "Chưa có khoá học nào" in text(client.get("/"))
     response = client.post("/install", data={"bundle": (io.BytesIO(mini_bundle.read_bytes()), "mini.tramhoc")},
                            follow_redirects=True)
     assert "Đã cài “Khoá học nhỏ: Chữ ký số” (phiên bản 1.0.0)." in text(response)
 
 
-def test_install_through_the_ui_refuses_a_damaged_file(tmp_path, mini_bundle):
-    client = create_app(tmp_path / "data", {"TESTING": True}).test_client()
+def test_install_through_the_ui_refuses_a_damaged_file(tmp_path, mini_bundle, make_player):
+    client = make_player(tmp_path / "data").test_client()
     damaged = bytearray(mini_bundle.read_bytes())
     damaged[len(damaged) // 3] ^= 0xFF
     response = client.post("/install", data={"bundle": (io.BytesIO(bytes(damaged)), "mini.tramhoc")},
@@ -177,3 +177,45 @@ def test_secret_key_is_private_and_stable(tmp_path):
     first = create_app(tmp_path / "d").config["SECRET_KEY"]
     assert create_app(tmp_path / "d").config["SECRET_KEY"] == first and len(first) == 32
     assert (tmp_path / "d" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(client):
+    response = client.post("/language", data={"lang": "en", "next": "/"}, csrf=False)
+    assert response.status_code == 400
+    assert "từ chối yêu cầu này" in text(response)
+    assert 'lang="vi"' in text(client.get("/")) and "tramhoc_lang" not in response.headers.get("Set-Cookie", "")
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "http://evil.example"}, {"Origin": "null"},
+                                     {"Origin": "http://127.0.0.1:9999"},
+                                     {"Referer": "http://evil.example/page"}])
+def test_a_post_from_a_foreign_origin_is_refused_even_with_a_token(client, headers):
+    response = client.post("/language", data={"lang": "en", "next": "/"}, headers=headers)
+    assert response.status_code == 403
+    assert "tramhoc_lang" not in response.headers.get("Set-Cookie", "")
+    assert 'lang="vi"' in text(client.get("/"))
+
+
+def test_a_post_from_the_players_own_page_is_accepted(client):
+    response = client.post("/language", data={"lang": "en", "next": "/"},
+                           headers={"Origin": "http://localhost", "Referer": "http://localhost/courses/mini/"})
+    assert response.status_code == 303
+    assert 'lang="en"' in text(client.get("/"))
+
+
+@pytest.mark.parametrize("host", ["evil.example", "attacker.example:8765", "127.0.0.1.nip.io"])
+def test_a_request_for_a_foreign_host_name_is_refused(client, host):
+    """A DNS-rebinding page reaches 127.0.0.1 under its own name: refuse any name but localhost."""
+    assert client.get("/", headers={"Host": host}).status_code == 400
+    assert client.post("/language", data={"lang": "en"}, headers={"Host": host}).status_code == 400
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1:8765", "[::1]:8765", "192.168.1.20:8765"])
+def test_ip_literals_and_localhost_are_accepted_hosts(client, host):
+    assert client.get("/", headers={"Host": host}).status_code == 200
+
+
+def test_lan_mode_can_allow_a_pc_name(tmp_path, make_player):
+    client = make_player(tmp_path / "data", {"ALLOWED_HOSTS": ["tram-hoc-xa"]}).test_client()
+    assert client.get("/", headers={"Host": "TRAM-HOC-XA:8765"}).status_code == 200
+    assert client.get("/", headers={"Host": "other-pc:8765"}).status_code == 400
