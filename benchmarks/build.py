@@ -12,6 +12,7 @@ Generates the synthetic 200-lesson Vietnamese corpus (gen_corpus.py), wraps it a
   mkdocs     `mkdocs build` of the generated mkdocs.yml (subprocess)
   rebuild    one lesson edited after a cached build, rebuilt with the cache (subprocess and
              in-process); the result must be byte-identical to a clean build of the edited sources
+  watch      the same edit rebuilt by a CourseBuild kept alive (what `builder watch` does)
 
 Needs mkdocs in the same venv (benchmark-only; exits 2 without it). See benchmarks/README.md.
 """
@@ -91,7 +92,7 @@ def main() -> int:
 
 
 def run(root: Path, args, generator: Path) -> int:
-    from builder.build import build
+    from builder.build import CourseBuild, build
 
     corpus, out = root / "corpus", root / "out"
     shutil.rmtree(out, ignore_errors=True)
@@ -157,9 +158,16 @@ def run(root: Path, args, generator: Path) -> int:
                 shutil.copytree(prime, target)
             record("rebuild_sub", _timed_subprocess(builder_cmd(target_sub, cache=True)))
             record("rebuild_in", _timed_call(lambda: build(corpus, target_in, use_cache=True)))
+            # (e) watch mode: one CourseBuild kept alive across builds, primed on the original sources
+            edited.write_bytes(original)
+            target_watch = _fresh(out / f"watch-{number}")
+            session = CourseBuild(corpus, target_watch)
+            session.build()
+            edited.write_bytes(original + EDIT.encode("utf-8"))
+            record("rebuild_watch", _timed_call(session.build))
             reference = _fresh(out / f"reference-{number}")
             _timed_subprocess(builder_cmd(reference, cache=False))
-            hashes = {_sha256(_bundle(t)) for t in (target_sub, target_in, reference)}
+            hashes = {_sha256(_bundle(t)) for t in (target_sub, target_in, target_watch, reference)}
             identical.append(len(hashes) == 1)
             rebuilt_hashes.append(_sha256(_bundle(target_sub)))
             if not args.keep:
@@ -179,6 +187,7 @@ def run(root: Path, args, generator: Path) -> int:
         ("mkdocs_sub", "(c) mkdocs build, subprocess"),
         ("rebuild_sub", "(d) rebuild after 1 edit, cache, subprocess"),
         ("rebuild_in", "(d) rebuild after 1 edit, cache, in-process"),
+        ("rebuild_watch", "(e) rebuild after 1 edit, watch mode (in memory)"),
     ]
     for name, label in rows:
         walls = [wall for wall, _ in figures[name]]
@@ -196,6 +205,7 @@ def run(root: Path, args, generator: Path) -> int:
     ratio("mkdocs/ours (subprocess wall)", med["mkdocs_sub"] / med["ours_sub"], TARGET_MKDOCS_OURS, False)
     ratio("rebuild/full (subprocess wall)", med["rebuild_sub"] / med["ours_sub"], TARGET_REBUILD_FULL, True)
     ratio("rebuild/full (in-process)", med["rebuild_in"] / med["ours_in"], TARGET_REBUILD_FULL, True)
+    ratio("watch rebuild/full (in-process)", med["rebuild_watch"] / med["ours_in"], TARGET_REBUILD_FULL, True)
     cpu_floor = median(c for _, c in figures["floor_sub"])
     cpu_ours = median(c for _, c in figures["ours_sub"])
     print(f"{'info: ours/floor by CPU time (subprocess)':<52} {cpu_ours / cpu_floor:>6.2f}   "
@@ -216,15 +226,14 @@ def run(root: Path, args, generator: Path) -> int:
     return 0 if all(identical) and len(clean_hashes) == 1 else 1
 
 
-PHASES = (  # (module, attribute, label): functions compile_course/build call through module globals
+PHASES = (  # (module, attribute, label): functions CourseBuild calls through module globals
     ("builder.build", "load_course_config", "course.yml"),
     ("builder.build", "list_course_files", "list course folder"),
     ("builder.build", "_load_lessons", "read lessons + front matter"),
-    ("builder.cache", "RenderCache._load", "cache: load JSON"),
     ("builder.build", "_render", "render (cache lookups + Markdown)"),
     ("builder.build", "_check_references", "cross-lesson anchor check"),
-    ("builder.cache", "RenderCache.save", "cache: save JSON"),
     ("builder.build", "write_bundle", "write bundle (zip, manifest, fsync)"),
+    ("builder.cache", "EntryStore.prune", "cache: prune unused entries"),
 )
 
 
@@ -253,7 +262,7 @@ def phase_timings(corpus: Path, edited: Path, original: bytes, out: Path, repeat
         if "." in attribute:
             owner, attribute = getattr(owner, attribute.split(".")[0]), attribute.split(".")[1]
         wrap(owner, attribute, label)
-    wrap(pipeline, "compile_course", "compile_course (total)")
+    wrap(pipeline.CourseBuild, "compile", "compile (total)")
     results = {"clean": [], "rebuild": []}
     try:
         for number in range(repeats):
@@ -271,7 +280,7 @@ def phase_timings(corpus: Path, edited: Path, original: bytes, out: Path, repeat
         for owner, name, original_function in saved:
             setattr(owner, name, original_function)
         edited.write_bytes(original)
-    labels = [label for _, _, label in PHASES] + ["compile_course (total)", "build() total"]
+    labels = [label for _, _, label in PHASES] + ["compile (total)", "build() total"]
     print()
     print(f"== phase wall times, no profiler (median of {repeats}; clean = first build into an empty "
           f"cache, rebuild = after editing 1 lesson) ==")
@@ -280,7 +289,7 @@ def phase_timings(corpus: Path, edited: Path, original: bytes, out: Path, repeat
         clean = median(r.get(label, 0.0) for r in results["clean"])
         rebuild = median(r.get(label, 0.0) for r in results["rebuild"])
         print(f"  {label:<40} {clean:>8.3f} {rebuild:>10.3f}")
-    print("  (compile_course minus the phases above = reading assets + building the member dict)")
+    print("  (compile minus the phases above = reading assets + building the member dict)")
 
 
 def profile_build(corpus: Path, target: Path) -> None:
@@ -298,7 +307,7 @@ def profile_build(corpus: Path, target: Path) -> None:
     stats = pstats.Stats(profiler)
     total = stats.total_tt
     phases = [
-        ("builder/build.py", "compile_course", "compile (everything before writing)"),
+        ("builder/build.py", "compile", "compile (everything before writing)"),
         ("builder/course_config.py", "load_course_config", "  course.yml"),
         ("builder/sources.py", "list_course_files", "  list course folder"),
         ("builder/build.py", "_load_lessons", "  read lessons + front matter (YAML)"),
@@ -308,10 +317,10 @@ def profile_build(corpus: Path, target: Path) -> None:
         ("builder/links.py", "resolve", "    LinkResolver.resolve"),
         ("builder/render.py", "__call__", "    _LineFinder lookups"),
         ("builder/build.py", "_check_references", "  cross-lesson anchor check"),
-        ("builder/cache.py", "put", "  cache.put (sha256 keys)"),
-        ("builder/cache.py", "__init__", "  cache init (renderer fingerprint)"),
+        ("builder/cache.py", "put", "  cache entries written"),
+        ("builder/cache.py", "renderer_fingerprint", "  cache: builder code fingerprint"),
         ("courses/writing.py", "write_bundle", "write bundle (zip + manifest + fsync)"),
-        ("courses/writing.py", "_add", "  zip entries (deflate)"),
+        ("courses/writing.py", "_payloads", "  deflate members (threads)"),
     ]
     print()
     print(f"== cProfile: one in-process clean build, serial rendering (profiled total {total:.3f} s) ==")

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Callable
 
 from builder import GENERATOR
-from builder.cache import RenderCache
+from builder.cache import DeflatedMembers, EntryStore, RenderCache
 from builder.course_config import COURSE_FILE, CourseConfig, load_course_config
-from builder.lesson_source import LessonSource, load_lesson
+from builder.lesson_source import LessonSource
 from builder.links import LinkResolver
 from builder.problems import BuildFailed, Problems
 from builder.render import LessonRenderer, RenderedLesson
+from builder.source_memo import SourceMemo
 from builder.sources import list_course_files
 from courses.members import asset_member, lesson_member
 from courses.model import Course, Lesson, Section
@@ -38,42 +39,64 @@ class CompiledCourse:
 
 def check(course_dir: Path, progress: Progress | None = None) -> CompiledCourse:
     """Compile a course without writing anything; raises BuildFailed listing every problem."""
-    return compile_course(Path(course_dir), progress, cache_path=None)
+    return CourseBuild(course_dir).compile(progress)
 
 
 def build(course_dir: Path, out_dir: Path, progress: Progress | None = None, use_cache: bool = True) -> Path:
     """Compile a course and write OUT_DIR/<id>-<version>.tramhoc; nothing is written on failure."""
-    course_dir, out_dir = Path(course_dir), Path(out_dir)
-    cache_path = out_dir / CACHE_DIR / f"{course_dir.resolve().name}.json" if use_cache else None
-    compiled = compile_course(course_dir, progress, cache_path)
-    target = out_dir / compiled.bundle_name
-    write_bundle(target, compiled.course, compiled.members, GENERATOR)
-    return target
+    return CourseBuild(course_dir, out_dir, use_cache).build(progress)
 
 
-def compile_course(course_dir: Path, progress: Progress | None, cache_path: Path | None) -> CompiledCourse:
-    problems = Problems(course_dir)
-    config = load_course_config(course_dir, problems)
-    if config is None:
-        raise BuildFailed(problems.sorted())
-    files = list_course_files(course_dir)
-    lessons = _load_lessons(course_dir, config, files, problems)
-    lesson_ids = {lesson.path: lesson.id for lesson in lessons.values()}
-    cache = RenderCache(cache_path, lesson_ids)
-    rendered = _render(list(lessons.values()), lesson_ids, frozenset(files), cache, progress)
-    _check_references(lessons, rendered, problems)
-    if problems:
-        raise BuildFailed(problems.sorted())
-    if cache_path is not None:
-        cache.save()
-    members = {lesson_member(lesson.id): rendered[lesson.path].html.encode("utf-8") for lesson in lessons.values()}
-    for asset in sorted({asset for result in rendered.values() for asset in result.assets}):
-        members[asset_member(asset)] = files[asset].read_bytes()
-    return CompiledCourse(_course_model(config, lessons), members)
+class CourseBuild:
+    """One course folder, built as often as asked; what can be kept between builds is kept.
+
+    With an output folder and use_cache, rendered lessons and deflated members are also kept on disk
+    (OUT_DIR/.tramhoc-cache/), so the next process starts warm. Watch mode keeps one CourseBuild alive.
+    """
+
+    def __init__(self, course_dir: Path, out_dir: Path | None = None, use_cache: bool = True):
+        self.course_dir = Path(course_dir)
+        self.out_dir = Path(out_dir) if out_dir is not None else None
+        root = self.out_dir / CACHE_DIR / self.course_dir.resolve().name if self.out_dir and use_cache else None
+        self.render_cache = RenderCache(EntryStore(root / "render" if root else None))
+        self.deflated = DeflatedMembers(EntryStore(root / "deflate" if root else None))
+        self.sources = SourceMemo()
+
+    def build(self, progress: Progress | None = None) -> Path:
+        """Compile and write the bundle; raises BuildFailed (writing nothing) when sources have problems."""
+        if self.out_dir is None:
+            raise ValueError("this CourseBuild has no output folder")
+        compiled = self.compile(progress)
+        target = self.out_dir / compiled.bundle_name
+        write_bundle(target, compiled.course, compiled.members, GENERATOR, self.deflated)
+        self.render_cache.prune()
+        self.deflated.prune()
+        return target
+
+    def compile(self, progress: Progress | None = None) -> CompiledCourse:
+        """Check and render everything; raises BuildFailed listing every problem."""
+        course_dir = self.course_dir
+        problems = Problems(course_dir)
+        config = load_course_config(course_dir, problems)
+        if config is None:
+            raise BuildFailed(problems.sorted())
+        files = list_course_files(course_dir)
+        lessons = _load_lessons(course_dir, config, files, problems, self.sources)
+        lesson_ids = {lesson.path: lesson.id for lesson in lessons.values()}
+        self.render_cache.start(lesson_ids)
+        rendered = _render(list(lessons.values()), lesson_ids, frozenset(files), self.render_cache, progress)
+        _check_references(lessons, rendered, problems)
+        if problems:
+            raise BuildFailed(problems.sorted())
+        members = {lesson_member(lesson.id): rendered[lesson.path].html.encode("utf-8")
+                   for lesson in lessons.values()}
+        for asset in sorted({asset for result in rendered.values() for asset in result.assets}):
+            members[asset_member(asset)] = self.sources.read_bytes(files[asset])
+        return CompiledCourse(_course_model(config, lessons), members)
 
 
-def _load_lessons(course_dir: Path, config: CourseConfig, files: dict[str, Path],
-                  problems: Problems) -> dict[str, LessonSource]:
+def _load_lessons(course_dir: Path, config: CourseConfig, files: dict[str, Path], problems: Problems,
+                  sources: SourceMemo) -> dict[str, LessonSource]:
     lessons, first_with_id = {}, {}
     for section in config.sections:
         for ref in section.lessons:
@@ -83,7 +106,7 @@ def _load_lessons(course_dir: Path, config: CourseConfig, files: dict[str, Path]
             if ref.path not in files:
                 problems.add(course_dir / COURSE_FILE, ref.line, f"no lesson file {ref.path}")
                 continue
-            lesson = load_lesson(course_dir, ref.path, files[ref.path], problems)
+            lesson = sources.lesson(course_dir, ref.path, files[ref.path], problems)
             if lesson is None:
                 continue
             if lesson.id in first_with_id:

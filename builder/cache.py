@@ -1,9 +1,15 @@
-"""A render cache so a rebuild re-renders only the lessons whose source changed."""
+"""Build caches beside the output: rendered lessons and deflated members, by content hash.
 
+A rebuild re-renders only the lessons whose source changed and re-compresses only the members that
+changed. Each entry is one small file named by its key and guarded by a digest, so a damaged or
+half-written entry is a cache miss, never a wrong bundle; entries a build did not use are removed.
+"""
+
+import dataclasses
 import hashlib
 import json
 import os
-import tempfile
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
 import markdown
@@ -11,63 +17,141 @@ import markdown
 from builder.lesson_source import LessonSource
 from builder.render import RenderedLesson
 
-_RENDER_CODE = ("render.py", "links.py")
+_DIGEST = 32
+_BUILDER_CODE = Path(__file__).parent
 
 
 def renderer_fingerprint() -> str:
-    """Changes whenever the rendering code or Python-Markdown changes."""
+    """Changes whenever the builder's code or Python-Markdown changes."""
     digest = hashlib.sha256(markdown.__version__.encode())
-    for name in _RENDER_CODE:
-        digest.update((Path(__file__).parent / name).read_bytes())
+    for path in sorted(_BUILDER_CODE.rglob("*.py")):
+        digest.update(path.relative_to(_BUILDER_CODE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
-class RenderCache:
-    """Rendered lessons keyed by their source, the renderer and the course's lesson map."""
+class EntryStore:
+    """Files named by key in one folder (or nothing at all, when folder is None)."""
 
-    def __init__(self, path: Path | None, lesson_ids: dict[str, str]):
-        self.path = path
-        self._context = renderer_fingerprint() + json.dumps(sorted(lesson_ids.items()))
-        self._entries = self._load()
-        self._used: dict[str, dict] = {}
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def get(self, key: str) -> bytes | None:
+        """The stored bytes, or None when absent or damaged."""
+        if self.folder is None:
+            return None
+        try:
+            raw = (self.folder / key).read_bytes()
+        except OSError:
+            return None
+        data = raw[_DIGEST:]
+        if hashlib.sha256(data).digest() != raw[:_DIGEST]:
+            return None
+        self.used.add(key)
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store an entry; a cache that cannot be written only makes the next build slower."""
+        self.used.add(key)
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / key).write_bytes(hashlib.sha256(data).digest() + data)
+        except OSError:
+            pass
+
+    def prune(self) -> None:
+        """Remove the entries this build did not use, then start counting afresh."""
+        if self.folder is not None and self.folder.is_dir():
+            for entry in os.scandir(self.folder):
+                if entry.name not in self.used:
+                    Path(entry.path).unlink(missing_ok=True)
+        self.used = set()
+
+
+class RenderCache:
+    """Rendered lessons keyed by their source, the builder's code and the course's lesson map."""
+
+    def __init__(self, store: EntryStore):
+        self.store = store
+        self._fingerprint = renderer_fingerprint()
+        self._memory: dict[str, RenderedLesson] = {}
+        self._context = b""
+
+    def start(self, lesson_ids: dict[str, str]) -> None:
+        """Begin a build of a course with this map of lesson paths to ids."""
+        self._context = hashlib.sha256((self._fingerprint + json.dumps(sorted(lesson_ids.items()))).encode()).digest()
 
     def key(self, lesson: LessonSource) -> str:
-        return hashlib.sha256(f"{self._context}\0{lesson.path}\0{lesson.text}".encode()).hexdigest()
+        return hashlib.sha256(self._context + f"{lesson.path}\0{lesson.text}".encode()).hexdigest()
 
     def get(self, lesson: LessonSource, files: frozenset[str]) -> RenderedLesson | None:
         """The cached rendering, if its source is unchanged and every asset it used still exists."""
         key = self.key(lesson)
-        entry = self._entries.get(key)
-        if entry is None or not all(asset in files for asset in entry["assets"]):
-            return None
-        self._used[key] = entry
-        return RenderedLesson(html=entry["html"], assets=tuple(entry["assets"]),
-                              lesson_links=tuple(tuple(link) for link in entry["lesson_links"]),
-                              anchors=tuple(entry["anchors"]), problems=tuple(tuple(p) for p in entry["problems"]))
+        rendered = self._memory.get(key)
+        if rendered is None:
+            rendered = _decode(self.store.get(key))
+            if rendered is None:
+                return None
+            self._memory[key] = rendered
+        self.store.used.add(key)
+        return rendered if all(asset in files for asset in rendered.assets) else None
 
     def put(self, lesson: LessonSource, rendered: RenderedLesson) -> None:
-        self._used[self.key(lesson)] = {
-            "html": rendered.html, "assets": rendered.assets, "lesson_links": rendered.lesson_links,
-            "anchors": rendered.anchors, "problems": rendered.problems}
+        key = self.key(lesson)
+        self._memory[key] = rendered
+        self.store.put(key, json.dumps(dataclasses.asdict(rendered), ensure_ascii=False).encode())
 
-    def save(self) -> None:
-        """Write the entries used by this build (atomically); a cache is never required."""
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(self._used, out, ensure_ascii=False)
-            os.replace(temp, self.path)
-        except OSError:
-            Path(temp).unlink(missing_ok=True)
+    def prune(self) -> None:
+        self._memory = {key: value for key, value in self._memory.items() if key in self.store.used}
+        self.store.prune()
 
-    def _load(self) -> dict:
-        if self.path is None:
-            return {}
-        try:
-            entries = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return entries if isinstance(entries, dict) else {}
+
+class DeflatedMembers(MutableMapping):
+    """Deflated member bytes by the member's sha256, for courses.write_bundle; memory first, then disk."""
+
+    def __init__(self, store: EntryStore):
+        self.store = store
+        self._memory: dict[str, bytes] = {}
+
+    def __getitem__(self, sha256: str) -> bytes:
+        data = self._memory.get(sha256)
+        if data is None:
+            data = self.store.get(sha256)
+            if data is None:
+                raise KeyError(sha256)
+            self._memory[sha256] = data
+        self.store.used.add(sha256)
+        return data
+
+    def __setitem__(self, sha256: str, data: bytes) -> None:
+        self._memory[sha256] = data
+        self.store.put(sha256, data)
+
+    def __delitem__(self, sha256: str) -> None:
+        del self._memory[sha256]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._memory)
+
+    def __len__(self) -> int:
+        return len(self._memory)
+
+    def prune(self) -> None:
+        self._memory = {key: value for key, value in self._memory.items() if key in self.store.used}
+        self.store.prune()
+
+
+def _decode(raw: bytes | None) -> RenderedLesson | None:
+    """A RenderedLesson from its JSON form (its fields are text, numbers and nested tuples)."""
+    if raw is None:
+        return None
+    try:
+        return RenderedLesson(**{name: _tuples(value) for name, value in json.loads(raw).items()})
+    except (ValueError, TypeError):
+        return None
+
+
+def _tuples(value):
+    return tuple(_tuples(item) for item in value) if isinstance(value, list) else value

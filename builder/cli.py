@@ -1,13 +1,15 @@
-"""Command line: `python -m builder check|build`. Parses arguments and calls one function."""
+"""Command line: `python -m builder check|build|watch`. Parses arguments and calls one function."""
 
 import argparse
 import sys
+import threading
 import time
 from pathlib import Path
 
 from builder import __version__
 from builder.build import build, check
 from builder.problems import BuildFailed
+from builder.watch import watch
 
 DEFAULT_OUT = Path("dist")
 
@@ -21,15 +23,20 @@ def main(argv: list[str] | None = None) -> int:
     check_cmd.add_argument("course_dir", type=Path)
     build_cmd = commands.add_parser("build", help="build OUT_DIR/<id>-<version>.tramhoc")
     build_cmd.add_argument("course_dir", type=Path)
-    build_cmd.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: dist)")
     build_cmd.add_argument("--no-cache", action="store_true", help="render every lesson again")
-    for command in (check_cmd, build_cmd):
+    watch_cmd = commands.add_parser("watch", help="build, then build again whenever a file changes (Ctrl+C stops)")
+    watch_cmd.add_argument("course_dir", type=Path)
+    for command in (build_cmd, watch_cmd):
+        command.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: dist)")
+    for command in (check_cmd, build_cmd, watch_cmd):
         command.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     args = parser.parse_args(argv)
     if not args.course_dir.is_dir():
         print(f"{args.course_dir}: not a course folder", file=sys.stderr)
         return 2
     progress = None if args.quiet else ProgressLine()
+    if args.command == "watch":
+        return _watch(args.course_dir, args.out, progress)
     started = time.perf_counter()
     try:
         if args.command == "check":
@@ -39,17 +46,39 @@ def main(argv: list[str] | None = None) -> int:
             path = build(args.course_dir, args.out, progress, use_cache=not args.no_cache)
             result = f"wrote {path}"
     except BuildFailed as failure:
-        if progress:
-            progress.clear()
-        for problem in failure.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(failure.problems)} problem(s); nothing was written.", file=sys.stderr)
+        _report_problems(failure.problems, progress, "nothing was written")
         return 1
     if progress:
         progress.clear()
     if not args.quiet:
         print(f"{result} ({time.perf_counter() - started:.2f} s)")
     return 0
+
+
+def _watch(course_dir: Path, out_dir: Path, progress: "ProgressLine | None") -> int:
+    def built(path: Path, seconds: float) -> None:
+        if progress:
+            progress.clear()
+        print(f"{time.strftime('%H:%M:%S')} wrote {path} ({seconds:.2f} s); watching {course_dir} "
+              "for changes (Ctrl+C stops)", flush=True)
+
+    def failed(problems) -> None:
+        _report_problems(problems, progress, "the last good bundle was kept; fix and save to try again")
+
+    stop = threading.Event()
+    try:
+        watch(course_dir, out_dir, built, failed, stop, progress)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
+def _report_problems(problems, progress: "ProgressLine | None", outcome: str) -> None:
+    if progress:
+        progress.clear()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(problems)} problem(s); {outcome}.", file=sys.stderr, flush=True)
 
 
 class ProgressLine:

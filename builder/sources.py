@@ -29,10 +29,10 @@ def list_course_files(course_dir: Path) -> dict[str, Path]:
     files = {}
     for folder, dirs, names in os.walk(course_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        prefix = os.path.relpath(folder, course_dir).replace(os.sep, "/") + "/"
+        if prefix == "./":
+            prefix = ""
         for name in names:
-            if name.startswith("."):
-                continue
-            full = Path(folder, name)
-            relative = full.relative_to(course_dir).as_posix()
-            files[unicodedata.normalize("NFC", relative)] = full
+            if not name.startswith("."):
+                files[unicodedata.normalize("NFC", prefix + name)] = Path(folder, name)
     return files

@@ -1,15 +1,18 @@
 """The builder: bundles that read back through courses, deterministic output, line-accurate errors."""
 
 import hashlib
+import queue
+import threading
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from builder.build import build, check
+from builder.build import CACHE_DIR, build, check
 from builder.cli import main as builder_main
 from builder.problems import BuildFailed
 from builder.render import vietnamese_slug
+from builder.watch import watch
 from courses import Bundle
 from courses.members import asset_member, lesson_member
 
@@ -219,3 +222,48 @@ def test_build_shows_progress_unless_quiet(tmp_path, mini_course, capsys):
 def test_missing_course_folder_is_a_clear_error(tmp_path, capsys):
     assert builder_main(["check", str(tmp_path / "nope")]) == 2
     assert "not a course folder" in capsys.readouterr().err
+
+
+def test_watch_rebuilds_after_each_save_and_keeps_the_last_good_bundle(tmp_path, mini_course):
+    events: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    out = tmp_path / "dist"
+    watcher = threading.Thread(target=watch, args=(mini_course, out, lambda path, _: events.put(("built", path)),
+                                                    lambda problems: events.put(("failed", problems)), stop),
+                               kwargs={"poll_seconds": 0.02}, daemon=True)
+    watcher.start()
+    try:
+        kind, bundle = events.get(timeout=10)
+        assert kind == "built" and bundle == out / "mini-1.0.0.tramhoc"
+        lesson = mini_course / "lessons" / "03-ky-so.md"
+        good = lesson.read_text(encoding="utf-8") + "\nĐoạn mới sau khi lưu.\n"
+        lesson.write_text(good, encoding="utf-8")
+        assert events.get(timeout=10) == ("built", bundle)
+        assert "Đoạn mới sau khi lưu." in lesson_html(bundle, "ky-so")
+        assert sha(bundle) == sha(build(mini_course, tmp_path / "clean", use_cache=False))
+        last_good = sha(bundle)
+
+        lesson.write_text(good + "\n![thiếu](images/khong-co.png)\n", encoding="utf-8")
+        kind, problems = events.get(timeout=10)
+        assert kind == "failed" and "missing asset: images/khong-co.png" in str(problems[0])
+        assert sha(bundle) == last_good
+
+        lesson.write_text(good, encoding="utf-8")
+        assert events.get(timeout=10) == ("built", bundle)
+        assert sha(bundle) == last_good
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    assert not watcher.is_alive()
+
+
+def test_a_damaged_cache_entry_is_a_miss_not_a_wrong_bundle(tmp_path, mini_course):
+    out = tmp_path / "dist"
+    clean = sha(build(mini_course, out))
+    entries = [path for path in (out / CACHE_DIR).rglob("*") if path.is_file()]
+    assert entries, "the build left no cache entries"
+    for path in entries:
+        data = bytearray(path.read_bytes())
+        data[-1] ^= 0xFF
+        path.write_bytes(bytes(data))
+    assert sha(build(mini_course, out)) == clean

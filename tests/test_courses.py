@@ -10,6 +10,7 @@ from hypothesis import given, strategies as st
 from courses import Bundle, BundleError, Course, Lesson, Manifest, Section, write_bundle
 from courses.members import MANIFEST, asset_member, lesson_member, unsafe_reason
 from courses.model import version_key
+from courses.writing import COMPRESS_LEVEL, STORED_SUFFIXES, bundle_timestamp
 
 COURSE = Course(id="demo", title="Thử nghiệm", language="vi", version="1.0.0", authors=("A",),
                 description="", sections=(Section(None, (Lesson("bai-1", "Bài 1", 3),)),))
@@ -26,6 +27,44 @@ def test_same_input_gives_byte_identical_bundle(tmp_path):
     write_bundle(first, COURSE, MEMBERS, "test")
     write_bundle(second, COURSE, dict(reversed(list(MEMBERS.items()))), "test")
     assert sha(first) == sha(second)
+
+
+def zipfile_reference(path, members: dict[str, bytes], date_time) -> bytes:
+    """The archive Python's zipfile writes for the same entries, settings and order as write_bundle."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in [MANIFEST, *sorted(n for n in members if n != MANIFEST)]:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.create_system, info.external_attr = 3, 0o100644 << 16
+            stored = name.lower().endswith(STORED_SUFFIXES)
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            archive.writestr(info, members[name], compresslevel=None if stored else COMPRESS_LEVEL)
+    return path.read_bytes()
+
+
+MEMBER_NAMES = st.sampled_from([lesson_member("bai-1"), lesson_member("chu-ky-so"), asset_member("img/a.png"),
+                                asset_member("hình/sơ đồ.svg"), asset_member("tệp/mẫu.pdf"),
+                                asset_member("âm thanh/bài 1.mp3")])
+
+
+@given(st.dictionaries(MEMBER_NAMES, st.binary(max_size=3000) | st.text(max_size=2000).map(str.encode),
+                       min_size=1))
+def test_the_archive_is_byte_for_byte_what_zipfile_writes(tmp_path_factory, members):
+    folder = tmp_path_factory.mktemp("zip")
+    path = folder / "ours.tramhoc"
+    manifest = write_bundle(path, COURSE, members, "test")
+    reference = zipfile_reference(folder / "ref.zip", {MANIFEST: manifest.to_bytes(), **members},
+                                  bundle_timestamp())
+    assert path.read_bytes() == reference
+
+
+def test_reused_deflated_members_give_the_same_bundle(tmp_path):
+    deflated = {}
+    write_bundle(tmp_path / "a.tramhoc", COURSE, MEMBERS, "test", deflated)
+    assert len(deflated) == 2  # the manifest and the lesson; the PNG is stored as it is
+    deflated_again = dict(deflated)
+    write_bundle(tmp_path / "b.tramhoc", COURSE, MEMBERS, "test", deflated_again)
+    assert deflated_again == deflated
+    assert sha(tmp_path / "a.tramhoc") == sha(tmp_path / "b.tramhoc")
 
 
 def test_source_date_epoch_sets_entry_times(tmp_path, monkeypatch):
