@@ -22,7 +22,7 @@ from player.store.atomic import DamagedFile, fsync_folder
 from player.store.databases import Databases
 
 LEARNER_ID = re.compile(r"^[0-9a-f]{32}$")
-SEGMENT_SIZE = 500
+SEGMENT_SIZE = 100
 SEGMENT_PATTERN = re.compile(r"^statements-(\d{5})\.json$")
 DELETED_PREFIX = ".deleted-"
 PROFILE, INDEX, STATEMENTS = "profile", "learners", "statements"
