@@ -24,7 +24,8 @@ class AnswerResult:
     response          the answer as text: a choice's text or id, several joined with `[,]` (xAPI's
                       separator), the typed text of a short answer, a number
     correct           whether it counts as right
-    points            points scored (partial credit allowed); max_points the question's weight
+    points            points scored, for partial credit; None means all of max_points when correct,
+                      else 0. max_points is the question's weight
     interaction_type  xAPI interaction type: `choice`, `true-false`, `fill-in`, `numeric`, `matching`,
                       `sequencing` or `other`
     """
@@ -32,9 +33,15 @@ class AnswerResult:
     question_id: str
     response: str
     correct: bool
-    points: float = 1.0
+    points: float | None = None
     max_points: float = 1.0
     interaction_type: str = "other"
+
+    @property
+    def scored(self) -> float:
+        if self.points is not None:
+            return self.points
+        return self.max_points if self.correct else 0.0
 
 
 class Recorder:
@@ -103,10 +110,10 @@ def record_quiz_attempt(course: Course, lesson_id: str, answers: list[AnswerResu
         _statement(learner, "answered", xapi.question_activity(course, answer.question_id, answer.interaction_type),
                    course, parents=[quiz], registration=registration,
                    result={"success": answer.correct, "response": answer.response,
-                           "score": xapi.score(answer.points, answer.max_points)})
+                           "score": xapi.score(answer.scored, answer.max_points)})
         for answer in answers
     ]
-    total = xapi.score(sum(a.points for a in answers), sum(a.max_points for a in answers))
+    total = xapi.score(sum(a.scored for a in answers), sum(a.max_points for a in answers))
     made.append(_statement(learner, "passed" if passed else "failed", quiz, course,
                            parents=[xapi.lesson_activity(course, lesson)], registration=registration,
                            result={"score": total, "success": passed, "completion": True,
