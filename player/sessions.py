@@ -90,5 +90,4 @@ def _check_session():
 
 def init_app(app: Flask) -> None:
     app.before_request(_check_session)
-    app.jinja_env.globals.update(current_learner=current_learner, is_admin=is_admin,
-                                 signout_seconds=signout_seconds)
+    app.jinja_env.globals.update(current_learner=current_learner, signout_seconds=signout_seconds)

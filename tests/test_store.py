@@ -159,6 +159,8 @@ def test_a_damaged_profile_hides_only_that_learner(tmp_path):
     assert reopened.learners.profile(lan) is None
     assert reopened.learners.profile(minh)["name"] == "Minh"
     assert len(reopened.damaged_files()) == 1
+    assert [row["name"] for row in reopened.learners.learners()] == ["Minh"]
+    assert [row["name"] for row in Store(tmp_path).learners.learners()] == ["Minh"]
 
 
 def test_the_index_is_rebuilt_from_profiles_when_damaged_or_missing(tmp_path):

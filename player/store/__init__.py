@@ -7,12 +7,12 @@ from flask import Flask, current_app
 
 from player.store.atomic import DamagedFile
 from player.store.databases import Databases, damaged_files
-from player.store.learners import LearnerStore, is_learner_id
+from player.store.learners import LearnerStore
 from player.store.settings import SettingsStore
 
 EXTENSION_KEY = "tramhoc_store"
 
-__all__ = ["DamagedFile", "LearnerStore", "SettingsStore", "Store", "init_app", "is_learner_id", "store"]
+__all__ = ["DamagedFile", "LearnerStore", "SettingsStore", "Store", "init_app", "store"]
 
 
 class Store:

@@ -91,7 +91,9 @@ class LearnerStore:
         try:
             with self._db.locked(path) as db:
                 rows = db.table(PROFILE).all()
-        except DamagedFile:
+        except DamagedFile:  # quarantined: the learner leaves the start screen, their records stay
+            with self._db.locked(self._index_path) as db:
+                db.table(INDEX).remove(lambda row: row.get("id") == learner_id)
             return None
         return dict(rows[0]) if rows else None
 
@@ -221,7 +223,8 @@ class LearnerStore:
         and finish deletions a crash interrupted."""
         for trash in self.root.glob(f"{DELETED_PREFIX}*"):
             shutil.rmtree(trash, ignore_errors=True)
-        on_disk = {path.name for path in self.root.iterdir() if is_learner_id(path.name) and path.is_dir()}
+        on_disk = {path.name for path in self.root.iterdir()
+                   if is_learner_id(path.name) and (path / "profile.json").is_file()}
         try:
             with self._db.locked(self._index_path) as db:
                 listed = {row.get("id") for row in db.table(INDEX).all()}
