@@ -8,7 +8,7 @@ import pytest
 
 from player import clock, records, xapi
 from player.records import AnswerResult
-from tests.xapi_schema import VALIDATOR_CASES, statement_errors
+from xapi_schema import VALIDATOR_CASES, statement_errors
 
 
 def test_the_schema_validator_itself_tells_good_from_bad():

@@ -20,7 +20,8 @@ VALIDATOR_CASES = XAPI / "tincan-validator" / "test" / "data"
 def _validator():
     jsonschema = pytest.importorskip("jsonschema", reason="jsonschema (test extra) is not installed")
     if not SCHEMA_DIR.is_dir():
-        pytest.skip(f"the xAPI schema is not there: {SCHEMA_DIR} (../shared/ beside the project)")
+        pytest.skip(f"the xAPI schema is not there: {SCHEMA_DIR} (../shared/ beside the project root, or set "
+                    f"TRAMHOC_SHARED to the shared folder)")
     parts = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in SCHEMA_DIR.glob("*.json")}
     root = {"$schema": "http://json-schema.org/draft-04/schema#", "id": "urn:tincan-schema",
             "definitions": parts, "$ref": "#statement"}
