@@ -6,11 +6,15 @@ from flask import Flask, current_app, render_template
 from flask_babel import gettext
 
 from courses import BundleError
-from player import i18n, security
+from player import i18n, records, security, sessions, store
 from player.datadir import resolve_data_dir, secret_key
 from player.library import EXTENSION_KEY, Library
+from player.web_admin import admin_bp
+from player.web_certificates import certificates_bp
 from player.web_courses import courses_bp
+from player.web_learners import learners_bp
 from player.web_library import library_bp
+from player.web_progress import progress_bp
 
 MAX_UPLOAD_BYTES = 2 * 1024**3
 
@@ -28,10 +32,13 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     if test_config:
         app.config.update(test_config)
     app.extensions[EXTENSION_KEY] = Library(data / "library")
+    store.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    app.register_blueprint(library_bp)
-    app.register_blueprint(courses_bp)
+    sessions.init_app(app)
+    records.init_app(app)
+    for blueprint in (library_bp, courses_bp, learners_bp, progress_bp, certificates_bp, admin_bp):
+        app.register_blueprint(blueprint)
     for code in (400, 403, 404, 500):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(BundleError, _damaged_bundle)

@@ -33,8 +33,13 @@ def language_names() -> list[tuple[str, str]]:
 
 
 def select_locale() -> str:
+    """The language chosen in this browser, else the centre's default, else Vietnamese."""
     chosen = request.cookies.get(COOKIE)
-    return chosen if chosen in current_app.config["LOCALES"] else DEFAULT_LOCALE
+    if chosen in current_app.config["LOCALES"]:
+        return chosen
+    settings = current_app.extensions.get("tramhoc_store")
+    default = settings.settings.get()["language"] if settings else DEFAULT_LOCALE
+    return default if default in current_app.config["LOCALES"] else DEFAULT_LOCALE
 
 
 @language_bp.post("/language")

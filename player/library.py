@@ -54,6 +54,14 @@ class Library:
             raise
         return course
 
+    def remove(self, course_id: str) -> None:
+        """Uninstall a course (learners' records of it stay in their own files)."""
+        with self._lock:
+            cached = self._open.pop(course_id, None)
+            if cached:
+                cached[1].close()
+            self._path(course_id).unlink(missing_ok=True)
+
     def courses(self) -> list[Course]:
         """Every installed course that opens cleanly, by title."""
         found = []

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from markupsafe import Markup
 
 from courses.members import asset_member, lesson_member
+from player import records
 from player.library import library
 
 courses_bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -40,8 +41,9 @@ def lesson(course_id: str, lesson_id: str):
         abort(404)
     body = Markup(bundle.read(lesson_member(lesson_id)).decode("utf-8"))
     previous, following = course.neighbours(lesson_id)
+    visit = records.lesson_opened(course, current)
     return render_template("lesson.html", course=course, lesson=current, body=body,
-                           previous=previous, following=following)
+                           previous=previous, following=following, visit=visit)
 
 
 @courses_bp.get("/<course_id>/assets/<path:path>")

@@ -7,13 +7,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from player.library import InstallError, library
+from player.sessions import current_learner
+from player.web_learners import start_screen
 
 library_bp = Blueprint("library", __name__)
 
 
 @library_bp.get("/")
 def index():
-    """The installed courses."""
+    """The installed courses; until someone chooses who is learning, the start screen."""
+    if current_learner() is None:
+        return start_screen()
     return render_template("library.html", courses=library().courses())
 
 

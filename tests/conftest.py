@@ -40,6 +40,14 @@ class PlayerClient(FlaskClient):
         page = self.get("/").get_data(as_text=True)
         return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
+    def sign_in(self, name: str = "Học viên Thử", **secret) -> str:
+        """Create a learner profile (no code unless `kind=...` fields are given) and sign in as them;
+        returns the learner's id."""
+        response = self.post("/learners/new", data={"name": name, "kind": "none", **secret})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        with self.session_transaction() as session:
+            return session["learner"]
+
 
 def player_app(data_dir: Path, config: dict | None = None):
     """A player app for tests: TESTING on, and a client that sends CSRF tokens like the real pages."""
@@ -64,4 +72,13 @@ def app(tmp_path, mini_bundle):
 
 @pytest.fixture
 def client(app):
+    """A test client with a learner signed in (reading courses needs one)."""
+    client = app.test_client()
+    client.sign_in()
+    return client
+
+
+@pytest.fixture
+def anonymous(app):
+    """A test client with nobody signed in: the start screen."""
     return app.test_client()

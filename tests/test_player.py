@@ -91,6 +91,7 @@ def test_language_switch_never_redirects_off_site(client, target):
 
 def test_install_through_the_ui(tmp_path, mini_bundle, make_player):
     client = make_player(tmp_path / "data").test_client()
+    client.sign_in()
     assert "Chưa có khoá học nào" in text(client.get("/"))
     response = client.post("/install", data={"bundle": (io.BytesIO(mini_bundle.read_bytes()), "mini.tramhoc")},
                            follow_redirects=True)
@@ -99,6 +100,7 @@ def test_install_through_the_ui(tmp_path, mini_bundle, make_player):
 
 def test_install_through_the_ui_refuses_a_damaged_file(tmp_path, mini_bundle, make_player):
     client = make_player(tmp_path / "data").test_client()
+    client.sign_in()
     damaged = bytearray(mini_bundle.read_bytes())
     damaged[len(damaged) // 3] ^= 0xFF
     response = client.post("/install", data={"bundle": (io.BytesIO(bytes(damaged)), "mini.tramhoc")},

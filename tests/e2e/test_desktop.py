@@ -1,6 +1,7 @@
 """The desktop player in a real X11 window: `python -m player --data DIR open` under our own Xvfb,
-its pywebview window (Qt's xcb platform, not offscreen) loads the library, and a screenshot of the
-screen shows the player's page, not a blank or black screen.
+its pywebview window (Qt's xcb platform, not offscreen) loads its first page (the start screen "Who
+is learning?" under the top bar), and a screenshot of the screen shows the player's page, not a blank
+or black screen.
 
 Needs Xvfb and ImageMagick (`import`, `identify`, `stream`); without them the test is skipped,
 unless the CI environment variable is set, when it fails instead."""

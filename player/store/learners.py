@@ -1,0 +1,250 @@
+"""Learners on disk: one folder per learner with a small profile database and their xAPI statements in
+numbered segments of at most SEGMENT_SIZE, plus a small index for the start screen.
+
+    learners/index.json                     id, name, colour, created, last_seen of every learner
+    learners/<id>/profile.json              the profile: name, colour, credential hash, back-off state
+    learners/<id>/statements-00001.json     statements, oldest first; a full segment is never rewritten
+
+The profile is the truth; the index is rebuilt from the profiles when it is missing, damaged or out of
+step. A write touches one small file, so its cost stays flat however long a centre keeps its data, and a
+damaged file takes nothing else with it.
+"""
+
+import re
+import shutil
+import threading
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from player.store.atomic import DamagedFile, fsync_folder
+from player.store.databases import Databases
+
+LEARNER_ID = re.compile(r"^[0-9a-f]{32}$")
+SEGMENT_SIZE = 100
+SEGMENT_PATTERN = re.compile(r"^statements-(\d{5})\.json$")
+DELETED_PREFIX = ".deleted-"
+PROFILE, INDEX, STATEMENTS = "profile", "learners", "statements"
+INDEX_FIELDS = ("id", "name", "colour", "secret_kind", "created", "last_seen")
+
+
+def is_learner_id(value: object) -> bool:
+    return isinstance(value, str) and LEARNER_ID.match(value) is not None
+
+
+class LearnerStore:
+    """Profiles, the index and the statements of every learner under one folder."""
+
+    def __init__(self, root: Path, databases: Databases):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._db = databases
+        self._segments: dict[str, int] = {}
+        self._segments_guard = threading.Lock()
+        self.reconcile()
+
+    # -- paths ---------------------------------------------------------------------------------------
+    def folder(self, learner_id: str) -> Path:
+        if not is_learner_id(learner_id):
+            raise KeyError(learner_id)
+        return self.root / learner_id
+
+    def _profile_path(self, learner_id: str) -> Path:
+        return self.folder(learner_id) / "profile.json"
+
+    def _segment_path(self, learner_id: str, number: int) -> Path:
+        return self.folder(learner_id) / f"statements-{number:05d}.json"
+
+    @property
+    def _index_path(self) -> Path:
+        return self.root / "index.json"
+
+    @contextmanager
+    def learner_lock(self, learner_id: str) -> Iterator[None]:
+        """Hold while a learner's statements are appended or summarised, so the two never interleave."""
+        with self._db.lock(self.folder(learner_id)):
+            yield
+
+    # -- profiles --------------------------------------------------------------------------------------
+    def create(self, profile: dict) -> dict:
+        """Store a new learner (profile without id); returns the stored profile with its new id."""
+        learner_id = uuid.uuid4().hex
+        stored = {**profile, "id": learner_id}
+        folder = self.folder(learner_id)
+        folder.mkdir()
+        fsync_folder(self.root)
+        with self._db.locked(self._profile_path(learner_id)) as db:
+            db.table(PROFILE).insert(stored)
+        with self._db.locked(self._index_path) as db:
+            db.table(INDEX).insert(_index_row(stored))
+        return stored
+
+    def profile(self, learner_id: str) -> dict | None:
+        """The learner's profile, or None if there is no such learner (or its profile is damaged)."""
+        try:
+            path = self._profile_path(learner_id)
+        except KeyError:
+            return None
+        if not path.exists():
+            return None
+        try:
+            with self._db.locked(path) as db:
+                rows = db.table(PROFILE).all()
+        except DamagedFile:  # quarantined: the learner leaves the start screen, their records stay
+            with self._db.locked(self._index_path) as db:
+                db.table(INDEX).remove(lambda row: row.get("id") == learner_id)
+            return None
+        return dict(rows[0]) if rows else None
+
+    def update_profile(self, learner_id: str, **changes) -> dict:
+        """Change fields of a profile; the index follows when a listed field changes."""
+        with self._db.locked(self._profile_path(learner_id)) as db:
+            table = db.table(PROFILE)
+            rows = table.all()
+            if not rows:
+                raise KeyError(learner_id)
+            table.update(changes, doc_ids=[rows[0].doc_id])
+            updated = {**rows[0], **changes}
+        if set(changes) & set(INDEX_FIELDS):
+            self._update_index_row(learner_id, _index_row(updated))
+        return updated
+
+    def touch(self, learner_id: str, when: str) -> None:
+        """Remember when the learner last signed in (orders the start screen)."""
+        self._update_index_row(learner_id, {"last_seen": when})
+
+    def learners(self) -> list[dict]:
+        """Index rows of every learner, most recently seen first."""
+        rows = self._index_rows()
+        return sorted(rows, key=lambda row: (row.get("last_seen") or row.get("created") or ""), reverse=True)
+
+    def delete(self, learner_id: str) -> None:
+        """Remove a learner and all their records (first moved aside, so a crash cannot bring them back)."""
+        folder = self.folder(learner_id)
+        with self.learner_lock(learner_id):
+            trash = self.root / f"{DELETED_PREFIX}{learner_id}"
+            folder.replace(trash)
+            fsync_folder(self.root)
+            for path in trash.iterdir():
+                self._db.forget(folder / path.name)
+            with self._segments_guard:
+                self._segments.pop(learner_id, None)
+        with self._db.locked(self._index_path) as db:
+            db.table(INDEX).remove(lambda row: row.get("id") == learner_id)
+        shutil.rmtree(trash, ignore_errors=True)
+
+    # -- statements --------------------------------------------------------------------------------------
+    def append(self, learner_id: str, statements: list[dict]) -> None:
+        """Store statements durably (all or none); they are on disk when this returns."""
+        if not statements:
+            return
+        with self.learner_lock(learner_id):
+            if not self.folder(learner_id).is_dir():
+                raise KeyError(learner_id)
+            number = self._current_segment(learner_id)
+            path = self._segment_path(learner_id, number)
+            try:
+                self._insert(path, statements, learner_id, number)
+            except DamagedFile:
+                self._insert(path, statements, learner_id, number)  # quarantined: a fresh segment
+
+    def _insert(self, path: Path, statements: list[dict], learner_id: str, number: int) -> None:
+        with self._db.locked(path) as db:
+            table = db.table(STATEMENTS)
+            if len(table) + len(statements) > SEGMENT_SIZE and len(table) > 0:
+                number += 1
+                with self._segments_guard:
+                    self._segments[learner_id] = number
+                path = self._segment_path(learner_id, number)
+                with self._db.locked(path) as fresh:
+                    fresh.table(STATEMENTS).insert_multiple(statements)
+                return
+            table.insert_multiple(statements)
+
+    def statements(self, learner_id: str) -> Iterator[dict]:
+        """Every stored statement of a learner, oldest first; damaged segments are quarantined and skipped.
+        The statements are shared with the store's cache: read them, never change them."""
+        for number in self._segment_numbers(learner_id):
+            try:
+                with self._db.locked(self._segment_path(learner_id, number)) as db:
+                    rows = db.table(STATEMENTS).all()
+            except DamagedFile:
+                continue
+            yield from rows
+
+    def count(self, learner_id: str) -> int:
+        """How many statements a learner has."""
+        total = 0
+        for number in self._segment_numbers(learner_id):
+            try:
+                with self._db.locked(self._segment_path(learner_id, number)) as db:
+                    total += len(db.table(STATEMENTS))
+            except DamagedFile:
+                continue
+        return total
+
+    def _segment_numbers(self, learner_id: str) -> list[int]:
+        folder = self.folder(learner_id)
+        if not folder.is_dir():
+            return []
+        numbers = []
+        for path in folder.iterdir():
+            match = SEGMENT_PATTERN.match(path.name)
+            if match:
+                numbers.append(int(match.group(1)))
+        return sorted(numbers)
+
+    def _current_segment(self, learner_id: str) -> int:
+        with self._segments_guard:
+            known = self._segments.get(learner_id)
+        if known is None:
+            known = max(self._segment_numbers(learner_id), default=1)
+            with self._segments_guard:
+                self._segments[learner_id] = known
+        return known
+
+    # -- the index ---------------------------------------------------------------------------------------
+    def _index_rows(self) -> list[dict]:
+        try:
+            with self._db.locked(self._index_path) as db:
+                return [dict(row) for row in db.table(INDEX).all()]
+        except DamagedFile:
+            self.reconcile()
+            with self._db.locked(self._index_path) as db:
+                return [dict(row) for row in db.table(INDEX).all()]
+
+    def _update_index_row(self, learner_id: str, fields: dict) -> None:
+        with self._db.locked(self._index_path) as db:
+            db.table(INDEX).update(fields, lambda row: row.get("id") == learner_id)
+
+    def reconcile(self) -> None:
+        """Bring the index in line with the learner folders (after a crash, a damaged index or a restore),
+        and finish deletions a crash interrupted."""
+        for trash in self.root.glob(f"{DELETED_PREFIX}*"):
+            shutil.rmtree(trash, ignore_errors=True)
+        on_disk = {path.name for path in self.root.iterdir()
+                   if is_learner_id(path.name) and (path / "profile.json").is_file()}
+        try:
+            with self._db.locked(self._index_path) as db:
+                listed = {row.get("id") for row in db.table(INDEX).all()}
+        except DamagedFile:
+            listed = set()
+        if listed == on_disk:
+            return
+        rows = []
+        for learner_id in sorted(on_disk):
+            profile = self.profile(learner_id)
+            if profile is not None:
+                rows.append(_index_row(profile))
+        with self._db.locked(self._index_path) as db:
+            table = db.table(INDEX)
+            previous = {row.get("id"): row.get("last_seen") for row in table.all()}
+            for row in rows:
+                row["last_seen"] = previous.get(row["id"]) or row.get("last_seen")
+            db.drop_table(INDEX)
+            db.table(INDEX).insert_multiple(rows)
+
+
+def _index_row(profile: dict) -> dict:
+    return {key: profile.get(key) for key in INDEX_FIELDS}

@@ -1,0 +1,50 @@
+"""Centre settings in one small crash-safe database: centre name, sign-out timeout, default language,
+this installation's device id, and the admin PIN's hash with its back-off state."""
+
+import uuid
+from pathlib import Path
+
+from player.store.atomic import DamagedFile
+from player.store.databases import Databases
+
+TABLE = "settings"
+DEFAULTS = {
+    "centre_name": "",
+    "signout_minutes": 10,
+    "language": "vi",
+    "admin_pin": None,
+    "admin_failures": 0,
+    "admin_locked_until": 0.0,
+}
+
+
+class SettingsStore:
+    """Reads and changes the settings document (created with a new device id on first use)."""
+
+    def __init__(self, path: Path, databases: Databases):
+        self.path = Path(path)
+        self._db = databases
+
+    def get(self) -> dict:
+        """All settings, defaults filled in."""
+        try:
+            return self._get()
+        except DamagedFile:
+            return self._get()  # the damaged file was quarantined: start again from the defaults
+
+    def _get(self) -> dict:
+        with self._db.locked(self.path) as db:
+            table = db.table(TABLE)
+            rows = table.all()
+            if not rows:
+                table.insert({"device_id": str(uuid.uuid4())})
+                rows = table.all()
+            return {**DEFAULTS, **rows[0]}
+
+    def update(self, **changes) -> dict:
+        """Change some settings; returns them all."""
+        current = self.get()
+        with self._db.locked(self.path) as db:
+            table = db.table(TABLE)
+            table.update(changes, doc_ids=[table.all()[0].doc_id])
+        return {**current, **changes}

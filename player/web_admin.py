@@ -1,0 +1,208 @@
+"""The admin area, behind an admin PIN set on first use: learners and their progress, resetting a code,
+deleting a learner, removing a course, centre settings, damaged files, checking a certificate code."""
+
+import re
+import unicodedata
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
+
+from player import clock, credentials, learners, records, sessions
+from player.certificate import certificate_for, normalise_code
+from player.i18n import language_names
+from player.learners import ProfileError
+from player.library import library
+from player.pictures import PICTURES, picture_labels
+from player.progress import percent, rule_met
+from player.store import store
+
+admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+ADMIN_PIN = re.compile(r"^[0-9]{6,12}$")
+OPEN_ENDPOINTS = {"admin.index", "admin.sign_in", "admin.set_pin"}
+PAGE_SIZE = 50
+MAX_CENTRE_NAME = 80
+
+
+@admin_bp.before_request
+def _require_admin():
+    if request.endpoint not in OPEN_ENDPOINTS and not sessions.is_admin():
+        return redirect(url_for(".index"), code=303)
+    return None
+
+
+@admin_bp.get("/")
+def index():
+    """First run: set the admin PIN; then sign in; then the dashboard."""
+    settings = store().settings.get()
+    if not settings["admin_pin"]:
+        return render_template("admin_pin.html", first_run=True)
+    if not sessions.is_admin():
+        return render_template("admin_pin.html", first_run=False)
+    page = max(1, request.args.get("page", 1, type=int))
+    everyone = store().learners.learners()
+    shown = everyone[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    courses = library().courses()
+    rows = []
+    for row in shown:
+        progress = records.progress_of(row["id"])
+        rows.append((row, [(course, percent(course, progress.get(course.id)),
+                            bool(progress.get(course.id) and rule_met(course, progress[course.id])))
+                           for course in courses]))
+    return render_template("admin.html", settings=settings, rows=rows, courses=courses, page=page,
+                           pages=max(1, -(-len(everyone) // PAGE_SIZE)), damaged=store().damaged_files(),
+                           data_dir=store().root, languages=language_names())
+
+
+@admin_bp.post("/pin")
+def set_pin():
+    """Set the admin PIN: on first run anyone at the PC may; later only a signed-in admin."""
+    settings = store().settings.get()
+    if settings["admin_pin"] and not sessions.is_admin():
+        abort(403)
+    pin, again = request.form.get("pin", "").strip(), request.form.get("pin2", "").strip()
+    if not ADMIN_PIN.match(pin):
+        flash(gettext("The admin PIN is 6 to 12 digits."), "error")
+    elif pin != again:
+        flash(gettext("The two PINs are not the same. Type them again."), "error")
+    else:
+        store().settings.update(admin_pin=credentials.hash_secret("admin", pin), admin_failures=0,
+                                admin_locked_until=0.0)
+        sessions.admin_sign_in()
+        flash(gettext("The admin PIN is set. Keep it secret."), "success")
+    return redirect(url_for(".index"), code=303)
+
+
+@admin_bp.post("/sign-in")
+def sign_in():
+    settings = store().settings.get()
+    attempt = credentials.try_secret("admin", request.form.get("pin", "").strip(), settings["admin_pin"] or "",
+                                     int(settings["admin_failures"]), float(settings["admin_locked_until"]),
+                                     clock.now())
+    if attempt.checked:
+        store().settings.update(admin_failures=attempt.failures, admin_locked_until=attempt.locked_until)
+    if attempt.ok:
+        sessions.admin_sign_in()
+        return redirect(url_for(".index"), code=303)
+    if attempt.checked:
+        flash(gettext("That is not right. Try again."), "error")
+    if attempt.wait:
+        seconds = int(attempt.wait + 0.999)
+        flash(ngettext("Too many wrong tries: wait %(num)d second, then try again.",
+                       "Too many wrong tries: wait %(num)d seconds, then try again.", seconds), "error")
+    return render_template("admin_pin.html", first_run=False), 429 if not attempt.checked else 403
+
+
+@admin_bp.post("/sign-out")
+def sign_out():
+    sessions.admin_sign_out()
+    return redirect(url_for("library.index"), code=303)
+
+
+@admin_bp.post("/settings")
+def settings():
+    """Centre name, sign-out timeout (minutes) and the default language."""
+    form = request.form
+    name = re.sub(r"\s+", " ", unicodedata.normalize("NFC", form.get("centre_name", ""))).strip()
+    minutes = form.get("signout_minutes", type=int)
+    language = form.get("language", "")
+    problems = []
+    if len(name) > MAX_CENTRE_NAME:
+        problems.append(gettext("The centre name is too long (at most %(num)d letters).", num=MAX_CENTRE_NAME))
+    if minutes is None or not 1 <= minutes <= 240:
+        problems.append(gettext("The sign-out time is 1 to 240 minutes."))
+    if language not in current_app.config["LOCALES"]:
+        problems.append(gettext("Choose a language from the list."))
+    for problem in problems:
+        flash(problem, "error")
+    if not problems:
+        store().settings.update(centre_name=name, signout_minutes=minutes, language=language)
+        flash(gettext("Settings saved."), "success")
+    return redirect(url_for(".index"), code=303)
+
+
+@admin_bp.get("/learners/<learner_id>")
+def learner(learner_id: str):
+    """One learner's progress in every course, and what can be done about their profile."""
+    profile = _profile(learner_id)
+    progress = records.progress_of(learner_id)
+    courses = [(course, progress.get(course.id), percent(course, progress.get(course.id)))
+               for course in library().courses()]
+    return render_template("admin_learner.html", person=profile, courses=courses, form={},
+                           pictures=PICTURES, labels=picture_labels(),
+                           statements=store().learners.count(learner_id))
+
+
+@admin_bp.post("/learners/<learner_id>/secret")
+def reset_secret(learner_id: str):
+    """Give a learner a new PIN or picture code, or none (they forgot theirs)."""
+    profile = _profile(learner_id)
+    try:
+        kind, secret = learners.read_secret(request.form)
+    except ProfileError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".learner", learner_id=learner_id), code=303)
+    store().learners.update_profile(learner_id, **learners.secret_fields(kind, secret))
+    flash(gettext("The code of %(name)s was changed.", name=profile["name"]), "success")
+    return redirect(url_for(".learner", learner_id=learner_id), code=303)
+
+
+@admin_bp.route("/learners/<learner_id>/delete", methods=["GET", "POST"])
+def delete_learner(learner_id: str):
+    """Delete a learner and all their records, after a confirmation page."""
+    profile = _profile(learner_id)
+    if request.method == "POST" and request.form.get("confirm") == "yes":
+        records.learner_left(learner_id)
+        store().learners.delete(learner_id)
+        records.recorder().book.forget(learner_id)
+        flash(gettext("%(name)s and all their records were deleted.", name=profile["name"]), "success")
+        return redirect(url_for(".index"), code=303)
+    return render_template("admin_confirm.html",
+                           question=gettext("Delete %(name)s and all their progress? This cannot be undone.",
+                                            name=profile["name"]),
+                           action=url_for(".delete_learner", learner_id=learner_id),
+                           button=gettext("Yes, delete"), back=url_for(".learner", learner_id=learner_id))
+
+
+@admin_bp.route("/courses/<course_id>/remove", methods=["GET", "POST"])
+def remove_course(course_id: str):
+    """Remove an installed course (learners' records of it are kept), after a confirmation page."""
+    course = library().course(course_id)
+    if course is None:
+        abort(404)
+    if request.method == "POST" and request.form.get("confirm") == "yes":
+        library().remove(course_id)
+        flash(gettext("The course “%(title)s” was removed.", title=course.title), "success")
+        return redirect(url_for(".index"), code=303)
+    return render_template("admin_confirm.html",
+                           question=gettext("Remove the course “%(title)s” from this computer? Learners' "
+                                            "records are kept; install the course again to use it.",
+                                            title=course.title),
+                           action=url_for(".remove_course", course_id=course_id),
+                           button=gettext("Yes, remove"), back=url_for(".index"))
+
+
+@admin_bp.post("/certificates/check")
+def check_certificate():
+    """Find the certificate a verification code belongs to."""
+    code = normalise_code(request.form.get("code", ""))
+    secret, centre = current_app.config["SECRET_KEY"], store().settings.get()["centre_name"]
+    courses = {course.id: course for course in library().courses()}
+    for row in store().learners.learners():
+        for course_id, progress in records.progress_of(row["id"]).items():
+            course = courses.get(course_id)
+            if course is None or progress.completed_at is None:
+                continue
+            certificate = certificate_for(secret, row, course, progress, centre)
+            if certificate.code == code:
+                flash(gettext("Valid: %(name)s completed “%(title)s” on %(date)s.", name=row["name"],
+                              title=course.title, date=certificate.completed_on.isoformat()), "success")
+                return redirect(url_for(".index"), code=303)
+    flash(gettext("No certificate of this computer has this code."), "error")
+    return redirect(url_for(".index"), code=303)
+
+
+def _profile(learner_id: str) -> dict:
+    profile = store().learners.profile(learner_id)
+    if profile is None:
+        abort(404)
+    return profile

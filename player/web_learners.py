@@ -1,0 +1,104 @@
+"""The start screen "Who is learning?": choose, create and unlock learner profiles; sign out."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
+
+from player import learners, sessions
+from player.learners import ProfileError
+from player.pictures import PICTURES, picture_labels
+from player.store import store
+
+learners_bp = Blueprint("learners", __name__, url_prefix="/learners")
+
+
+def safe_next(target: str | None) -> str:
+    """A path on this player to go to next; anything else becomes the library."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def start_screen():
+    """Who is learning? Every learner, the most recent first, and a button to add one."""
+    return render_template("start.html", learners=store().learners.learners(),
+                           next=safe_next(request.values.get("next")))
+
+
+@learners_bp.get("/")
+def start():
+    return start_screen()
+
+
+@learners_bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Create a profile: a name, and no code, a PIN or a picture code."""
+    form = request.form
+    if request.method == "POST":
+        try:
+            kind, secret = learners.read_secret(form)
+            profile = learners.create(form.get("name", ""), kind, secret)
+        except ProfileError as error:
+            flash(str(error), "error")
+            return _new_form(form), 422
+        sessions.sign_in(profile)
+        flash(gettext("Welcome, %(name)s!", name=profile["name"]), "success")
+        return redirect(safe_next(form.get("next")), code=303)
+    return _new_form(form)
+
+
+def _new_form(form):
+    return render_template("learner_new.html", form=form, pictures=PICTURES, labels=picture_labels(),
+                           next=safe_next(request.values.get("next")))
+
+
+@learners_bp.post("/<learner_id>/open")
+def open_profile(learner_id: str):
+    """Choose a learner: straight in without a code, else on to the unlock page."""
+    profile = _profile(learner_id)
+    target = safe_next(request.form.get("next"))
+    if profile.get("secret_kind"):
+        return redirect(url_for(".unlock", learner_id=learner_id, next=target), code=303)
+    sessions.sign_in(profile)
+    return redirect(target, code=303)
+
+
+@learners_bp.route("/<learner_id>/unlock", methods=["GET", "POST"])
+def unlock(learner_id: str):
+    """Type the PIN or pick the picture code; wrong tries slow down further tries."""
+    profile = _profile(learner_id)
+    if not profile.get("secret_kind"):
+        return redirect(url_for(".start"), code=303)
+    status = 200
+    if request.method == "POST":
+        attempt = learners.unlock(learner_id, request.form)
+        if attempt.ok:
+            sessions.sign_in(profile)
+            return redirect(safe_next(request.form.get("next")), code=303)
+        status = 429 if not attempt.checked else 403
+        if attempt.checked:
+            flash(gettext("That is not right. Try again."), "error")
+        if attempt.wait:
+            seconds = int(attempt.wait + 0.999)
+            flash(ngettext("Too many wrong tries: wait %(num)d second, then try again.",
+                           "Too many wrong tries: wait %(num)d seconds, then try again.", seconds), "error")
+    return render_template("learner_unlock.html", learner=profile, pictures=PICTURES, labels=picture_labels(),
+                           next=safe_next(request.values.get("next"))), status
+
+
+@learners_bp.post("/sign-out")
+def sign_out():
+    """Switch learner: back to the start screen."""
+    sessions.sign_out()
+    if request.form.get("reason") == "idle":
+        flash(gettext("You were signed out because nobody used the player for a while."), "info")
+    return redirect(url_for("library.index"), code=303)
+
+
+def _profile(learner_id: str) -> dict:
+    profile = store().learners.profile(learner_id)
+    if profile is None:
+        abort(404)
+    return profile
+
+
+learners_bp.add_app_template_filter(learners.initials, "initials")

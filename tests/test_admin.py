@@ -1,0 +1,135 @@
+"""The admin area: the admin PIN set on first use and its back-off, learners and their progress, resetting
+a code, deleting a learner and removing a course after confirming, settings, checking a certificate."""
+
+import re
+
+import pytest
+
+from player import clock
+
+ADMIN_PIN = "135790"
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+@pytest.fixture
+def admin(app):
+    client = app.test_client()
+    response = client.post("/admin/pin", data={"pin": ADMIN_PIN, "pin2": ADMIN_PIN})
+    assert response.status_code == 303
+    return client
+
+
+def test_first_run_asks_for_an_admin_pin_and_then_requires_it(app):
+    client = app.test_client()
+    assert "Hãy đặt mã PIN quản trị trước." in text(client.get("/admin/"))
+    assert "6 đến 12 chữ số" in text(client.post("/admin/pin", data={"pin": "1234", "pin2": "1234"},
+                                                 follow_redirects=True))
+    client.post("/admin/pin", data={"pin": ADMIN_PIN, "pin2": ADMIN_PIN})
+    stored = app.extensions["tramhoc_store"].settings.get()["admin_pin"]
+    assert stored.startswith("scrypt$") and ADMIN_PIN not in stored
+    assert "Cài đặt trung tâm" in text(client.get("/admin/"))
+
+    other = app.test_client()  # another person at the PC
+    assert "Mã PIN quản trị" in text(other.get("/admin/")) and "Cài đặt trung tâm" not in text(other.get("/admin/"))
+    assert other.post("/admin/pin", data={"pin": "000000", "pin2": "000000"}).status_code == 403
+    for url in ("/admin/learners/" + "0" * 32, "/admin/courses/mini/remove"):
+        assert other.get(url).headers["Location"] == "/admin/"
+    assert other.post("/admin/settings", data={"centre_name": "x"}).headers["Location"] == "/admin/"
+
+
+def test_wrong_admin_pins_are_slowed_down(admin, app, monkeypatch):
+    moment = [clock.now()]
+    monkeypatch.setattr(clock, "now", lambda: moment[0])
+    client = app.test_client()
+    for _ in range(3):
+        assert client.post("/admin/sign-in", data={"pin": "000000"}).status_code == 403
+    assert client.post("/admin/sign-in", data={"pin": ADMIN_PIN}).status_code == 429
+    moment[0] += 31
+    assert client.post("/admin/sign-in", data={"pin": ADMIN_PIN}).status_code == 303
+    assert "Cài đặt trung tâm" in text(client.get("/admin/"))
+
+
+def test_the_admin_session_expires_like_a_learners(admin, monkeypatch):
+    later = clock.now() + 11 * 60
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert "Cài đặt trung tâm" not in text(admin.get("/admin/"))
+
+
+def test_learners_and_their_progress(admin, app):
+    lan = app.test_client()
+    lan_id = lan.sign_in("Lan")
+    lan.get("/courses/mini/lessons/gioi-thieu")
+    lan.post("/courses/mini/lessons/gioi-thieu/done")
+    app.test_client().sign_in("Minh")
+    page = text(admin.get("/admin/"))
+    assert re.search(r"Lan</a></td> <td>33%</td>", page) and re.search(r"Minh</a></td> <td>0%</td>", page)
+    detail = text(admin.get(f"/admin/learners/{lan_id}"))
+    assert "Lan" in detail and "33%" in detail and "2 bản ghi" in detail
+
+
+def test_reset_a_forgotten_code(admin, app):
+    client = app.test_client()
+    learner = client.sign_in("Lan", kind="pin", pin="2468", pin2="2468")
+    client.post("/learners/sign-out")
+    response = admin.post(f"/admin/learners/{learner}/secret", data={"kind": "pin", "pin": "1357", "pin2": "1357"})
+    assert response.status_code == 303
+    assert client.post(f"/learners/{learner}/unlock", data={"pin": "2468"}).status_code == 403
+    assert client.post(f"/learners/{learner}/unlock", data={"pin": "1357"}).status_code == 303
+    admin.post(f"/admin/learners/{learner}/secret", data={"kind": "none"})
+    client.post("/learners/sign-out")
+    assert client.post(f"/learners/{learner}/open").headers["Location"] == "/"
+
+
+def test_delete_a_learner_after_confirming(admin, app):
+    learner = app.test_client().sign_in("Lan")
+    confirm = text(admin.get(f"/admin/learners/{learner}/delete"))
+    assert "Xoá Lan và toàn bộ kết quả học?" in confirm
+    admin.post(f"/admin/learners/{learner}/delete", data={})  # no confirmation: nothing happens
+    assert app.extensions["tramhoc_store"].learners.profile(learner) is not None
+    done = admin.post(f"/admin/learners/{learner}/delete", data={"confirm": "yes"}, follow_redirects=True)
+    assert "Đã xoá Lan" in text(done)
+    assert app.extensions["tramhoc_store"].learners.profile(learner) is None
+    assert "Lan" not in text(app.test_client().get("/"))
+
+
+def test_remove_a_course_after_confirming(admin, app, client):
+    assert "Gỡ khoá học “Khoá học nhỏ: Chữ ký số” khỏi máy này?" in text(admin.get("/admin/courses/mini/remove"))
+    admin.post("/admin/courses/mini/remove", data={"confirm": "yes"})
+    assert app.extensions["tramhoc_library"].courses() == []
+    assert client.get("/courses/mini/").status_code == 404
+
+
+def test_settings_change_the_centre_timeout_and_default_language(admin, app, client):
+    response = admin.post("/admin/settings", data={"centre_name": " Xã  Tân Lập ", "signout_minutes": "3",
+                                                   "language": "en"}, follow_redirects=True)
+    assert "Settings saved." in text(response)
+    settings = app.extensions["tramhoc_store"].settings.get()
+    assert (settings["centre_name"], settings["signout_minutes"], settings["language"]) == ("Xã Tân Lập", 3, "en")
+    assert 'lang="en"' in text(app.test_client().get("/"))  # a browser that never chose a language
+    assert 'data-idle-seconds="180"' in text(client.get("/"))
+    bad = admin.post("/admin/settings", data={"centre_name": "x", "signout_minutes": "0", "language": "xx"},
+                     follow_redirects=True)
+    assert "1 to 240 minutes" in text(bad) and "Choose a language" in text(bad)
+    assert app.extensions["tramhoc_store"].settings.get()["centre_name"] == "Xã Tân Lập"
+
+
+def test_check_a_certificate_code(admin, app, client):
+    for lesson in ("gioi-thieu", "dang-nhap", "ky-so"):
+        client.post(f"/courses/mini/lessons/{lesson}/done")
+    code = re.search(r"Mã xác minh: ([0-9A-Z-]{14})", text(client.get("/courses/mini/certificate"))).group(1)
+    valid = admin.post("/admin/certificates/check", data={"code": code.lower().replace("-", " ")},
+                       follow_redirects=True)
+    assert "Hợp lệ: Học viên Thử đã hoàn thành “Khoá học nhỏ: Chữ ký số”" in text(valid)
+    forged = admin.post("/admin/certificates/check", data={"code": "AAAA-BBBB-CCCC"}, follow_redirects=True)
+    assert "Không có giấy chứng nhận nào" in text(forged)
+
+
+def test_damaged_files_are_listed(admin, app):
+    learner = app.test_client().sign_in("Lan")
+    profile = app.extensions["tramhoc_store"].learners.folder(learner) / "profile.json"
+    profile.write_text("{", encoding="utf-8")
+    assert app.extensions["tramhoc_store"].learners.profile(learner) is None
+    assert "Tệp bị hỏng" in text(admin.get("/admin/")) and "profile.json.damaged-" in text(admin.get("/admin/"))

@@ -1,0 +1,223 @@
+"""Profiles on a shared PC through the routes: the start screen, creating a profile, PINs and picture
+codes (right, wrong, back-off), switching and signing out, sign-out after inactivity, and names that look
+like HTML shown as text everywhere."""
+
+import re
+
+import pytest
+
+from player import clock, learners
+from player.credentials import delay_after
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+@pytest.fixture
+def clock_at(monkeypatch):
+    """`clock_at.move(seconds)`: move the player's clock forward."""
+    class Clock:
+        now = clock.now()
+
+        def move(self, seconds: float) -> None:
+            self.now += seconds
+
+    fake = Clock()
+    monkeypatch.setattr(clock, "now", lambda: fake.now)
+    return fake
+
+
+def learner_id_of(client, name: str) -> str:
+    rows = client.application.extensions["tramhoc_store"].learners.learners()
+    return next(row["id"] for row in rows if row["name"] == name)
+
+
+def test_the_start_screen_asks_who_is_learning_before_any_course(anonymous):
+    page = text(anonymous.get("/"))
+    assert "Ai đang học?" in page and "Người học mới" in page and 'class="topbar"' in page
+    for url in ("/courses/mini/", "/courses/mini/lessons/ky-so"):
+        response = anonymous.get(url, headers={"Accept": "text/html"})
+        assert response.status_code == 303
+        assert response.headers["Location"].startswith("/learners/?next=/courses/mini/")
+    assert anonymous.get("/courses/mini/assets/lessons/images/dang-nhap.png").status_code == 401
+
+
+def test_creating_a_profile_signs_in_and_returns_to_the_page_asked_for(anonymous):
+    response = anonymous.post("/learners/new", data={"name": "  Nguyễn   Thị Lan ", "kind": "none",
+                                                     "next": "/courses/mini/"})
+    assert response.status_code == 303 and response.headers["Location"] == "/courses/mini/"
+    page = text(anonymous.get("/"))
+    assert "Bạn đang học với tên Nguyễn Thị Lan." in page and "Khoá học nhỏ: Chữ ký số" in page
+    assert '<span class="avatar avatar-0" aria-hidden="true">NL</span>' in page
+    assert anonymous.get("/courses/mini/").status_code == 200
+
+
+def test_names_are_stored_in_nfc(anonymous, app):
+    decomposed = "Nguye\u0302\u0303n Thi\u0323 Lan"
+    anonymous.post("/learners/new", data={"name": decomposed, "kind": "none"})
+    names = [row["name"] for row in app.extensions["tramhoc_store"].learners.learners()]
+    assert names == ["Nguyễn Thị Lan"] and names[0] != decomposed
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"name": "   "}, "Hãy nhập tên của bạn."),
+    ({"name": "x" * 41}, "Tên quá dài"),
+    ({"name": "Lan", "kind": "pin", "pin": "12", "pin2": "12"}, "Mã PIN gồm 4 đến 6 chữ số."),
+    ({"name": "Lan", "kind": "pin", "pin": "1234", "pin2": "1243"}, "Hai mã PIN không giống nhau."),
+    ({"name": "Lan", "kind": "pictures", "picture1": "sun", "picture2": "fish"}, "Hãy chọn một hình ở mỗi hàng"),
+    ({"name": "Lan", "kind": "pictures", "picture1": "sun", "picture2": "fish", "picture3": "../x"},
+     "Hãy chọn một hình ở mỗi hàng"),
+])
+def test_bad_profile_input_is_explained_and_nothing_is_stored(anonymous, app, form, message):
+    response = anonymous.post("/learners/new", data={"kind": "none", **form})
+    assert response.status_code == 422 and message in text(response)
+    assert app.extensions["tramhoc_store"].learners.learners() == []
+
+
+def test_two_learners_cannot_share_a_name(anonymous):
+    anonymous.post("/learners/new", data={"name": "Lan", "kind": "none"})
+    anonymous.post("/learners/sign-out")
+    response = anonymous.post("/learners/new", data={"name": "LAN", "kind": "none"})
+    assert response.status_code == 422 and "Đã có người dùng tên này" in text(response)
+
+
+def test_the_most_recent_learner_is_offered_first(app):
+    client = app.test_client()
+    for name in ("Lan", "Minh", "Hoa"):
+        client.sign_in(name)
+    lan = learner_id_of(client, "Lan")
+    client.post("/learners/sign-out")
+    client.post(f"/learners/{lan}/open")
+    client.post("/learners/sign-out")
+    page = text(client.get("/"))
+    assert "Tiếp tục với tên Lan" in page
+    assert page.index("Tiếp tục với tên Lan") < page.index("Hoa") < page.index("Minh")
+
+
+def test_pin_right_wrong_and_back_off(app, clock_at):
+    client = app.test_client()
+    learner = client.sign_in("Lan", kind="pin", pin="2468", pin2="2468")
+    profile = app.extensions["tramhoc_store"].learners.profile(learner)
+    assert profile["secret_kind"] == "pin" and "2468" not in str(profile)
+    assert profile["secret_hash"].startswith("scrypt$16384$8$1$")
+    client.post("/learners/sign-out")
+
+    opened = client.post(f"/learners/{learner}/open")
+    assert opened.status_code == 303 and opened.headers["Location"].startswith(f"/learners/{learner}/unlock")
+    assert "Ai đang học?" in text(client.get("/"))  # choosing a protected learner does not sign in
+    unlock = f"/learners/{learner}/unlock"
+    for attempt in range(1, 4):
+        response = client.post(unlock, data={"pin": "0000"})
+        assert response.status_code == 403 and "Chưa đúng. Bạn thử lại nhé." in text(response)
+    assert "hãy chờ 30 giây" in text(response)
+    locked = client.post(unlock, data={"pin": "2468"})  # even the right PIN waits
+    assert locked.status_code == 429 and "hãy chờ 30 giây" in text(locked)
+    assert "Ai đang học?" in text(client.get("/"))
+
+    clock_at.move(31)
+    assert client.post(unlock, data={"pin": "1111"}).status_code == 403  # the 4th wrong try: a longer wait
+    clock_at.move(delay_after(4) - 1)
+    assert client.post(unlock, data={"pin": "2468"}).status_code == 429
+    clock_at.move(2)
+    assert client.post(unlock, data={"pin": "2468", "next": "/courses/mini/"}).headers["Location"] == "/courses/mini/"
+    assert app.extensions["tramhoc_store"].learners.profile(learner)["failures"] == 0
+
+
+def test_the_back_off_survives_a_restart(app, make_player, clock_at):
+    client = app.test_client()
+    learner = client.sign_in("Lan", kind="pin", pin="2468", pin2="2468")
+    client.post("/learners/sign-out")
+    for _ in range(3):
+        client.post(f"/learners/{learner}/unlock", data={"pin": "0000"})
+    restarted = make_player(app.config["DATA_DIR"]).test_client()
+    assert restarted.post(f"/learners/{learner}/unlock", data={"pin": "2468"}).status_code == 429
+
+
+def test_picture_code(app):
+    client = app.test_client()
+    code = {"picture1": "fish", "picture2": "sun", "picture3": "fish"}
+    learner = client.sign_in("Bà Tư", kind="pictures", **code)
+    client.post("/learners/sign-out")
+    page = text(client.get(f"/learners/{learner}/unlock"))
+    assert page.count('type="radio" name="picture1"') == 12 and 'alt="con cá"' in page
+    assert 'src="/static/picture-fish.svg"' in page
+    wrong = client.post(f"/learners/{learner}/unlock", data={"picture1": "sun", "picture2": "fish", "picture3": "fish"})
+    assert wrong.status_code == 403
+    right = client.post(f"/learners/{learner}/unlock", data=code)
+    assert right.status_code == 303 and "Bạn đang học với tên Bà Tư." in text(client.get("/"))
+
+
+def test_every_picture_exists_as_a_small_svg():
+    from pathlib import Path
+
+    from player.pictures import PICTURES
+
+    static = Path(learners.__file__).parent / "static"
+    assert len(PICTURES) >= 9 and len(set(PICTURES)) == len(PICTURES)
+    for picture in PICTURES:
+        svg = (static / f"picture-{picture}.svg").read_text(encoding="utf-8")
+        assert svg.startswith("<svg") and "<script" not in svg and len(svg) < 2000
+
+
+def test_switching_learner_goes_back_to_the_start_screen(client):
+    assert "Đổi người học" in text(client.get("/"))
+    response = client.post("/learners/sign-out")
+    assert response.status_code == 303
+    assert "Ai đang học?" in text(client.get("/"))
+
+
+def test_the_server_signs_out_after_inactivity(client, app, clock_at):
+    assert client.get("/courses/mini/").status_code == 200
+    clock_at.move(9 * 60)
+    assert client.get("/courses/mini/").status_code == 200  # activity restarts the countdown
+    clock_at.move(10 * 60 + 1)
+    response = client.get("/courses/mini/", headers={"Accept": "text/html"})
+    assert response.status_code == 303
+    assert "đã được đăng xuất" in text(client.get("/"))
+
+
+def test_heartbeats_without_input_do_not_keep_a_learner_signed_in(client, clock_at):
+    page = client.get("/courses/mini/lessons/gioi-thieu").get_data(as_text=True)
+    visit = re.search(r'data-visit="([0-9a-f]+)"', page).group(1)
+    token = {"X-CSRFToken": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)}
+    for _ in range(19):  # like a page left open for 9.5 minutes: the script beats, nobody touches anything
+        clock_at.move(30)
+        beat = client.post("/activity/beat", json={"visit": visit, "active": False}, csrf=False, headers=token)
+        assert beat.status_code == 200 and beat.json["ok"] is True
+    clock_at.move(31)
+    response = client.post("/activity/beat", json={"visit": visit, "active": True}, csrf=False, headers=token)
+    assert response.status_code == 401 and response.json["error"] == "signed_out"
+
+
+def test_the_page_script_knows_the_timeout_and_the_sign_out_address(client, app):
+    app.extensions["tramhoc_store"].settings.update(signout_minutes=3)
+    page = client.get("/courses/mini/").get_data(as_text=True)
+    assert 'data-idle-seconds="180"' in page and 'data-sign-out="/learners/sign-out"' in page
+    assert '<script src="/static/activity.js" defer></script>' in page
+    idle = client.post("/learners/sign-out", data={"reason": "idle"}, follow_redirects=True)
+    assert "đã được đăng xuất" in text(idle)
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+def test_next_never_leaves_the_player(anonymous, target):
+    response = anonymous.post("/learners/new", data={"name": "Lan", "kind": "none", "next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_a_name_that_looks_like_html_is_text_everywhere(app, tmp_path):
+    client = app.test_client()
+    learner = client.sign_in(XSS)
+    pages = [client.get(url) for url in ("/", "/courses/mini/", "/courses/mini/lessons/ky-so")]
+    client.post("/learners/sign-out")
+    pages.append(client.get("/"))
+    client.post("/admin/pin", data={"pin": "135790", "pin2": "135790"})
+    pages += [client.get("/admin/"), client.get(f"/admin/learners/{learner}"),
+              client.get(f"/admin/learners/{learner}/delete")]
+    for page in pages:
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert XSS not in html and "<img src=x" not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -1,0 +1,225 @@
+"""Progress through the routes: lessons opened, completed with Done, time spent, resume, the completion
+rule (quizzes plug in), and the certificate as a page and as a PDF that really shows Vietnamese."""
+
+import re
+import shutil
+import subprocess
+import unicodedata
+
+import pytest
+
+from player import clock, progress, records, xapi
+from player.certificate import completion_date, verification_code
+from player.records import AnswerResult
+
+LESSONS = ("gioi-thieu", "dang-nhap", "ky-so")
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def statements(app, learner_id: str) -> list[dict]:
+    return list(app.extensions["tramhoc_store"].learners.statements(learner_id))
+
+
+def verbs(app, learner_id: str) -> list[tuple[str, str]]:
+    return [(xapi.verb_name(s), s["object"]["id"].rsplit(":", 1)[1]) for s in statements(app, learner_id)]
+
+
+@pytest.fixture
+def clock_at(monkeypatch):
+    class Clock:
+        now = clock.now()
+
+        def move(self, seconds: float) -> None:
+            self.now += seconds
+
+    fake = Clock()
+    monkeypatch.setattr(clock, "now", lambda: fake.now)
+    return fake
+
+
+@pytest.fixture
+def learner(client):
+    with client.session_transaction() as session:
+        return session["learner"]
+
+
+def finish(client, lessons=LESSONS):
+    for lesson in lessons:
+        client.get(f"/courses/mini/lessons/{lesson}")
+        client.post(f"/courses/mini/lessons/{lesson}/done")
+
+
+def test_progress_shows_on_the_library_and_the_contents(client):
+    assert "Đã học 0%" in text(client.get("/"))
+    client.get("/courses/mini/lessons/gioi-thieu")
+    done = client.post("/courses/mini/lessons/gioi-thieu/done")
+    assert done.headers["Location"] == "/courses/mini/lessons/dang-nhap"
+    assert "Đã học 33%" in text(client.get("/"))
+    contents = text(client.get("/courses/mini/"))
+    assert "Đã học 33%" in contents and '<progress max="100" value="33"' in contents
+    assert contents.count('class="tick"') == 1
+    assert re.search(r'<li class="done"> <a href="/courses/mini/lessons/gioi-thieu">', contents)
+    assert "Bạn đã học xong bài này." in text(client.get("/courses/mini/lessons/gioi-thieu"))
+
+
+def test_opening_a_course_resumes_where_the_learner_left_off(client):
+    assert 'href="/courses/mini/lessons/gioi-thieu">Bắt đầu học' in text(client.get("/courses/mini/"))
+    client.get("/courses/mini/lessons/dang-nhap")
+    assert 'href="/courses/mini/lessons/dang-nhap">Học tiếp: Đăng nhập Cổng Dịch vụ công' in text(
+        client.get("/courses/mini/"))
+    client.post("/courses/mini/lessons/dang-nhap/done")  # done: continue with the next lesson not done
+    assert 'href="/courses/mini/lessons/ky-so">Học tiếp: Ký số một tệp PDF' in text(client.get("/courses/mini/"))
+
+
+def test_each_learner_resumes_at_their_own_place_after_a_restart(app, make_player):
+    lan, minh = app.test_client(), app.test_client()
+    lan.sign_in("Lan")
+    minh.sign_in("Minh")
+    finish(lan, LESSONS[:2])
+    lan.get("/courses/mini/lessons/ky-so")
+    minh.get("/courses/mini/lessons/gioi-thieu")
+
+    restarted = make_player(app.config["DATA_DIR"])
+    for name, expected, share in (("Lan", "Ký số một tệp PDF", "66%"), ("Minh", "Giới thiệu về chữ ký số", "0%")):
+        client = restarted.test_client()
+        learner = next(r["id"] for r in restarted.extensions["tramhoc_store"].learners.learners() if r["name"] == name)
+        client.post(f"/learners/{learner}/open")
+        page = text(client.get("/courses/mini/"))
+        assert f"Học tiếp: {expected}" in page and f"Đã học {share}" in page
+
+
+def test_done_is_recorded_once_and_the_last_lesson_returns_to_the_contents(app, client, learner):
+    client.get("/courses/mini/lessons/ky-so")
+    for _ in range(2):
+        assert client.post("/courses/mini/lessons/ky-so/done").headers["Location"] == "/courses/mini/"
+    assert verbs(app, learner).count(("completed", "ky-so")) == 1
+
+
+def test_time_spent_from_heartbeats_and_the_leaving_beacon(app, client, learner, clock_at):
+    page = client.get("/courses/mini/lessons/gioi-thieu").get_data(as_text=True)
+    visit = re.search(r'data-visit="([0-9a-f]+)"', page).group(1)
+    for _ in range(4):
+        clock_at.move(30)
+        assert client.post("/activity/beat", json={"visit": visit, "active": True}).json["ok"]
+    clock_at.move(12)
+    assert client.post("/activity/end", data={"visit": visit}).status_code == 204
+    clock_at.move(12)
+    assert client.post("/activity/end", data={"visit": visit}).status_code == 204  # a second beacon: nothing
+    spent = [s["result"]["duration"] for s in statements(app, learner) if xapi.verb_name(s) == "experienced"]
+    assert spent == ["PT2M12S"]
+
+
+def test_a_long_pause_between_heartbeats_counts_little(app, client, learner, clock_at):
+    page = client.get("/courses/mini/lessons/gioi-thieu").get_data(as_text=True)
+    visit = re.search(r'data-visit="([0-9a-f]+)"', page).group(1)
+    clock_at.move(30)
+    client.post("/activity/beat", json={"visit": visit, "active": True})
+    clock_at.move(80)  # a late beat (a busy old PC) counts at most two intervals
+    client.post("/activity/beat", json={"visit": visit, "active": True})
+    clock_at.move(500)  # the PC slept: the visit ended at its last beat
+    assert client.post("/activity/beat", json={"visit": visit, "active": True}).json["ok"] is False
+    client.post("/activity/end", data={"visit": visit})
+    spent = [s["result"]["duration"] for s in statements(app, learner) if xapi.verb_name(s) == "experienced"]
+    assert spent == ["PT1M30S"]
+
+
+def test_a_closed_window_is_counted_up_to_its_last_heartbeat(app, client, learner, clock_at):
+    page = client.get("/courses/mini/lessons/dang-nhap").get_data(as_text=True)
+    visit = re.search(r'data-visit="([0-9a-f]+)"', page).group(1)
+    for _ in range(2):
+        clock_at.move(30)
+        client.post("/activity/beat", json={"visit": visit, "active": True})
+    clock_at.move(200)  # no beacon came: the window was closed; any later request sweeps the visit
+    client.get("/")
+    spent = [s["result"]["duration"] for s in statements(app, learner) if xapi.verb_name(s) == "experienced"]
+    assert spent == ["PT1M0S"]
+
+
+def test_without_script_the_time_between_page_views_counts(app, client, learner, clock_at):
+    client.get("/courses/mini/lessons/gioi-thieu")
+    clock_at.move(75)
+    client.get("/courses/mini/lessons/dang-nhap")
+    clock_at.move(5)
+    client.post("/learners/sign-out")  # signing out ends the open visit too
+    spent = [(s["object"]["id"].rsplit(":", 1)[1], s["result"]["duration"])
+             for s in statements(app, learner) if xapi.verb_name(s) == "experienced"]
+    assert spent == [("gioi-thieu", "PT1M15S"), ("dang-nhap", "PT5S")]
+
+
+def test_the_certificate_appears_only_when_the_rule_is_met(app, client, learner):
+    assert client.get("/courses/mini/certificate").status_code == 404
+    finish(client, LESSONS[:2])
+    assert client.get("/courses/mini/certificate").status_code == 404
+    finish(client, LESSONS[2:])
+    contents = text(client.get("/courses/mini/"))
+    assert "Đã hoàn thành khoá học" in contents and 'href="/courses/mini/certificate">Giấy chứng nhận' in contents
+    assert verbs(app, learner).count(("completed", "mini")) == 1
+    finish(client)  # doing it all again records no second course completion
+    assert verbs(app, learner).count(("completed", "mini")) == 1
+
+
+def test_quiz_lessons_plug_into_the_rule(app, client, learner, monkeypatch):
+    monkeypatch.setattr(progress, "quiz_lesson_ids", lambda course: {"ky-so"})
+    finish(client, LESSONS[:2])
+    client.get("/courses/mini/lessons/ky-so")
+    course = app.extensions["tramhoc_library"].course("mini")
+    answers = [AnswerResult("q1", "a", True), AnswerResult("q2", "b", False)]
+    with app.test_request_context():
+        profile = app.extensions["tramhoc_store"].learners.profile(learner)
+        records.record_quiz_attempt(course, "ky-so", answers, passed=False, duration_seconds=40, learner=profile)
+    assert client.get("/courses/mini/certificate").status_code == 404
+    assert "điểm kiểm tra cao nhất 50%" in text(client.get("/"))
+    with app.test_request_context():
+        records.record_quiz_attempt(course, "ky-so", answers[:1], passed=True, duration_seconds=30, learner=profile)
+    assert "điểm kiểm tra cao nhất 100%" in text(client.get("/"))
+    page = text(client.get("/courses/mini/certificate"))
+    assert "Điểm: 100%" in page
+    completed = [s for s in statements(app, learner) if xapi.verb_name(s) == "completed"
+                 and s["object"]["id"] == "urn:tramhoc:course:mini"]
+    assert completed[0]["result"]["score"]["scaled"] == 1.0
+
+
+def test_record_quiz_attempt_needs_a_learner_and_a_real_lesson(app):
+    course = app.extensions["tramhoc_library"].course("mini")
+    with app.test_request_context():
+        with pytest.raises(LookupError):
+            records.record_quiz_attempt(course, "ky-so", [], passed=True, duration_seconds=1)
+        with pytest.raises(KeyError):
+            records.record_quiz_attempt(course, "nope", [], passed=True, duration_seconds=1,
+                                        learner={"id": "0" * 32, "name": "x"})
+
+
+def test_certificate_page_and_pdf(app, client, learner, tmp_path):
+    app.extensions["tramhoc_store"].settings.update(centre_name="Trung tâm Phục vụ hành chính công xã Tân Lập")
+    finish(client)
+    page = text(client.get("/courses/mini/certificate"))
+    code = re.search(r"Mã xác minh: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", page).group(1)
+    assert "Giấy chứng nhận hoàn thành" in page and "Học viên Thử" in page and "Khoá học nhỏ: Chữ ký số" in page
+    assert "xã Tân Lập" in page
+    with app.test_request_context():  # the code is the HMAC of learner, course and completion date
+        done = records.progress_of(learner)["mini"]
+    assert code == verification_code(app.config["SECRET_KEY"], learner, "mini", completion_date(done))
+
+    shared = re.search(r'href="(/certificates/[^"]+)" target="_blank" rel="noopener" data-open-in-browser', page)
+    pdf_link = re.search(r'href="(/certificates/[^"]+\.pdf)"', page)
+    browser = app.test_client()  # the system browser has no session
+    assert "Học viên Thử" in text(browser.get(shared.group(1)))
+    pdf = browser.get(pdf_link.group(1))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert browser.get(shared.group(1)[:-3] + "xyz").status_code == 404
+    assert browser.get("/courses/mini/certificate.pdf").status_code == 401
+
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf.data)
+    extracted = subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, text=True,
+                               check=True).stdout
+    words = unicodedata.normalize("NFC", re.sub(r"\s+", " ", extracted))
+    for expected in ("Giấy chứng nhận hoàn thành", "Học viên Thử", "đã hoàn thành khoá học",
+                     "Khoá học nhỏ: Chữ ký số", "Trung tâm Phục vụ hành chính công xã Tân Lập", code):
+        assert expected in words, f"{expected!r} not in the PDF's text: {words!r}"
