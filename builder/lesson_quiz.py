@@ -37,6 +37,9 @@ def compile_lesson_quiz(body: str, body_line: int, source_kind: str, render: Ren
     questions, replacements = [], {}
     for fence in fences:
         first_line = body_line + fence.start + 1
+        if fence.kind == "quiz" and not "".join(fence.content(lines)).strip():
+            problems.append((body_line + fence.start, "this ```quiz block is empty: write a question in it"))
+            continue
         try:
             if fence.kind == "quiz":
                 items = [parse_native(fence.content(lines), first_line, render)]

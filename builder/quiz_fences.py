@@ -9,6 +9,8 @@ in the lesson as code.
 import re
 from dataclasses import dataclass
 
+from builder.quiz_source import within_one_edit
+
 KINDS = ("quiz", "gift")
 _OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ ]*(?P<info>[^`\n]*?)[ ]*$")
 
@@ -63,15 +65,4 @@ def _looks_like_quiz(kind: str) -> bool:
     """A block type one typo away from quiz or gift (quizz, qiuz, gitf, …)."""
     if kind.startswith(KINDS):
         return True
-    return any(_within_one_edit(kind, word) for word in KINDS)
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        differing = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(differing) <= 1 or (len(differing) == 2 and differing[1] == differing[0] + 1
-                                        and a[differing[0]] == b[differing[1]] and a[differing[1]] == b[differing[0]])
-    shorter, longer = sorted((a, b), key=len)
-    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+    return any(within_one_edit(kind, word) for word in KINDS)

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from builder.quiz_source import QuizSyntaxError, Render, SourceQuestion
+from builder.quiz_source import QuizSyntaxError, Render, SourceQuestion, within_one_edit
 from courses.quiz import (
     Choice, Description, Essay, Matching, MultipleChoice, NumberAnswer, Numeric, Ordering, Pair, ShortAnswer,
     SingleChoice, TextAnswer, TrueFalse,
@@ -112,11 +112,13 @@ class _Block:
                 break
             key = fold(found.group(1))
             name = HEADER_KEYS.get(key)
-            if name is None and " " in key:
+            near = next((known for known in HEADER_KEYS if within_one_edit(key.replace(" ", ""),
+                                                                            known.replace(" ", ""))), None)
+            if name is None and near is None:
                 break
             if name is None:
-                self.error(index, f"unknown header '{found.group(1)}:' (known: {KNOWN_HEADERS}); "
-                                  "if this line is the question, do not end its first word with ':'")
+                self.error(index, f"unknown header '{found.group(1)}:' (did you mean '{near}:'? known: "
+                                  f"{KNOWN_HEADERS})")
             elif name in self.headers:
                 self.error(index, f"header '{found.group(1)}:' is given twice")
             elif not found.group(2):

@@ -68,3 +68,15 @@ def derive_question_id(basis: str) -> str | None:
         derived = longer
     return (derived or (words[0][:DERIVED_ID_LENGTH] if words else "")) or None
 
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """True when b is a with at most one letter added, removed, changed, or two neighbours swapped."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        differing = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(differing) <= 1 or (len(differing) == 2 and differing[1] == differing[0] + 1
+                                        and a[differing[0]] == b[differing[1]] and a[differing[1]] == b[differing[0]])
+    shorter, longer = sorted((a, b), key=len)
+    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))

@@ -198,7 +198,7 @@ BAD_QUIZZES = [
      "lessons/02-chi-doc.md:8: line not understood: an answer line starts with '+ ', '- ', '= ' or '1. ', contains "
      "'->', or is đúng/sai; feedback lines start with '>' (use '-', the minus key, not a dash pasted from Word)"),
     ("lessons/02-chi-doc.md", lesson(quiz_block("loai: một lựa chọn", "tyep: single", "Câu?", "+ a", "- b")),
-     "lessons/02-chi-doc.md:7: unknown header 'tyep:'"),
+     "lessons/02-chi-doc.md:7: unknown header 'tyep:' (did you mean 'type:'?"),
     ("lessons/02-chi-doc.md", lesson(quiz_block("id: Câu 1", "Câu?", "+ a", "- b")),
      "lessons/02-chi-doc.md:6: question id 'Câu 1' must be lowercase letters (a-z), digits and hyphens"),
     ("lessons/02-chi-doc.md", lesson("```gift\nCâu hỏi {=a ~b\n```\n"),
