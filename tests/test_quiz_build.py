@@ -266,3 +266,30 @@ def test_derived_ids_do_not_change_when_another_question_is_edited(tmp_path, qui
     after = [q.id for q in quiz_from_bytes(check(quiz_course).members[quiz_member("chi-doc")]).questions]
     assert before == ["cau-hoi-thu-nhat-ve-cong", "dau-la-ma-otp"]
     assert after == ["cau-hoi-dau-tien-ve-vneid", "dau-la-ma-otp"]
+
+
+def authoring_examples() -> list[str]:
+    """Every ```quiz and ```gift example of docs/authoring.md, as written there (each once)."""
+    lines = (Path(__file__).resolve().parents[1] / "docs" / "authoring.md").read_text(encoding="utf-8").split("\n")
+    examples, index = [], 0
+    while index < len(lines):
+        if lines[index].startswith(("```quiz", "```gift")):
+            end = lines.index("```", index + 1)
+            examples.append("\n".join(lines[index:end + 1]))
+            index = end
+        index += 1
+    return list(dict.fromkeys(examples))
+
+
+def test_every_example_in_the_authoring_guide_builds_and_grades(mini_course):
+    examples = authoring_examples()
+    kinds = {line.split("\n")[0] for line in examples}
+    assert kinds == {"```quiz", "```gift"} and len(examples) == 11
+    front = "id: ky-so\ntitle: T\nquiz:\n  pass: 80\n  draw: 10\n"
+    write(mini_course, "lessons/03-ky-so.md", f"---\n{front}---\n" + "\n\n".join(examples) + "\n")
+    quiz = quiz_from_bytes(check(mini_course).members[quiz_member("ky-so")])
+    types = {q.type for q in quiz.questions}
+    assert types == {"single", "multiple", "truefalse", "short", "numeric", "matching", "ordering", "essay",
+                     "description"}
+    assert quiz.settings.draw == 10 and len(quiz.questions) == 12
+    assert all(grade_question(q, None).status == ("wrong" if q.graded else "ungraded") for q in quiz.questions)
