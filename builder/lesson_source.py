@@ -116,4 +116,5 @@ def lesson_fields(meta: dict, line_of: Callable[..., int], report: Callable[[int
         quiz = quiz_settings(meta["quiz"], lambda *key: line_of("quiz", *key), fail)
     if problems:
         return None
-    return LessonFields(lesson_id, title.strip(), minutes, quiz, line_of("id"), line_of("quiz") if "quiz" in meta else 0)
+    quiz_line = line_of("quiz") if "quiz" in meta else 0
+    return LessonFields(lesson_id, title.strip(), minutes, quiz, line_of("id"), quiz_line)

@@ -13,6 +13,7 @@ from builder.quiz_source import within_one_edit
 
 KINDS = ("quiz", "gift")
 _OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ ]*(?P<info>[^`\n]*?)[ ]*$")
+_INDENTED = re.compile(r"^(?: {4,}|\t)\s*(?:`{3,}|~{3,})[ ]*(?:quiz|gift)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ def find_fences(lines: list[str]) -> tuple[list[Fence], list[tuple[int, str]]]:
     while index < len(lines):
         found = _OPEN.match(lines[index])
         if found is None:
+            if _INDENTED.match(lines[index]):
+                problems.append((index, "a quiz or gift block cannot be indented (inside a list or a note box): "
+                                        "start its fence at the beginning of the line"))
             index += 1
             continue
         fence, info = found.group("fence"), found.group("info")

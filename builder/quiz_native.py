@@ -183,8 +183,8 @@ class _Block:
     def _no_answers(self, items, forced, common, options):
         if forced in ("essay", "description"):
             return (Essay if forced == "essay" else Description)(**common)
-        self.problems.append((self.first_line + max(len(self.lines) - 1, 0), "no answers: add choices (+ right, - wrong), "
-                              "accepted answers (=), pairs (->), steps (1. 2.) or đúng/sai"))
+        self.problems.append((self.first_line + max(len(self.lines) - 1, 0), "no answers: add choices (+ right, "
+                              "- wrong), accepted answers (=), pairs (->), steps (1. 2.) or đúng/sai"))
         return None
 
     def _choices(self, items, forced, common, options):

@@ -306,6 +306,16 @@ def load_quiz(bundle, lesson_id: str) -> Quiz | None:
     return quiz_from_bytes(bundle.read(name), name)
 
 
+def load_quizzes(bundle) -> dict[str, Quiz]:
+    """Every lesson's quiz of an open courses.Bundle, each validated (for checking a bundle before install)."""
+    quizzes = {}
+    for lesson in bundle.course.lessons:
+        quiz = load_quiz(bundle, lesson.id)
+        if quiz is not None:
+            quizzes[lesson.id] = quiz
+    return quizzes
+
+
 def quiz_from_bytes(raw: bytes, where: str = "quiz") -> Quiz:
     """Parse and validate an untrusted quiz member; raises BundleError naming the offending field."""
     if len(raw) > MAX_QUIZ_BYTES:

@@ -17,7 +17,8 @@ from builder.problems import BuildFailed
 from courses import Bundle, BundleError
 from courses.grading import grade_question
 from courses.members import lesson_member, quiz_member
-from courses.quiz import load_quiz, quiz_from_bytes
+from courses.manifest import Manifest
+from courses.quiz import load_quiz, load_quizzes, quiz_from_bytes
 from courses.quiz_public import public_question
 
 QUIZ_COURSE = Path(__file__).parent / "fixtures" / "courses" / "quiz"
@@ -99,7 +100,8 @@ def test_quiz_settings_feedback_and_explanation_reach_the_bundle(quiz_bundle):
     assert result.feedback == ("Email chỉ dùng để nhận thông báo.",)
     assert result.explanation.startswith("Từ 1/7/2024 người dân đăng nhập Cổng")
     assert quiz.question("chu-ky-so-hop-le").points == 2
-    assert quiz.question("cam-nhan").type == "essay" and grade_question(quiz.question("cam-nhan"), "x").status == "ungraded"
+    essay = quiz.question("cam-nhan")
+    assert essay.type == "essay" and grade_question(essay, "x").status == "ungraded"
     picture = quiz.question("gioi-thieu-hinh").text
     assert 'src="../assets/lessons/images/cong.svg"' in picture
 
@@ -131,6 +133,12 @@ def test_quiz_members_are_listed_checksummed_and_validated(quiz_bundle, tmp_path
     with Bundle(quiz_bundle) as bundle:
         assert {name for name in bundle.manifest.files if name.startswith("quizzes/")} == {
             "quizzes/on-tap.json", "quizzes/ngan-hang.json"}
+        assert sorted(load_quizzes(bundle)) == ["ngan-hang", "on-tap"]
+    with zipfile.ZipFile(quiz_bundle) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    manifest["files"]["quizzes/nobody.json"] = manifest["files"]["quizzes/on-tap.json"]
+    with pytest.raises(BundleError, match="quiz 'quizzes/nobody.json' belongs to no lesson of the course"):
+        Manifest.from_bytes(json.dumps(manifest).encode())
     changed = tmp_path / "changed.tramhoc"
     with zipfile.ZipFile(quiz_bundle) as source, zipfile.ZipFile(changed, "w") as target:
         for info in source.infolist():

@@ -78,7 +78,8 @@ def test_question_text_may_span_paragraphs_and_the_explanation_lines():
 
 
 @pytest.mark.parametrize("source, expected", [
-    ("Câu?\n+ a\n+50% b\n- c\n= d", (14, "this block mixes choices (+/-) with accepted answers (=): one question per block")),
+    ("Câu?\n+ a\n+50% b\n- c\n= d",
+     (14, "this block mixes choices (+/-) with accepted answers (=): one question per block")),
     ("loại: sắp xếp\nCâu?\n+ a\n- b", (12, "'choices (+/-)' lines do not fit the question type 'sắp xếp'")),
     ("loại: trắc nghiệm\nCâu?\n+ a\n- b", (10, "unknown question type 'trắc nghiệm' (known: một lựa chọn, nhiều lựa "
                                               "chọn, đúng sai, trả lời ngắn, số, ghép cặp, sắp xếp, tự luận, mô tả)")),
@@ -109,7 +110,8 @@ def test_derived_ids_come_from_the_question_alone():
 
 
 def test_gift_problems_name_their_line():
-    source = "// đầu tệp\nCâu một{=a ~b}\n\nCâu hai {T\n\nCâu ba}\n\n::Tên\n{T}\n\nCâu bốn{=a -> b =c}\n\nCâu năm{#1..x}"
+    source = ("// đầu tệp\nCâu một{=a ~b}\n\nCâu hai {T\n\nCâu ba}\n\n::Tên\n{T}\n\nCâu bốn{=a -> b =c}\n\n"
+              "Câu năm{#1..x}")
     with pytest.raises(QuizSyntaxError) as failure:
         parse_gift(source, 100, keep)
     assert list(failure.value.problems) == [
@@ -130,12 +132,14 @@ def test_gift_categories_follow_the_questions():
 
 def test_fences_skip_other_code_blocks_and_flag_misspelt_quiz_blocks():
     lines = ["````markdown", "```quiz", "ví dụ", "```", "````", "```quiz", "Câu?", "```", "~~~ gift", "Câu{T}",
-             "~~~~", "```Quiz", "x", "```", "```qiuz", "y", "```", "   ```gift", "z"]
+             "~~~~", "```Quiz", "x", "```", "```qiuz", "y", "```", "    ```quiz", "   ```gift", "z"]
     fences, problems = find_fences(lines)
     assert [(f.kind, f.start, f.end) for f in fences] == [("quiz", 5, 7), ("gift", 8, 10), ("quiz", 11, 13),
-                                                          ("gift", 17, 19)]
+                                                          ("gift", 18, 20)]
     assert problems == [(14, "unknown block type 'qiuz': write ```quiz for a question or ```gift for GIFT questions"),
-                        (17, "this ```gift block is not closed: add a line ``` after it")]
+                        (17, "a quiz or gift block cannot be indented (inside a list or a note box): start its fence "
+                             "at the beginning of the line"),
+                        (18, "this ```gift block is not closed: add a line ``` after it")]
 
 
 NATIVE_LINES = st.lists(st.one_of(
