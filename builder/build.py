@@ -9,14 +9,16 @@ from typing import Callable
 from builder import GENERATOR
 from builder.cache import DeflatedMembers, EntryStore, RenderCache
 from builder.course_config import COURSE_FILE, CourseConfig, load_course_config
-from builder.lesson_source import LessonSource
+from builder.lesson_source import LessonSource, load_gift_lesson
 from builder.links import LinkResolver
 from builder.problems import BuildFailed, Problems
+from builder.quizzes import collect_quizzes
 from builder.render import LessonRenderer, RenderedLesson
 from builder.source_memo import SourceMemo
 from builder.sources import list_course_files
-from courses.members import asset_member, lesson_member
+from courses.members import asset_member, lesson_member, quiz_member
 from courses.model import Course, Lesson, Section
+from courses.quiz import quiz_to_bytes
 from courses.writing import write_bundle
 
 CACHE_DIR = ".tramhoc-cache"
@@ -86,10 +88,12 @@ class CourseBuild:
         self.render_cache.start(lesson_ids)
         rendered = _render(list(lessons.values()), lesson_ids, frozenset(files), self.render_cache, progress)
         _check_references(lessons, rendered, problems)
+        quizzes = collect_quizzes(lessons, rendered, problems)
         if problems:
             raise BuildFailed(problems.sorted())
         members = {lesson_member(lesson.id): rendered[lesson.path].html.encode("utf-8")
                    for lesson in lessons.values()}
+        members.update({quiz_member(lesson_id): quiz_to_bytes(quiz) for lesson_id, quiz in quizzes.items()})
         for asset in sorted({asset for result in rendered.values() for asset in result.assets}):
             members[asset_member(asset)] = self.sources.read_bytes(files[asset])
         return CompiledCourse(_course_model(config, lessons), members)
@@ -106,11 +110,14 @@ def _load_lessons(course_dir: Path, config: CourseConfig, files: dict[str, Path]
             if ref.path not in files:
                 problems.add(course_dir / COURSE_FILE, ref.line, f"no lesson file {ref.path}")
                 continue
-            lesson = sources.lesson(course_dir, ref.path, files[ref.path], problems)
+            if ref.gift is not None:
+                lesson = load_gift_lesson(ref.path, files[ref.path], ref.gift, course_dir / COURSE_FILE, problems)
+            else:
+                lesson = sources.lesson(course_dir, ref.path, files[ref.path], problems)
             if lesson is None:
                 continue
             if lesson.id in first_with_id:
-                problems.add(lesson.file, lesson.id_line,
+                problems.add(lesson.meta_file or lesson.file, lesson.id_line,
                              f"duplicate lesson id '{lesson.id}' (also used by {first_with_id[lesson.id]})")
                 continue
             first_with_id[lesson.id] = lesson.path
@@ -123,7 +130,7 @@ def _render(lessons: list[LessonSource], lesson_ids: dict[str, str], files: froz
     results = {lesson.path: cache.get(lesson, files) for lesson in lessons}
     todo = [lesson for lesson in lessons if results[lesson.path] is None]
     done = len(lessons) - len(todo)
-    jobs = [(lesson.path, lesson.body, lesson.body_line) for lesson in todo]
+    jobs = [(lesson.path, lesson.body, lesson.body_line, lesson.kind) for lesson in todo]
     workers = min(os.cpu_count() or 1, 4)
     if len(jobs) >= PARALLEL_MIN_LESSONS and workers > 1:
         pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(lesson_ids, files))
@@ -153,10 +160,10 @@ def _start_worker(lesson_ids: dict[str, str], files: frozenset[str]) -> None:
     _worker.update(renderer=_worker.get("renderer") or LessonRenderer(), lesson_ids=lesson_ids, files=files)
 
 
-def _render_job(job: tuple[str, str, int]) -> RenderedLesson:
-    path, body, body_line = job
+def _render_job(job: tuple[str, str, int, str]) -> RenderedLesson:
+    path, body, body_line, kind = job
     resolver = LinkResolver(path, _worker["lesson_ids"], _worker["files"])
-    return _worker["renderer"].render(body, body_line, resolver)
+    return _worker["renderer"].render(body, body_line, resolver, kind)
 
 
 def _check_references(lessons: dict[str, LessonSource], rendered: dict[str, RenderedLesson],

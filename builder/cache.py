@@ -14,6 +14,7 @@ from pathlib import Path
 
 import markdown
 
+import courses.quiz
 from builder.lesson_source import LessonSource
 from builder.render import RenderedLesson
 
@@ -22,10 +23,12 @@ _BUILDER_CODE = Path(__file__).parent
 
 
 def renderer_fingerprint() -> str:
-    """Changes whenever the builder's code or Python-Markdown changes."""
+    """Changes whenever the builder's code, the quiz model (cached questions are its JSON) or Python-Markdown
+    changes."""
     digest = hashlib.sha256(markdown.__version__.encode())
     for path in sorted(_BUILDER_CODE.rglob("*.py")):
         digest.update(path.relative_to(_BUILDER_CODE).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(b"courses/quiz.py\0" + Path(courses.quiz.__file__).read_bytes())
     return digest.hexdigest()
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.lesson_source import LessonFields, lesson_fields
 from builder.problems import Problems
 from builder.sources import read_source
 from builder.yamlsource import YamlError, load_yaml
@@ -11,6 +12,7 @@ from courses.model import LANGUAGE_PATTERN, SEMVER_PATTERN, is_valid_id
 COURSE_FILE = "course.yml"
 KNOWN_FIELDS = ("id", "title", "language", "version", "authors", "description", "sections", "lessons")
 REQUIRED_FIELDS = ("id", "title", "language", "version")
+GIFT_LESSON_FIELDS = ("file", "id", "title", "minutes", "quiz")
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,7 @@ class LessonRef:
 
     path: str  # POSIX, relative to the course folder, NFC
     line: int
+    gift: LessonFields | None = None  # a .gift lesson: its fields, written in course.yml
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ def load_course_config(course_dir: Path, problems: Problems) -> CourseConfig | N
     def fail(message, *where):
         problems.add(path, doc.line(*where), message)
 
+
     for key, line in doc.duplicate_keys():
         problems.add(path, line, f"field '{key}' is given twice")
     for key in data:
@@ -90,7 +94,7 @@ def load_course_config(course_dir: Path, problems: Problems) -> CourseConfig | N
     description = data.get("description", "")
     if not isinstance(description, str):
         fail("description must be text", "description")
-    sections = _sections(data, doc, fail)
+    sections = _sections(data, doc, fail, lambda line, message: problems.add(path, line, message))
     if len(problems.items) > start:
         return None
     return CourseConfig(id=course_id, title=title.strip(), language=language, version=version,
@@ -98,12 +102,12 @@ def load_course_config(course_dir: Path, problems: Problems) -> CourseConfig | N
                         sections=sections)
 
 
-def _sections(data, doc, fail) -> tuple[SectionConfig, ...]:
+def _sections(data, doc, fail, report) -> tuple[SectionConfig, ...]:
     if ("sections" in data) == ("lessons" in data):
         fail("list the lessons under either 'lessons' or 'sections' (exactly one of them)")
         return ()
     if "lessons" in data:
-        return (SectionConfig(None, _lesson_refs(data["lessons"], doc, fail, ("lessons",))),)
+        return (SectionConfig(None, _lesson_refs(data["lessons"], doc, fail, report, ("lessons",))),)
     sections = data["sections"]
     if not isinstance(sections, list) or not sections:
         fail("sections must be a non-empty list of {title, lessons}", "sections")
@@ -117,22 +121,50 @@ def _sections(data, doc, fail) -> tuple[SectionConfig, ...]:
         if not _text(section.get("title")):
             fail("section title must be non-empty text", *where)
             continue
-        refs = _lesson_refs(section.get("lessons"), doc, fail, (*where, "lessons"))
+        refs = _lesson_refs(section.get("lessons"), doc, fail, report, (*where, "lessons"))
         result.append(SectionConfig(section["title"].strip(), refs))
     return tuple(result)
 
 
-def _lesson_refs(items, doc, fail, where) -> tuple[LessonRef, ...]:
+def _lesson_refs(items, doc, fail, report, where) -> tuple[LessonRef, ...]:
     if not isinstance(items, list) or not items:
         fail("lessons must be a non-empty list of lesson files", *where)
         return ()
     refs = []
     for index, item in enumerate(items):
+        if isinstance(item, dict):
+            ref = _gift_lesson(item, doc, report, (*where, index))
+            if ref is not None:
+                refs.append(ref)
+            continue
         if not _text(item) or not item.strip().endswith(".md"):
-            fail(f"lesson entry {item!r} must be the path of a .md file", *where, index)
+            fail(f"lesson entry {item!r} must be the path of a .md file "
+                 "(or, for a GIFT file, 'file:', 'id:' and 'title:')", *where, index)
             continue
         refs.append(LessonRef(item.strip(), doc.line(*where, index)))
     return tuple(refs)
+
+
+def _gift_lesson(item: dict, doc, report_to, where) -> LessonRef | None:
+    """A lesson made of a GIFT file: `- file: quiz.gift` with id, title, and optionally minutes and quiz."""
+    problems = []
+
+    def report(line: int, message: str) -> None:
+        problems.append(message)
+        report_to(line, message)
+
+    for key in item:
+        if key not in GIFT_LESSON_FIELDS:
+            report(doc.line(*where, key), f"unknown field '{key}' in a GIFT lesson entry "
+                                          f"(known: {', '.join(GIFT_LESSON_FIELDS)})")
+    path = item.get("file")
+    if not _text(path) or not path.strip().endswith(".gift"):
+        report(doc.line(*where, "file") if "file" in item else doc.line(*where),
+               "a lesson entry with fields needs 'file:' naming a .gift file")
+    fields = lesson_fields(item, lambda *key: doc.line(*where, *key), report, "GIFT lesson entry")
+    if problems or fields is None:
+        return None
+    return LessonRef(path.strip(), doc.line(*where, "file"), fields)
 
 
 def _text(value) -> bool:

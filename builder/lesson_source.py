@@ -1,15 +1,31 @@
-"""A lesson file: YAML front matter (id, title, minutes) and its Markdown body."""
+"""A lesson file: YAML front matter (id, title, minutes, quiz) and its Markdown body; or a .gift file whose
+id, title and quiz settings are written in course.yml."""
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from builder.problems import Problems
+from builder.quiz_settings import quiz_settings
 from builder.sources import read_source
 from builder.yamlsource import YamlError, load_yaml
 from courses.model import is_valid_id
+from courses.quiz import QuizSettings
 
-FRONT_MATTER_FIELDS = ("id", "title", "minutes")
+FRONT_MATTER_FIELDS = ("id", "title", "minutes", "quiz")
 _FENCE = "---"
+
+
+@dataclass(frozen=True)
+class LessonFields:
+    """The fields every lesson has, wherever they are written, with the lines of id and quiz."""
+
+    id: str
+    title: str
+    minutes: int | None
+    quiz: QuizSettings | None  # None: the lesson has no quiz settings (its questions use the defaults)
+    id_line: int
+    quiz_line: int
 
 
 @dataclass(frozen=True)
@@ -25,6 +41,10 @@ class LessonSource:
     body: str
     body_line: int
     id_line: int
+    quiz: QuizSettings | None = None
+    quiz_line: int = 0
+    kind: str = "md"  # md, or gift for a lesson made of one .gift file
+    meta_file: Path | None = None  # where id and quiz are written, when not in `file` (course.yml)
 
 
 def load_lesson(course_dir: Path, relative: str, file: Path, problems: Problems) -> LessonSource | None:
@@ -49,21 +69,52 @@ def load_lesson(course_dir: Path, relative: str, file: Path, problems: Problems)
     if not isinstance(meta, dict):
         problems.add(file, 2, "front matter must be fields such as 'id: …' and 'title: …'")
         return None
-    start = len(problems.items)
     for key in meta:
         if key not in FRONT_MATTER_FIELDS:
-            problems.add(file, doc.line(key), f"unknown front matter field '{key}' (known: id, title, minutes)")
+            problems.add(file, doc.line(key), f"unknown front matter field '{key}' "
+                                              f"(known: {', '.join(FRONT_MATTER_FIELDS)})")
+    fields = lesson_fields(meta, lambda *key: doc.line(*key) if key else 1,
+                           lambda line, message: problems.add(file, line, message), "front matter")
+    if fields is None or any(key not in FRONT_MATTER_FIELDS for key in meta):
+        return None
+    return LessonSource(path=relative, file=file, text=text, id=fields.id, title=fields.title, minutes=fields.minutes,
+                        body="\n".join(lines[end + 1:]), body_line=end + 2, id_line=fields.id_line,
+                        quiz=fields.quiz, quiz_line=fields.quiz_line)
+
+
+def load_gift_lesson(relative: str, file: Path, fields: LessonFields, meta_file: Path,
+                     problems: Problems) -> LessonSource | None:
+    """A lesson made of one GIFT file; its fields come from its entry in course.yml (meta_file)."""
+    text = read_source(file, problems)
+    if text is None:
+        return None
+    return LessonSource(path=relative, file=file, text=text, id=fields.id, title=fields.title, minutes=fields.minutes,
+                        body=text, body_line=1, id_line=fields.id_line, quiz=fields.quiz,
+                        quiz_line=fields.quiz_line, kind="gift", meta_file=meta_file)
+
+
+def lesson_fields(meta: dict, line_of: Callable[..., int], report: Callable[[int, str], None],
+                  where: str) -> LessonFields | None:
+    """id, title, minutes and quiz checked; line_of(key) is a field's line, line_of() the entry's."""
+    problems = []
+
+    def fail(line: int, message: str) -> None:
+        problems.append(message)
+        report(line, message)
+
     lesson_id, title, minutes = meta.get("id"), meta.get("title"), meta.get("minutes")
     if "id" not in meta:
-        problems.add(file, 1, "front matter has no 'id'")
+        fail(line_of(), f"{where} has no 'id'")
     elif not is_valid_id(lesson_id):
-        problems.add(file, doc.line("id"), f"lesson id {lesson_id!r} must be lowercase letters, digits and hyphens")
+        fail(line_of("id"), f"lesson id {lesson_id!r} must be lowercase letters, digits and hyphens")
     if not (isinstance(title, str) and title.strip()):
-        problems.add(file, doc.line("title") if "title" in meta else 1, "front matter needs a non-empty 'title'")
+        fail(line_of("title") if "title" in meta else line_of(), f"{where} needs a non-empty 'title'")
     if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0):
-        problems.add(file, doc.line("minutes"), "minutes must be a whole number greater than 0")
-    if len(problems.items) > start:
+        fail(line_of("minutes"), "minutes must be a whole number greater than 0")
+    quiz = None
+    if "quiz" in meta:
+        quiz = quiz_settings(meta["quiz"], lambda *key: line_of("quiz", *key), fail)
+    if problems:
         return None
-    return LessonSource(path=relative, file=file, text=text, id=lesson_id, title=title.strip(), minutes=minutes,
-                        body="\n".join(lines[end + 1:]), body_line=end + 2,
-                        id_line=doc.line("id"))
+    quiz_line = line_of("quiz") if "quiz" in meta else 0
+    return LessonFields(lesson_id, title.strip(), minutes, quiz, line_of("id"), quiz_line)

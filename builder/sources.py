@@ -7,16 +7,29 @@ from pathlib import Path
 from builder.problems import Problems
 
 
+class SourceEncodingError(ValueError):
+    """A source file that is not UTF-8; `line` is where the first undecodable byte is."""
+
+    def __init__(self, line: int):
+        super().__init__(f"line {line}: not UTF-8")
+        self.line = line
+
+
 def read_source(path: Path, problems: Problems) -> str | None:
     """A UTF-8 file's text in NFC with a BOM removed; None (and a problem) if it is not UTF-8."""
-    data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        problems.add(path, line, "file is not UTF-8 text (save it as UTF-8 in your editor)")
+        return decode_source(path.read_bytes())
+    except SourceEncodingError as error:
+        problems.add(path, error.line, "file is not UTF-8 text (save it as UTF-8 in your editor)")
         return None
-    return normalise(text)
+
+
+def decode_source(data: bytes) -> str:
+    """UTF-8 bytes (a BOM allowed) as NFC text with Unix line endings; raises SourceEncodingError."""
+    try:
+        return normalise(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise SourceEncodingError(data[:error.start].count(b"\n") + 1) from None
 
 
 def normalise(text: str) -> str:

@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 
 from courses.errors import BundleError
-from courses.members import is_content_member, lesson_member, unsafe_reason
+from courses.members import is_content_member, lesson_member, quiz_lesson_id, unsafe_reason
 from courses.model import (
     LANGUAGE_PATTERN, SEMVER_PATTERN, Course, FileEntry, Lesson, Section, is_valid_id,
 )
@@ -102,7 +102,7 @@ def _parse(root: _Checker) -> Manifest:
         checker = _Checker(entry, f"manifest.files[{name!r}]")
         reason = unsafe_reason(name)
         if reason or not is_content_member(name):
-            checker.fail(reason or "not a lesson or asset member")
+            checker.fail(reason or "not a lesson, quiz or asset member")
         sha = checker.get("sha256", str).value
         size = checker.get("size", int).value
         if len(sha) != _SHA256_LENGTH or any(c not in "0123456789abcdef" for c in sha) or size < 0:
@@ -111,6 +111,10 @@ def _parse(root: _Checker) -> Manifest:
     for lesson in course.lessons:
         if lesson_member(lesson.id) not in files:
             root.fail(f"lesson {lesson.id!r} has no page in the bundle")
+    for name in files:
+        lesson_id = quiz_lesson_id(name)
+        if lesson_id is not None and course.lesson(lesson_id) is None:
+            root.fail(f"quiz {name!r} belongs to no lesson of the course")
     return Manifest(course=course, files=files, generator=root.get("generator", str).value,
                     format_version=version)
 

@@ -7,6 +7,7 @@ import unicodedata
 MANIFEST = "manifest.json"
 LESSONS_DIR = "lessons/"
 ASSETS_DIR = "assets/"
+QUIZZES_DIR = "quizzes/"
 MAX_NAME_LENGTH = 400
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -16,6 +17,18 @@ _FORBIDDEN_CHARS = re.compile(r'[\x00-\x1f\x7f\\:*?"<>|]')
 def lesson_member(lesson_id: str) -> str:
     """Member name of a lesson's rendered HTML."""
     return f"{LESSONS_DIR}{lesson_id}.html"
+
+
+def quiz_member(lesson_id: str) -> str:
+    """Member name of a lesson's quiz (questions, answer key and settings), read only by the player's server."""
+    return f"{QUIZZES_DIR}{lesson_id}.json"
+
+
+def quiz_lesson_id(member: str) -> str | None:
+    """The lesson id of a quiz member name, or None when the name is not one."""
+    if member.startswith(QUIZZES_DIR) and member.endswith(".json") and "/" not in member[len(QUIZZES_DIR):]:
+        return member[len(QUIZZES_DIR):-len(".json")]
+    return None
 
 
 def asset_member(relative_path: str) -> str:
@@ -53,7 +66,9 @@ def unsafe_reason(name: str) -> str | None:
 
 
 def is_content_member(name: str) -> bool:
-    """True for a name the manifest may list: a lesson page or an asset."""
+    """True for a name the manifest may list: a lesson page, a lesson's quiz or an asset."""
+    if name.startswith(QUIZZES_DIR):
+        return quiz_lesson_id(name) is not None
     if name.startswith(LESSONS_DIR):
         return name.endswith(".html") and "/" not in name[len(LESSONS_DIR):]
     return name.startswith(ASSETS_DIR) and len(name) > len(ASSETS_DIR)

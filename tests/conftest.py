@@ -82,3 +82,29 @@ def client(app):
 def anonymous(app):
     """A test client with nobody signed in: the start screen."""
     return app.test_client()
+
+
+CONFORMANCE_SUITES = {  # test function in tests/test_gift_conformance.py -> what its cases are
+    "test_moodle_import_case": "Moodle import", "test_moodle_comment_metadata_case": "Moodle comment",
+    "test_moodle_file_import_case": "Moodle file", "test_gift_pegjs_case": "gift-pegjs",
+    "test_other_gift_file_parses": "other files parse",
+}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print how many GIFT conformance cases passed, out of how many ran."""
+    counts = {name: [0, 0] for name in CONFORMANCE_SUITES.values()}
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if report.when != "call" or "test_gift_conformance.py::" not in report.nodeid:
+                continue
+            suite = CONFORMANCE_SUITES.get(report.nodeid.split("::")[1].split("[")[0])
+            if suite:
+                counts[suite][0] += outcome == "passed"
+                counts[suite][1] += 1
+    if any(total for _, total in counts.values()):
+        moodle = [sum(counts[name][i] for name in counts if name.startswith("Moodle")) for i in (0, 1)]
+        terminalreporter.write_line(
+            f"GIFT conformance: {moodle[0]}/{moodle[1]} Moodle cases, "
+            f"{counts['gift-pegjs'][0]}/{counts['gift-pegjs'][1]} gift-pegjs, "
+            f"{counts['other files parse'][0]}/{counts['other files parse'][1]} other files parse")

@@ -1,7 +1,7 @@
 """The shipped courses under content/: they check and build cleanly, and meet the bar for a real course.
 
-Until the quiz builder lands, ```quiz blocks render as code, so the quiz checks here read the lesson
-sources: enough questions, explicit unique ids, an explanation each, and a mix of question types.
+Quizzes are checked in the built quiz members (enough questions, a mix of types, settings, an explanation
+each) and in the lesson sources (every question writes its own unique id).
 """
 
 import functools
@@ -11,13 +11,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-import yaml
 
 from builder.build import CompiledCourse, build, check
-from builder.lesson_source import FRONT_MATTER_FIELDS
 from builder.problems import BuildFailed
 from courses import Bundle
-from courses.members import ASSETS_DIR, lesson_member
+from courses.members import ASSETS_DIR, lesson_member, quiz_member
+from courses.quiz import Quiz, quiz_from_bytes
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 COURSES = sorted(folder.name for folder in CONTENT.iterdir() if (folder / "course.yml").is_file())
@@ -31,8 +30,6 @@ MAX_SVG_BYTES = 8 * 1024
 
 QUIZ_BLOCK = re.compile(r"^```quiz\n(.*?)^```[ \t]*$", re.M | re.S)
 QUESTION_ID = re.compile(r"id:[ \t]*([a-z0-9][a-z0-9-]*)[ \t]*")
-EXPLANATION = re.compile(r"^(Giải thích|Giai thich|Explanation):[ \t]*\S", re.M | re.I)
-COMMENTED_QUIZ_SETTINGS = re.compile(r"^#[ \t]*quiz:[ \t]*\n#[ \t]+pass:[ \t]*\d+", re.M)
 
 
 @functools.cache
@@ -53,32 +50,15 @@ def lesson_sources(course: str) -> dict[str, str]:
     return {lesson.id: sources[lesson.id] for lesson in compiled(course).course.lessons}
 
 
-def front_matter(source: str) -> str:
-    return source.split("\n---\n", 1)[0].removeprefix("---\n")
-
-
 def quiz_blocks(source: str) -> list[str]:
     return QUIZ_BLOCK.findall(source)
 
 
-def question_kind(block: str) -> str:
-    """The question type the spec infers from a block's answer lines (QUIZ-SYNTAX.md, rule 3)."""
-    lines = [line for line in block.splitlines() if line and not line[0].isspace()]
-    if sum(" -> " in line for line in lines) >= 2:
-        return "matching"
-    if sum(bool(re.match(r"\d+\. ", line)) for line in lines) >= 2:
-        return "ordering"
-    if any(line.startswith("= ") for line in lines):
-        return "short"
-    if any(line.strip().lower() in ("đúng", "sai", "dung", "true", "false") for line in lines):
-        return "truefalse"
-    return "multiple" if sum(line.startswith("+") for line in lines) > 1 else "single"
-
-
-def final_quiz(course: str) -> tuple[str, str]:
-    """(lesson id, source) of the course's final quiz: the lesson with the most questions."""
-    lesson_id, source = max(lesson_sources(course).items(), key=lambda item: len(quiz_blocks(item[1])))
-    return lesson_id, source
+def final_quiz(course: str) -> tuple[str, Quiz]:
+    """(lesson id, quiz) of the course's final quiz, as built: the lesson with the most questions."""
+    quizzes = {name.removeprefix("quizzes/").removesuffix(".json"): quiz_from_bytes(data)
+               for name, data in compiled(course).members.items() if name.startswith("quizzes/")}
+    return max(quizzes.items(), key=lambda item: len(item[1].questions))
 
 
 @pytest.mark.parametrize("course", COURSES)
@@ -152,30 +132,30 @@ def test_every_question_has_an_explicit_unique_id_and_an_explanation(course):
         for block in quiz_blocks(source):
             match = QUESTION_ID.fullmatch(block.splitlines()[0])
             assert match, f"{lesson_id}: a question does not start with 'id: …': {block[:60]!r}"
-            assert EXPLANATION.search(block), f"{lesson_id}/{match.group(1)}: no explanation"
             ids.append(match.group(1))
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
 
 
 @pytest.mark.parametrize("course", COURSES)
 def test_final_quiz_has_enough_questions_of_every_kind(course):
-    lesson_id, source = final_quiz(course)
-    blocks = quiz_blocks(source)
-    assert len(blocks) >= MIN_FINAL_QUESTIONS
-    assert {question_kind(block) for block in blocks} == QUIZ_KINDS
+    lesson_id, quiz = final_quiz(course)
+    assert len(quiz.questions) >= MIN_FINAL_QUESTIONS
+    assert {question.type for question in quiz.questions} == QUIZ_KINDS
     assert lesson_id == compiled(course).course.lessons[-1].id, "the final quiz closes the course"
 
 
 @pytest.mark.parametrize("course", COURSES)
+def test_every_question_explains_its_answer(course):
+    for name, data in compiled(course).members.items():
+        if name.startswith("quizzes/"):
+            assert [q.id for q in quiz_from_bytes(data).questions if not q.explanation.strip()] == [], name
+
+
+@pytest.mark.parametrize("course", COURSES)
 def test_final_quiz_has_its_settings(course):
-    """Settings sit commented out while the builder rejects a `quiz:` field; live once it accepts one."""
-    settings = front_matter(final_quiz(course)[1])
-    if "quiz" in FRONT_MATTER_FIELDS:
-        quiz = yaml.safe_load(settings).get("quiz")
-        assert quiz and 0 < quiz["pass"] <= 100 and quiz["attempts"] >= 1, \
-            "the builder now accepts `quiz:`: remove the '# ' before the quiz settings"
-    else:
-        assert COMMENTED_QUIZ_SETTINGS.search(settings)
+    lesson_id, quiz = final_quiz(course)
+    assert 0 < quiz.settings.pass_percent <= 100 and quiz.settings.attempts >= 1
+    assert quiz_member(lesson_id) in compiled(course).members
 
 
 @pytest.mark.parametrize("course", COURSES)

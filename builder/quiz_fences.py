@@ -1,0 +1,72 @@
+"""Finding the ```quiz and ```gift blocks of a lesson before Python-Markdown sees it.
+
+Other fenced code blocks are skipped the way Python-Markdown reads them (an opening fence at the start of
+a line, closed by the same fence), so an example of the syntax inside a ````markdown block stays an example.
+A fence whose type looks like a misspelt quiz or gift is an error: its answer key would otherwise be shown
+in the lesson as code.
+"""
+
+import re
+from dataclasses import dataclass
+
+from builder.quiz_source import within_one_edit
+
+KINDS = ("quiz", "gift")
+_OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ ]*(?P<info>[^`\n]*?)[ ]*$")
+_INDENTED = re.compile(r"^(?: {4,}|\t)\s*(?:`{3,}|~{3,})[ ]*(?:quiz|gift)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Fence:
+    """A quiz or gift block: the indexes of its opening and closing lines in the lesson body."""
+
+    kind: str
+    start: int
+    end: int  # the closing line; len(lines) when the block is not closed
+
+    def content(self, lines: list[str]) -> list[str]:
+        return lines[self.start + 1:self.end]
+
+
+def find_fences(lines: list[str]) -> tuple[list[Fence], list[tuple[int, str]]]:
+    """The quiz and gift blocks of a lesson body, and (line index, message) problems."""
+    fences, problems, index = [], [], 0
+    while index < len(lines):
+        found = _OPEN.match(lines[index])
+        if found is None:
+            if _INDENTED.match(lines[index]):
+                problems.append((index, "a quiz or gift block cannot be indented (inside a list or a note box): "
+                                        "start its fence at the beginning of the line"))
+            index += 1
+            continue
+        fence, info = found.group("fence"), found.group("info")
+        kind = info.lower().split()[0] if info.split() else ""
+        if kind in KINDS:
+            end = next((i for i in range(index + 1, len(lines)) if _closes(lines[i], fence)), len(lines))
+            if end == len(lines):
+                problems.append((index, f"this {fence}{kind} block is not closed: add a line {fence} after it"))
+            fences.append(Fence(kind, index, end))
+            index = end + 1
+            continue
+        if _looks_like_quiz(kind):
+            problems.append((index, f"unknown block type '{info.split()[0]}': write {fence}quiz for a question "
+                                    f"or {fence}gift for GIFT questions"))
+        if found.group("indent"):
+            index += 1
+            continue
+        end = next((i for i in range(index + 1, len(lines)) if lines[i].rstrip(" ") == fence), None)
+        index = index + 1 if end is None else end + 1
+    return fences, problems
+
+
+def _closes(line: str, fence: str) -> bool:
+    stripped = line.strip(" ")
+    return (len(line) - len(line.lstrip(" ")) <= 3 and len(stripped) >= len(fence)
+            and set(stripped) == {fence[0]})
+
+
+def _looks_like_quiz(kind: str) -> bool:
+    """A block type one typo away from quiz or gift (quizz, qiuz, gitf, …)."""
+    if kind.startswith(KINDS):
+        return True
+    return any(within_one_edit(kind, word) for word in KINDS)

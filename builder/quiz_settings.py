@@ -1,0 +1,46 @@
+"""A lesson's `quiz:` settings (in its front matter, or in its course.yml entry for a .gift lesson), checked."""
+
+from typing import Callable
+
+from courses.quiz import QuizSettings
+
+QUIZ_SETTINGS = ("pass", "shuffle", "draw", "attempts")
+
+
+def quiz_settings(value, line_of: Callable[..., int], report: Callable[[int, str], None]) -> QuizSettings | None:
+    """The settings, or None after reporting every problem; line_of(key) is the line of a setting."""
+    if value is None:
+        return QuizSettings()
+    if not isinstance(value, dict):
+        report(line_of(), f"quiz must be settings such as 'pass: 80' (known: {', '.join(QUIZ_SETTINGS)})")
+        return None
+    problems = 0
+
+    def fail(key: str, message: str) -> None:
+        nonlocal problems
+        problems += 1
+        report(line_of(key), message)
+
+    for key in value:
+        if key not in QUIZ_SETTINGS:
+            fail(key, f"unknown quiz setting '{key}' (known: {', '.join(QUIZ_SETTINGS)})")
+    pass_percent, shuffle = value.get("pass", 70), value.get("shuffle", True)
+    draw, attempts = value.get("draw"), value.get("attempts")
+    if not _number(pass_percent) or not 0 <= pass_percent <= 100:
+        fail("pass", f"quiz pass {pass_percent!r} must be a percentage from 0 to 100 (without the % sign)")
+    if not isinstance(shuffle, bool):
+        fail("shuffle", f"quiz shuffle {shuffle!r} must be true or false")
+    if draw is not None and not (_whole(draw) and draw >= 1):
+        fail("draw", f"quiz draw {draw!r} must be a whole number of questions, at least 1")
+    if attempts is not None and not (_whole(attempts) and attempts >= 1):
+        fail("attempts", f"quiz attempts {attempts!r} must be a whole number, at least 1 "
+                         "(leave it out for unlimited attempts)")
+    return None if problems else QuizSettings(pass_percent, shuffle, draw, attempts)
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
