@@ -6,7 +6,10 @@ from pathlib import Path
 
 import platformdirs
 
+from player.store.atomic import write_atomic
+
 ENV_VAR = "TRAMHOC_HOME"
+SECRET_KEY_BYTES = 32
 
 
 def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
@@ -18,14 +21,16 @@ def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def secret_key(data_dir: Path) -> bytes:
-    """This installation's session-signing key, made once and kept readable by the owner only."""
+    """This installation's session-signing key, made once and kept readable by the owner only.
+
+    Written atomically: a power cut while it is made leaves no key (a new one is made next time), never
+    a short or empty one."""
     path = data_dir / "secret_key"
     try:
-        return path.read_bytes()
+        key = path.read_bytes()
     except FileNotFoundError:
-        pass
-    key = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(key)
-    return key
+        key = b""
+    if len(key) == SECRET_KEY_BYTES:
+        return key
+    write_atomic(path, secrets.token_bytes(SECRET_KEY_BYTES), mode=0o600)
+    return path.read_bytes()

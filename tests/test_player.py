@@ -175,6 +175,15 @@ def test_data_dir_comes_from_argument_then_environment(tmp_path, monkeypatch):
     assert (tmp_path / "explicit").is_dir()
 
 
+def test_an_empty_or_short_secret_key_left_by_a_power_cut_is_replaced(tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "secret_key").write_bytes(b"")
+    key = create_app(tmp_path / "d").config["SECRET_KEY"]
+    assert len(key) == 32 and (tmp_path / "d" / "secret_key").read_bytes() == key
+    assert (tmp_path / "d" / "secret_key").stat().st_mode & 0o077 == 0
+    assert not [path for path in (tmp_path / "d").iterdir() if path.name.startswith(".")]
+
+
 def test_secret_key_is_private_and_stable(tmp_path):
     first = create_app(tmp_path / "d").config["SECRET_KEY"]
     assert create_app(tmp_path / "d").config["SECRET_KEY"] == first and len(first) == 32

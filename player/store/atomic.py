@@ -33,11 +33,13 @@ def temp_files(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f".{path.name}{TEMP_MARK}*"))
 
 
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Replace `path` with `payload` so that a crash leaves either the old or the new content."""
+def write_atomic(path: Path, payload: bytes, mode: int = 0o666) -> None:
+    """Replace `path` with `payload` so that a crash leaves either the old or the new content.
+
+    `mode` is the new file's permission (less the umask), e.g. 0o600 for a secret."""
     temp = path.parent / f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
     try:
-        with open(temp, "xb") as out:
+        with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), "wb") as out:
             out.write(payload)
             out.flush()
             os.fsync(out.fileno())
