@@ -15,6 +15,7 @@ from player.library import library
 from player.pictures import PICTURES, picture_labels
 from player.progress import percent, rule_met
 from player.store import store
+from player.web_learners import profile_or_404
 
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN_PIN = re.compile(r"^[0-9]{6,12}$")
@@ -123,7 +124,7 @@ def settings():
 @admin_bp.get("/learners/<learner_id>")
 def learner(learner_id: str):
     """One learner's progress in every course, and what can be done about their profile."""
-    profile = _profile(learner_id)
+    profile = profile_or_404(learner_id)
     progress = records.progress_of(learner_id)
     courses = [(course, progress.get(course.id), percent(course, progress.get(course.id)))
                for course in library().courses()]
@@ -135,7 +136,7 @@ def learner(learner_id: str):
 @admin_bp.post("/learners/<learner_id>/secret")
 def reset_secret(learner_id: str):
     """Give a learner a new PIN or picture code, or none (they forgot theirs)."""
-    profile = _profile(learner_id)
+    profile = profile_or_404(learner_id)
     try:
         kind, secret = learners.read_secret(request.form)
     except ProfileError as error:
@@ -149,7 +150,7 @@ def reset_secret(learner_id: str):
 @admin_bp.route("/learners/<learner_id>/delete", methods=["GET", "POST"])
 def delete_learner(learner_id: str):
     """Delete a learner and all their records, after a confirmation page."""
-    profile = _profile(learner_id)
+    profile = profile_or_404(learner_id)
     if request.method == "POST" and request.form.get("confirm") == "yes":
         records.learner_left(learner_id)
         store().learners.delete(learner_id)
@@ -199,10 +200,3 @@ def check_certificate():
                 return redirect(url_for(".index"), code=303)
     flash(gettext("No certificate of this computer has this code."), "error")
     return redirect(url_for(".index"), code=303)
-
-
-def _profile(learner_id: str) -> dict:
-    profile = store().learners.profile(learner_id)
-    if profile is None:
-        abort(404)
-    return profile

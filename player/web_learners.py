@@ -54,7 +54,7 @@ def _new_form(form):
 @learners_bp.post("/<learner_id>/open")
 def open_profile(learner_id: str):
     """Choose a learner: straight in without a code, else on to the unlock page."""
-    profile = _profile(learner_id)
+    profile = profile_or_404(learner_id)
     target = safe_next(request.form.get("next"))
     if profile.get("secret_kind"):
         return redirect(url_for(".unlock", learner_id=learner_id, next=target), code=303)
@@ -65,7 +65,7 @@ def open_profile(learner_id: str):
 @learners_bp.route("/<learner_id>/unlock", methods=["GET", "POST"])
 def unlock(learner_id: str):
     """Type the PIN or pick the picture code; wrong tries slow down further tries."""
-    profile = _profile(learner_id)
+    profile = profile_or_404(learner_id)
     if not profile.get("secret_kind"):
         return redirect(url_for(".start"), code=303)
     status = 200
@@ -94,7 +94,8 @@ def sign_out():
     return redirect(url_for("library.index"), code=303)
 
 
-def _profile(learner_id: str) -> dict:
+def profile_or_404(learner_id: str) -> dict:
+    """A learner's profile, or a 404 page when there is no such learner."""
     profile = store().learners.profile(learner_id)
     if profile is None:
         abort(404)

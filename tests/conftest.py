@@ -8,6 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from builder.build import build
+from player import clock
 from player.app import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -108,3 +109,17 @@ def pytest_terminal_summary(terminalreporter):
             f"GIFT conformance: {moodle[0]}/{moodle[1]} Moodle cases, "
             f"{counts['gift-pegjs'][0]}/{counts['gift-pegjs'][1]} gift-pegjs, "
             f"{counts['other files parse'][0]}/{counts['other files parse'][1]} other files parse")
+
+
+@pytest.fixture
+def clock_at(monkeypatch):
+    """`clock_at.move(seconds)`: move the player's clock forward."""
+    class Clock:
+        now = clock.now()
+
+        def move(self, seconds: float) -> None:
+            self.now += seconds
+
+    fake = Clock()
+    monkeypatch.setattr(clock, "now", lambda: fake.now)
+    return fake

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from player import clock, learners
+from player import learners
 from player.credentials import delay_after
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -14,20 +14,6 @@ XSS = "<img src=x onerror=alert(1)>"
 
 def text(response) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
-
-
-@pytest.fixture
-def clock_at(monkeypatch):
-    """`clock_at.move(seconds)`: move the player's clock forward."""
-    class Clock:
-        now = clock.now()
-
-        def move(self, seconds: float) -> None:
-            self.now += seconds
-
-    fake = Clock()
-    monkeypatch.setattr(clock, "now", lambda: fake.now)
-    return fake
 
 
 def learner_id_of(client, name: str) -> str:

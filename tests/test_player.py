@@ -2,12 +2,10 @@
 
 import io
 import re
-import shutil
 import zipfile
 
 import pytest
 
-from courses import BundleError
 from player.app import create_app
 from player.cli import main as player_main
 from player.datadir import ENV_VAR, resolve_data_dir

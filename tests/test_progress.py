@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from player import clock, progress, records, xapi
+from player import progress, records, xapi
 from player.certificate import completion_date, verification_code
 from player.records import AnswerResult
 
@@ -25,19 +25,6 @@ def statements(app, learner_id: str) -> list[dict]:
 
 def verbs(app, learner_id: str) -> list[tuple[str, str]]:
     return [(xapi.verb_name(s), s["object"]["id"].rsplit(":", 1)[1]) for s in statements(app, learner_id)]
-
-
-@pytest.fixture
-def clock_at(monkeypatch):
-    class Clock:
-        now = clock.now()
-
-        def move(self, seconds: float) -> None:
-            self.now += seconds
-
-    fake = Clock()
-    monkeypatch.setattr(clock, "now", lambda: fake.now)
-    return fake
 
 
 @pytest.fixture
