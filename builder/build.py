@@ -14,6 +14,7 @@ from builder.links import LinkResolver
 from builder.problems import BuildFailed, Problems
 from builder.render import LessonRenderer, RenderedLesson
 from builder.sources import list_course_files
+from courses.keys import SigningKey
 from courses.members import asset_member, lesson_member
 from courses.model import Course, Lesson, Section
 from courses.writing import write_bundle
@@ -41,13 +42,15 @@ def check(course_dir: Path, progress: Progress | None = None) -> CompiledCourse:
     return compile_course(Path(course_dir), progress, cache_path=None)
 
 
-def build(course_dir: Path, out_dir: Path, progress: Progress | None = None, use_cache: bool = True) -> Path:
-    """Compile a course and write OUT_DIR/<id>-<version>.tramhoc; nothing is written on failure."""
+def build(course_dir: Path, out_dir: Path, progress: Progress | None = None, use_cache: bool = True,
+          signer: SigningKey | None = None) -> Path:
+    """Compile a course and write OUT_DIR/<id>-<version>.tramhoc, signed when a signer is given;
+    nothing is written on failure."""
     course_dir, out_dir = Path(course_dir), Path(out_dir)
     cache_path = out_dir / CACHE_DIR / f"{course_dir.resolve().name}.json" if use_cache else None
     compiled = compile_course(course_dir, progress, cache_path)
     target = out_dir / compiled.bundle_name
-    write_bundle(target, compiled.course, compiled.members, GENERATOR)
+    write_bundle(target, compiled.course, compiled.members, GENERATOR, signer)
     return target
 
 

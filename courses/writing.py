@@ -7,9 +7,11 @@ import time
 import zipfile
 from pathlib import Path
 
+from courses.keys import SigningKey
 from courses.manifest import Manifest
-from courses.members import MANIFEST, unsafe_reason
+from courses.members import MANIFEST, SIGNATURE, unsafe_reason
 from courses.model import Course, FileEntry
+from courses.signing import signature_member
 
 ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
 STORED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp3", ".mp4", ".pdf")
@@ -27,10 +29,13 @@ def file_entry(data: bytes) -> FileEntry:
     return FileEntry(hashlib.sha256(data).hexdigest(), len(data))
 
 
-def write_bundle(path: Path, course: Course, members: dict[str, bytes], generator: str) -> Manifest:
-    """Write a bundle atomically: a temporary file in the same folder, fsync, then rename."""
+def write_bundle(path: Path, course: Course, members: dict[str, bytes], generator: str,
+                 signer: SigningKey | None = None) -> Manifest:
+    """Write a bundle atomically: a temporary file in the same folder, fsync, then rename.
+
+    With a signer, the publisher's signature of the manifest is the second entry (courses.signing)."""
     for name in members:
-        reason = unsafe_reason(name)
+        reason = unsafe_reason(name) or (f"{name} is reserved" if name in (MANIFEST, SIGNATURE) else None)
         if reason:
             raise ValueError(f"unsafe member name {name!r}: {reason}")
     manifest = Manifest(course=course, files={name: file_entry(data) for name, data in members.items()},
@@ -41,7 +46,10 @@ def write_bundle(path: Path, course: Course, members: dict[str, bytes], generato
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w") as bundle:
-            _add(bundle, MANIFEST, manifest.to_bytes(), date_time)
+            manifest_bytes = manifest.to_bytes()
+            _add(bundle, MANIFEST, manifest_bytes, date_time)
+            if signer is not None:
+                _add(bundle, SIGNATURE, signature_member(signer, manifest_bytes), date_time)
             for name in sorted(members):
                 _add(bundle, name, members[name], date_time)
             bundle.close()
