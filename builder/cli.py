@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _keygen(folder: Path, publisher: str, passphrase_file: Path | None, no_passphrase: bool) -> int:
     try:
-        key, private_path, public_path = make_key_pair(folder, publisher, new_passphrase(passphrase_file, no_passphrase))
+        passphrase = new_passphrase(passphrase_file, no_passphrase)
+        key, private_path, public_path = make_key_pair(folder, publisher, passphrase)
     except (PassphraseError, ValueError, OSError) as error:
         print(f"cannot create the key pair: {error}", file=sys.stderr)
         return 2

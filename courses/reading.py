@@ -5,6 +5,7 @@ import hashlib
 import stat
 import threading
 import zipfile
+import zlib
 from pathlib import Path
 
 from courses.errors import BundleError
@@ -39,10 +40,10 @@ class Bundle:
             end = read_end_record(self._file)
             try:
                 self._zip = zipfile.ZipFile(self._file)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
                 raise BundleError(f"not a readable bundle ({error})") from None
             self._infos = _check_entries(self._zip)
-            check_layout(self._file, self._zip.infolist(), end)
+            self._data_starts = check_layout(self._file, self._zip.infolist(), end)
             manifest_bytes = self._read_raw(MANIFEST, MAX_MANIFEST_BYTES)
             self.signer: PublicKey | None = None
             if SIGNATURE in self._infos:
@@ -104,24 +105,38 @@ class Bundle:
         return b"".join(self._chunks(name, limit))
 
     def _chunks(self, name: str, limit: int):
-        """A member's bytes in chunks; raises BundleError past limit bytes or on a damaged entry."""
+        """A member's bytes in chunks, inflated here rather than by zipfile, so that the deflate stream must
+        end exactly where the entry ends (zipfile stops once it has the promised size and would never
+        look at the rest); raises BundleError past limit bytes, or on damaged data or a wrong CRC."""
         info = self._infos.get(name)
         if info is None:
             raise BundleError(f"{name} is missing")
-        total = 0
-        try:
-            with self._lock, self._zip.open(info) as member:
-                while total <= limit:
-                    chunk = member.read(min(_CHUNK, limit + 1 - total))
-                    if not chunk:
-                        break
-                    total += len(chunk)
-                    if total <= limit:
-                        yield chunk
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-            raise BundleError(f"{self.path.name}: {name} cannot be read ({error})") from None
-        if total > limit:
-            raise BundleError(f"{self.path.name}: {name} is larger than the manifest says")
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        position, remaining, total, crc = self._data_starts[name], info.compress_size, 0, 0
+        with self._lock:
+            try:
+                while remaining:
+                    self._file.seek(position)
+                    raw = self._file.read(min(_CHUNK, remaining))
+                    if not raw:
+                        raise EOFError("the file ends inside this entry")
+                    position, remaining = position + len(raw), remaining - len(raw)
+                    while raw:
+                        if inflater is None:
+                            data, raw = raw, b""
+                        else:
+                            data, raw = inflater.decompress(raw, _CHUNK), inflater.unconsumed_tail
+                        total += len(data)
+                        if total > limit:
+                            raise BundleError(f"{self.path.name}: {name} is larger than the manifest says")
+                        crc = zlib.crc32(data, crc)
+                        yield data
+                if inflater is not None and (not inflater.eof or inflater.unused_data):
+                    raise ValueError("the compressed data does not end where the entry ends")
+            except (zlib.error, OSError, EOFError, ValueError) as error:
+                raise BundleError(f"{self.path.name}: {name} cannot be read ({error})") from None
+        if total != info.file_size or crc != info.CRC:
+            raise BundleError(f"{self.path.name}: {name} cannot be read (its size or CRC is wrong)")
 
 
 def _check_entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:

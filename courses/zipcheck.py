@@ -86,15 +86,17 @@ def _read_end64(file: BinaryIO, locator: tuple, locator_at: int) -> tuple[int, i
     return offset, entries, directory_size, directory_offset
 
 
-def check_layout(file: BinaryIO, infos: list[zipfile.ZipInfo], end: EndRecord) -> None:
+def check_layout(file: BinaryIO, infos: list[zipfile.ZipInfo], end: EndRecord) -> dict[str, int]:
     """Check every entry, field by field, against the canonical layout; raises BundleError naming the
-    first difference. `infos` is zipfile's reading of the same central directory, which must agree."""
+    first difference. `infos` is zipfile's reading of the same central directory, which must agree.
+    Returns where each entry's data starts."""
     if len(infos) != end.entries:
         raise BundleError(f"the zip's central directory lists {len(infos)} entries, its end record "
                           f"{end.entries}")
     file.seek(end.directory_offset)
     directory = file.read(end.directory_size)
     position = offset = 0
+    data_starts = {}
     for info in infos:
         record, position = _central_record(directory, position, info.filename)
         if record.header_offset != offset or info.header_offset != offset:
@@ -103,13 +105,15 @@ def check_layout(file: BinaryIO, infos: list[zipfile.ZipInfo], end: EndRecord) -
         if record.name != _name_bytes(info) or (record.file_size, record.compress_size) != \
                 (info.file_size, info.compress_size):
             raise BundleError(f"entry {info.filename!r}: the central directory is ambiguous")
-        offset = _check_local_header(file, record, info.filename) + record.compress_size
+        data_starts[info.filename] = _check_local_header(file, record, info.filename)
+        offset = data_starts[info.filename] + record.compress_size
         if offset > end.directory_offset:
             raise BundleError(f"entry {info.filename!r} runs into the central directory")
     if position != len(directory):
         raise BundleError("the zip's central directory has data after its last entry")
     if offset != end.directory_offset:
         raise BundleError("there is data between the last entry and the central directory")
+    return data_starts
 
 
 @dataclass(frozen=True)

@@ -40,14 +40,14 @@ def same_origin(url: str, home: str) -> bool:
     return (parts.scheme, parts.hostname, parts.port) == (own.scheme, own.hostname, own.port)
 
 
-def keep_on_player(window, home: str, open_in_browser=webbrowser.open) -> None:
+def keep_on_player(window, home: str) -> None:
     """After a page loads: a page that is not the player's goes to the system browser, the window home."""
     url = window.get_current_url() or ""
     print(f"window loaded {url}", flush=True)
     if url and not same_origin(url, home) and not url.startswith("about:"):
         log.warning("the window left the player for %s; opening it in the system browser instead", url)
         if urlsplit(url).scheme in ("http", "https"):
-            open_in_browser(url)
+            webbrowser.open(url)
         window.load_url(home)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from courses import Course, Lesson, Section, write_bundle
 from courses.members import MANIFEST, asset_member, lesson_member
+from courses.writing import STORED_SUFFIXES
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 REGULAR = (stat.S_IFREG | 0o644) << 16
@@ -27,12 +28,14 @@ END_FIELDS = {"entries_on_disk": (8, "<H"), "entries": (10, "<H"), "directory_si
               "directory_offset": (16, "<L")}
 
 
-def add_entry(archive: zipfile.ZipFile, name: str, data: bytes, *, method: int = zipfile.ZIP_DEFLATED,
+def add_entry(archive: zipfile.ZipFile, name: str, data: bytes, *, method: int | None = None,
               external_attr: int = REGULAR) -> None:
     """Add an entry as courses.writing does (unless told otherwise)."""
     info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
     info.create_system = 3
     info.external_attr = external_attr
+    if method is None:
+        method = zipfile.ZIP_STORED if name.lower().endswith(STORED_SUFFIXES) else zipfile.ZIP_DEFLATED
     info.compress_type = method
     archive.writestr(info, data)
 
@@ -74,7 +77,8 @@ def hand_made_bundle(path: Path, course_id: str, lessons: dict[str, str], assets
     lesson HTML (as someone making a bundle by hand could)."""
     course = Course(id=course_id, title=f"Khoá học tự làm {course_id}", language="vi", version="1.0.0",
                     authors=("Không rõ",), description="",
-                    sections=(Section(None, tuple(Lesson(lesson_id, f"Bài {lesson_id}", None) for lesson_id in lessons)),))
+                    sections=(Section(None, tuple(Lesson(lesson_id, f"Bài {lesson_id}", None)
+                                                  for lesson_id in lessons)),))
     members = {lesson_member(lesson_id): html.encode("utf-8") for lesson_id, html in lessons.items()}
     members |= {asset_member(name): data for name, data in (assets or {}).items()}
     write_bundle(path, course, members, "hand-made", signer)
@@ -145,10 +149,11 @@ def flip(path: Path, offset: int) -> None:
 
 
 def snapshot(*roots: Path) -> dict[str, tuple[int, str]]:
-    """Every file and folder under the roots, with size and sha256: compare two to prove nothing changed."""
+    """Every file and folder under the roots (a root may be a file), with size and sha256: compare two to
+    prove nothing changed."""
     found = {}
     for root in roots:
-        for path in sorted(Path(root).rglob("*")):
+        for path in [Path(root)] if Path(root).is_file() else sorted(Path(root).rglob("*")):
             key = str(path)
             if path.is_dir():
                 found[key] = (-1, "folder")

@@ -165,7 +165,8 @@ def test_cli_install_trust_and_list(tmp_path, signed_bundle, publisher_key, caps
     assert player_main(["--data", data, "trust", "add", str(key_file), "--name", "Sở TT&TT Mẫu"]) == 0
     assert format_fingerprint(publisher_key.public.fingerprint) in capsys.readouterr().out
     assert player_main(["--data", data, "install", str(signed_bundle)]) == 0
-    assert "installed mini 1.0.0: Khoá học nhỏ: Chữ ký số (verified publisher: Sở TT&TT Mẫu)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "installed mini 1.0.0: Khoá học nhỏ: Chữ ký số (verified publisher: Sở TT&TT Mẫu)" in out
     assert player_main(["--data", data, "list"]) == 0
     assert capsys.readouterr().out == "mini\t1.0.0\tKhoá học nhỏ: Chữ ký số\tverified: Sở TT&TT Mẫu\n"
 
