@@ -52,7 +52,9 @@ class Bundle:
             _check_listing(self.manifest, self._infos)
         except BundleError as error:
             self.close()
-            raise BundleError(f"{self.path.name}: {error}") from None
+            message = str(error)
+            prefix = f"{self.path.name}: "
+            raise BundleError(message if message.startswith(prefix) else prefix + message) from None
         except BaseException:
             self.close()
             raise
@@ -101,7 +103,7 @@ class Bundle:
         return data
 
     def _read_raw(self, name: str, limit: int) -> bytes:
-        """Read at most limit+1 bytes of a member, so a lying header cannot exhaust memory."""
+        """A member's bytes, refusing more than limit of them, so a lying header cannot exhaust memory."""
         return b"".join(self._chunks(name, limit))
 
     def _chunks(self, name: str, limit: int):

@@ -143,6 +143,8 @@ def _parse(path: Path) -> dict[str, TrustedPublisher]:
             raise ValueError("not a trust store of a known version")
         entries = {}
         for item in data["publishers"]:
+            if not isinstance(item["added"], str) or publisher_problem(item["name"]):
+                raise ValueError("a publisher has no usable name or date")
             raw = base64.b64decode(item["public_key"], validate=True)
             if len(raw) != PUBLIC_KEY_SIZE or fingerprint(raw) != item["fingerprint"]:
                 raise ValueError(f"the key of {item['name']!r} does not match its fingerprint")

@@ -11,6 +11,7 @@ import warnings
 import zipfile
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from bundle_tools import (
     add_entry, patch_central, patch_end, patch_local, read_entries, relist, snapshot, write_entries,
 )
@@ -234,3 +235,33 @@ def test_a_zip64_end_record_is_accepted(tmp_path, mini_bundle):
     path.write_bytes(bytes(data[:end]) + zip64_end + locator + old_end)
     with Bundle(path) as bundle:
         bundle.verify()
+
+
+@settings(max_examples=150, deadline=None)
+@given(changes=st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)),
+                        min_size=1, max_size=6),
+       cut=st.none() | st.integers(min_value=0))
+def test_random_damage_is_only_ever_a_bundle_error(signed_bundle, tmp_path_factory, changes, cut):
+    """Overwrite a few bytes and perhaps cut the file short: the reader answers with BundleError (a message
+    for a person) and nothing else, and never accepts a signed bundle with content other than the
+    publisher's. (Only padding bits after the end of a deflate stream can change without effect.)"""
+    original = signed_bundle.read_bytes()
+    damaged = bytearray(original)
+    for offset, value in changes:
+        damaged[offset % len(damaged)] = value
+    if cut is not None:
+        damaged = damaged[:cut % len(damaged)]
+    path = tmp_path_factory.mktemp("damaged") / "damaged.tramhoc"
+    path.write_bytes(bytes(damaged))
+    try:
+        with Bundle(path) as bundle:
+            bundle.verify()
+            accepted = _content(bundle)
+    except BundleError:
+        return
+    with Bundle(signed_bundle) as bundle:
+        assert accepted == _content(bundle)
+
+
+def _content(bundle):
+    return bundle.signer, bundle.manifest, {name: bundle.read(name) for name in bundle.manifest.files}

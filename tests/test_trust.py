@@ -163,8 +163,9 @@ def test_the_web_form_refuses_unverified_bundles_and_sends_learners_to_the_admin
 def test_a_bundle_changed_in_the_library_is_caught_when_opened(app, client):
     """Someone edits the course title inside the installed file: the signature no longer matches."""
     installed = app.extensions["tramhoc_library"].root / "mini.tramhoc"
+    fake = "Khoá học GIẢ".encode()
     rewrite_bundle(installed, lambda name, data: [
-        (name, data.replace("Khoá học nhỏ".encode(), "Khoá học GIẢ".encode()) if name == "manifest.json" else data)])
+        (name, data.replace("Khoá học nhỏ".encode(), fake) if name == "manifest.json" else data)])
     assert "Khoá học GIẢ" not in text(client.get("/"))
     response = client.get("/courses/mini/lessons/gioi-thieu")
     assert response.status_code == 500 and "đã bị thay đổi hoặc hỏng" in text(response)
