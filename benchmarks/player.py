@@ -3,8 +3,8 @@
 
     .venv/bin/python benchmarks/player.py [--runs 5] [--requests 1000] [--course DIR]
 
-Builds the synthetic 200-lesson corpus course (or --course DIR), installs it into a temporary data
-folder, then measures on 127.0.0.1 only:
+Builds the synthetic 200-lesson corpus course (or --course DIR), signs it with a throwaway publisher key
+that the temporary data folder trusts, installs it there, then measures on 127.0.0.1 only:
 
   launch     spawn of `python -m player --data D serve --port P` until GET of the first lesson page
              returns 200 (polled every 2 ms), against a bare Flask hello-world launched the same way
@@ -148,6 +148,7 @@ def run(root: Path, args) -> int:
     import psutil
 
     from builder.build import build
+    from courses.keys import generate
     from player.app import create_app
 
     started = time.perf_counter()
@@ -156,9 +157,12 @@ def run(root: Path, args) -> int:
     else:
         course_dir = root / "corpus"
         summary = make_corpus(generator_path(args.generator), course_dir, args.lessons)
-    bundle = build(course_dir, root / "out", use_cache=False)
+    publisher = generate("Trạm Học benchmarks")  # signed and trusted, as a centre's courses would be
+    bundle = build(course_dir, root / "out", use_cache=False, signer=publisher)
     data = root / "data"
-    course = create_app(data).extensions["tramhoc_library"].install(bundle)
+    app = create_app(data)
+    app.extensions["tramhoc_trust"].add(publisher.public)
+    course = app.extensions["tramhoc_library"].install(bundle)
     lessons = [lesson.id for lesson in course.lessons]
     lesson_path = f"/courses/{course.id}/lessons/%s"
     first = lesson_path % lessons[0]
@@ -328,6 +332,7 @@ def profile_requests(data: Path, lessons: list[str], lesson_path: str, count: in
               ("flask/templating.py", "render_template", "  render_template"),
               ("player/i18n.py", "language_names", "    i18n.language_names"),
               ("courses/reading.py", "read", "  Bundle.read (inflate + sha256)"),
+              ("player/sanitise.py", "clean_lesson", "  clean_lesson (nh3 sanitiser)"),
               ("courses/model.py", "lesson", "  Course.lesson lookup"),
               ("courses/model.py", "neighbours", "  Course.neighbours"))
     for suffix, function, label in wanted:

@@ -16,6 +16,7 @@ from builder.quizzes import collect_quizzes
 from builder.render import LessonRenderer, RenderedLesson
 from builder.source_memo import SourceMemo
 from builder.sources import list_course_files
+from courses.keys import SigningKey
 from courses.members import asset_member, lesson_member, quiz_member
 from courses.model import Course, Lesson, Section
 from courses.quiz import quiz_to_bytes
@@ -44,9 +45,11 @@ def check(course_dir: Path, progress: Progress | None = None) -> CompiledCourse:
     return CourseBuild(course_dir).compile(progress)
 
 
-def build(course_dir: Path, out_dir: Path, progress: Progress | None = None, use_cache: bool = True) -> Path:
-    """Compile a course and write OUT_DIR/<id>-<version>.tramhoc; nothing is written on failure."""
-    return CourseBuild(course_dir, out_dir, use_cache).build(progress)
+def build(course_dir: Path, out_dir: Path, progress: Progress | None = None, use_cache: bool = True,
+          signer: SigningKey | None = None) -> Path:
+    """Compile a course and write OUT_DIR/<id>-<version>.tramhoc, signed when a signer is given;
+    nothing is written on failure."""
+    return CourseBuild(course_dir, out_dir, use_cache, signer).build(progress)
 
 
 class CourseBuild:
@@ -56,8 +59,9 @@ class CourseBuild:
     (OUT_DIR/.tramhoc-cache/), so the next process starts warm. Watch mode keeps one CourseBuild alive.
     """
 
-    def __init__(self, course_dir: Path, out_dir: Path | None = None, use_cache: bool = True):
-        self.course_dir = Path(course_dir)
+    def __init__(self, course_dir: Path, out_dir: Path | None = None, use_cache: bool = True,
+                 signer: SigningKey | None = None):
+        self.course_dir, self.signer = Path(course_dir), signer
         self.out_dir = Path(out_dir) if out_dir is not None else None
         root = self.out_dir / CACHE_DIR / self.course_dir.resolve().name if self.out_dir and use_cache else None
         self.render_cache = RenderCache(EntryStore(root / "render" if root else None))
@@ -70,7 +74,7 @@ class CourseBuild:
             raise ValueError("this CourseBuild has no output folder")
         compiled = self.compile(progress)
         target = self.out_dir / compiled.bundle_name
-        write_bundle(target, compiled.course, compiled.members, GENERATOR, self.deflated)
+        write_bundle(target, compiled.course, compiled.members, GENERATOR, self.deflated, self.signer)
         self.render_cache.prune()
         self.deflated.prune()
         return target

@@ -1,4 +1,4 @@
-"""Command line: `python -m builder check|build|watch`. Parses arguments and calls one function."""
+"""Command line: `python -m builder check|build|watch|keygen`. Parses arguments and calls one function."""
 
 import argparse
 import sys
@@ -9,7 +9,10 @@ from pathlib import Path
 from builder import __version__
 from builder.build import build, check
 from builder.problems import BuildFailed
+from builder.publisher import PassphraseError, make_key_pair, new_passphrase, signing_key
 from builder.watch import watch
+from courses.errors import KeyFileError
+from courses.keys import format_fingerprint
 
 DEFAULT_OUT = Path("dist")
 
@@ -24,16 +27,34 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd = commands.add_parser("build", help="build OUT_DIR/<id>-<version>.tramhoc")
     build_cmd.add_argument("course_dir", type=Path)
     build_cmd.add_argument("--no-cache", action="store_true", help="render every lesson again")
+    build_cmd.add_argument("--sign", type=Path, metavar="KEY", help="sign the bundle with this publisher's private key")
     watch_cmd = commands.add_parser("watch", help="build, then build again whenever a file changes (Ctrl+C stops)")
     watch_cmd.add_argument("course_dir", type=Path)
     for command in (build_cmd, watch_cmd):
         command.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: dist)")
+    keygen = commands.add_parser("keygen", help="create a publisher's signing key pair (KEY.key and KEY.pub)")
+    keygen.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the two key files")
+    keygen.add_argument("--publisher", required=True, help="the publisher's name, as learning centres should see it")
+    keygen.add_argument("--no-passphrase", action="store_true",
+                        help="do not encrypt the private key (it is then protected by file permissions only)")
+    for command in (build_cmd, keygen):
+        command.add_argument("--passphrase-file", type=Path, metavar="FILE",
+                             help="read the private key's passphrase from the first line of FILE")
     for command in (check_cmd, build_cmd, watch_cmd):
         command.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     args = parser.parse_args(argv)
+    if args.command == "keygen":
+        return _keygen(args.out, args.publisher, args.passphrase_file, args.no_passphrase)
     if not args.course_dir.is_dir():
         print(f"{args.course_dir}: not a course folder", file=sys.stderr)
         return 2
+    signer = None
+    if args.command == "build" and args.sign:
+        try:
+            signer = signing_key(args.sign, args.passphrase_file)
+        except (KeyFileError, PassphraseError) as error:
+            print(f"{error}; nothing was written.", file=sys.stderr)
+            return 2
     progress = None if args.quiet else ProgressLine()
     if args.command == "watch":
         return _watch(args.course_dir, args.out, progress)
@@ -43,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             compiled = check(args.course_dir, progress)
             result = f"{args.course_dir}: OK, {len(compiled.course.lessons)} lessons"
         else:
-            path = build(args.course_dir, args.out, progress, use_cache=not args.no_cache)
-            result = f"wrote {path}"
+            path = build(args.course_dir, args.out, progress, use_cache=not args.no_cache, signer=signer)
+            result = f"wrote {path}" + (f", signed by {signer.publisher}" if signer else "")
     except BuildFailed as failure:
         _report_problems(failure.problems, progress, "nothing was written")
         return 1
@@ -79,6 +100,20 @@ def _report_problems(problems, progress: "ProgressLine | None", outcome: str) ->
     for problem in problems:
         print(problem, file=sys.stderr)
     print(f"{len(problems)} problem(s); {outcome}.", file=sys.stderr, flush=True)
+
+
+def _keygen(folder: Path, publisher: str, passphrase_file: Path | None, no_passphrase: bool) -> int:
+    try:
+        passphrase = new_passphrase(passphrase_file, no_passphrase)
+        key, private_path, public_path = make_key_pair(folder, publisher, passphrase)
+    except (PassphraseError, ValueError, OSError) as error:
+        print(f"cannot create the key pair: {error}", file=sys.stderr)
+        return 2
+    print(f"publisher:   {key.publisher}\n"
+          f"fingerprint: {format_fingerprint(key.public.fingerprint)}\n"
+          f"private key: {private_path}  (secret: keep it offline with a backup; sign with --sign)\n"
+          f"public key:  {public_path}  (give it to learning centres: python -m player trust add)")
+    return 0
 
 
 class ProgressLine:

@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 MANIFEST = "manifest.json"
+SIGNATURE = "signature.json"  # optional: the publisher's signature of the manifest (courses.signing)
 LESSONS_DIR = "lessons/"
 ASSETS_DIR = "assets/"
 QUIZZES_DIR = "quizzes/"

@@ -17,9 +17,11 @@ from collections.abc import MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from courses.keys import SigningKey
 from courses.manifest import Manifest
-from courses.members import MANIFEST, unsafe_reason
+from courses.members import MANIFEST, SIGNATURE, unsafe_reason
 from courses.model import Course, FileEntry
+from courses.signing import signature_member
 
 ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
 STORED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp3", ".mp4", ".pdf")
@@ -46,21 +48,26 @@ def is_stored(name: str) -> bool:
 
 
 def write_bundle(path: Path, course: Course, members: dict[str, bytes], generator: str,
-                 deflated: MutableMapping[str, bytes] | None = None) -> Manifest:
+                 deflated: MutableMapping[str, bytes] | None = None, signer: SigningKey | None = None) -> Manifest:
     """Write a bundle atomically: a temporary file in the same folder, fsync, then rename.
 
-    `deflated` (optional) maps a member's sha256 to its deflated bytes; it is read and filled in.
+    `deflated` (optional) maps a member's sha256 to its deflated bytes; it is read and filled in. With a
+    signer, the publisher's signature of the manifest is the second entry (courses.signing).
     """
     for name in members:
-        reason = unsafe_reason(name)
+        reason = unsafe_reason(name) or (f"{name} is reserved" if name in (MANIFEST, SIGNATURE) else None)
         if reason:
             raise ValueError(f"unsafe member name {name!r}: {reason}")
     files = {name: file_entry(data) for name, data in members.items()}
     manifest = Manifest(course=course, files=files, generator=generator)
-    contents = {MANIFEST: manifest.to_bytes(), **members}
-    hashes = {MANIFEST: file_entry(contents[MANIFEST]).sha256, **{n: e.sha256 for n, e in files.items()}}
+    contents = {MANIFEST: manifest.to_bytes()}
+    if signer is not None:
+        contents[SIGNATURE] = signature_member(signer, contents[MANIFEST])
+    order = [*contents, *sorted(members)]
+    contents.update(members)
+    hashes = {name: hashlib.sha256(data).hexdigest() for name, data in contents.items() if name not in files}
+    hashes.update((name, entry.sha256) for name, entry in files.items())
     payloads = _payloads(contents, hashes, {} if deflated is None else deflated)
-    order = [MANIFEST, *sorted(members)]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

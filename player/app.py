@@ -8,7 +8,9 @@ from flask_babel import gettext
 from courses import BundleError
 from player import i18n, records, security, sessions, store
 from player.datadir import resolve_data_dir, secret_key
-from player.library import EXTENSION_KEY, Library
+from player.library import EXTENSION_KEY, Library, provenance
+from player.trust import FILE_NAME as TRUST_FILE
+from player.trust import TrustStore
 from player.web_admin import admin_bp
 from player.web_certificates import certificates_bp
 from player.web_courses import courses_bp
@@ -17,6 +19,7 @@ from player.web_library import library_bp
 from player.web_progress import progress_bp
 
 MAX_UPLOAD_BYTES = 2 * 1024**3
+TRUST_KEY = "tramhoc_trust"
 
 
 def create_app(data_dir: str | Path | None = None, test_config: dict | None = None) -> Flask:
@@ -31,7 +34,10 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     )
     if test_config:
         app.config.update(test_config)
-    app.extensions[EXTENSION_KEY] = Library(data / "library")
+    trust = TrustStore(data / TRUST_FILE)
+    app.extensions[TRUST_KEY] = trust
+    app.extensions[EXTENSION_KEY] = Library(data / "library", trust)
+    app.jinja_env.globals["provenance"] = provenance
     store.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

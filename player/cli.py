@@ -1,4 +1,4 @@
-"""Command line: `python -m player [open|serve|install|list]`. Parses arguments and calls one function."""
+"""Command line: `python -m player [open|serve|install|list|trust]`. Parses arguments and calls one function."""
 
 import argparse
 import sys
@@ -7,6 +7,7 @@ from pathlib import Path
 from player import __version__
 
 DEFAULT_PORT = 8765
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,12 +17,26 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("open", help="open the player window (the default; serves in a browser without a display)")
     serve = commands.add_parser("serve", help="serve the player for a web browser")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this PC only)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to bind (default 127.0.0.1, this PC only; 0.0.0.0 is LAN mode)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 8765; 0 picks a free one)")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                       help="in LAN mode, a name of this PC that other computers use to reach it (repeatable); "
+                            "IP addresses always work")
     install = commands.add_parser("install", help="verify a course bundle and add it to the library")
     install.add_argument("bundle", type=Path)
     install.add_argument("--force", action="store_true", help="allow replacing a newer installed version")
+    install.add_argument("--allow-unverified", action="store_true",
+                         help="install even if no trusted publisher signed the bundle (it is labelled unverified)")
     commands.add_parser("list", help="list installed courses")
+    trust = commands.add_parser("trust", help="manage the publisher keys this player trusts")
+    trust_commands = trust.add_subparsers(dest="trust_command", required=True)
+    trust_add = trust_commands.add_parser("add", help="trust a publisher's public key file (.pub)")
+    trust_add.add_argument("keyfile", type=Path)
+    trust_add.add_argument("--name", help="the name learners see (default: the name in the key file)")
+    trust_commands.add_parser("list", help="list trusted publishers")
+    trust_remove = trust_commands.add_parser("remove", help="stop trusting a publisher key")
+    trust_remove.add_argument("fingerprint", nargs="+", help="its fingerprint (or its first 8+ hex digits)")
     args = parser.parse_args(argv)
 
     from player.app import create_app  # after parsing, so --help stays instant
@@ -29,11 +44,18 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(args.data)
     command = args.command or "open"
     if command == "install":
-        return _install(app, args.bundle, args.force)
+        return _install(app, args.bundle, args.force, args.allow_unverified)
     if command == "list":
-        for course in app.extensions["tramhoc_library"].courses():
-            print(f"{course.id}\t{course.version}\t{course.title}")
+        library = app.extensions["tramhoc_library"]
+        for course in library.courses():
+            origin = library.provenance(course.id)
+            label = f"verified: {origin.publisher}" if origin.verified else "UNVERIFIED"
+            print(f"{course.id}\t{course.version}\t{course.title}\t{label}")
         return 0
+    if command == "trust":
+        from player.trust_cli import run
+
+        return run(app.extensions["tramhoc_trust"], args)
     if command == "open":
         from player.desktop import NoWindowEngine, run_window
 
@@ -43,18 +65,25 @@ def main(argv: list[str] | None = None) -> int:
         except NoWindowEngine as reason:
             print(f"No desktop window ({reason}); serving for a web browser instead.", file=sys.stderr)
         return _serve(app, "127.0.0.1", DEFAULT_PORT, any_port_if_busy=True)
+    app.config["ALLOWED_HOSTS"] = tuple(args.allow_host)
     return _serve(app, args.host, args.port)
 
 
-def _install(app, bundle: Path, force: bool) -> int:
-    from player.library import InstallError
+def _install(app, bundle: Path, force: bool, allow_unverified: bool) -> int:
+    from player.library import InstallError, UnverifiedBundle
 
     try:
-        course = app.extensions["tramhoc_library"].install(bundle, force=force)
+        course = app.extensions["tramhoc_library"].install(bundle, force=force, allow_unverified=allow_unverified)
+    except UnverifiedBundle as error:
+        print(f"{bundle}: {error}.\nTrust its publisher first (python -m player trust add PUBLISHER.pub), or, "
+              "if you are sure where it came from, install it with --allow-unverified.", file=sys.stderr)
+        return 1
     except (InstallError, OSError) as error:
         print(f"{bundle}: {error}", file=sys.stderr)
         return 1
-    print(f"installed {course.id} {course.version}: {course.title}")
+    origin = app.extensions["tramhoc_library"].provenance(course.id)
+    label = f"verified publisher: {origin.publisher}" if origin.verified else "UNVERIFIED"
+    print(f"installed {course.id} {course.version}: {course.title} ({label})")
     return 0
 
 
@@ -71,8 +100,10 @@ def _serve(app, host: str, port: int, any_port_if_busy: bool = False) -> int:
     except OSError as error:
         print(f"cannot listen on {host}:{port}: {error}", file=sys.stderr)
         return 1
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"LAN mode: other computers can reach this player at port {server.port}.", file=sys.stderr)
+    if host not in LOOPBACK_HOSTS:
+        names = ", ".join(app.config["ALLOWED_HOSTS"]) or "its IP address only (add names with --allow-host)"
+        print(f"LAN mode: other computers can reach this player at port {server.port}, by {names}.",
+              file=sys.stderr)
     print(f"Trạm Học is running at {server.url} (press Ctrl+C to stop)", flush=True)
     server.run()
     return 0

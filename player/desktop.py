@@ -1,14 +1,26 @@
-"""The desktop window: a thin pywebview shell around the Flask app. The only module importing webview."""
+"""The desktop window: a thin pywebview shell around the Flask app. The only module importing webview.
+
+Security (see docs/security.md): no js_api object, so the bridge pywebview injects into the window exposes
+none of our code; file URLs and downloads are off; links to other sites open in the system browser, and
+should the window itself ever land on a page that is not the player's, it goes back to the library.
+"""
 
 import logging
 import os
 import sys
+import webbrowser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from player.server import Server
 
 log = logging.getLogger(__name__)
 TITLE = "Trạm Học"
+WEBVIEW_SETTINGS = {
+    "ALLOW_FILE_URLS": False,  # pywebview's default is True
+    "ALLOW_DOWNLOADS": False,
+    "OPEN_EXTERNAL_LINKS_IN_BROWSER": True,  # target=_blank links: the system browser, not a new window
+}
 
 
 class NoWindowEngine(Exception):
@@ -20,6 +32,23 @@ def has_display() -> bool:
     if sys.platform in ("win32", "darwin"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def same_origin(url: str, home: str) -> bool:
+    """True when url is on the player's own server (scheme, host and port)."""
+    parts, own = urlsplit(url), urlsplit(home)
+    return (parts.scheme, parts.hostname, parts.port) == (own.scheme, own.hostname, own.port)
+
+
+def keep_on_player(window, home: str) -> None:
+    """After a page loads: a page that is not the player's goes to the system browser, the window home."""
+    url = window.get_current_url() or ""
+    print(f"window loaded {url}", flush=True)
+    if url and not same_origin(url, home) and not url.startswith("about:"):
+        log.warning("the window left the player for %s; opening it in the system browser instead", url)
+        if urlsplit(url).scheme in ("http", "https"):
+            webbrowser.open(url)
+        window.load_url(home)
 
 
 def run_window(app, data_dir: Path) -> None:
@@ -34,12 +63,13 @@ def run_window(app, data_dir: Path) -> None:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # Chromium refuses root otherwise
     server = Server(app)
     server.start_in_background()
-    webview.settings["ALLOW_FILE_URLS"] = False
-    window = webview.create_window(TITLE, server.url, width=1180, height=800, min_size=(720, 560),
+    for name, value in WEBVIEW_SETTINGS.items():
+        webview.settings[name] = value
+    window = webview.create_window(TITLE, server.url, js_api=None, width=1180, height=800, min_size=(720, 560),
                                    text_select=True)
-    window.events.loaded += lambda: print(f"window loaded {window.get_current_url()}", flush=True)
+    window.events.loaded += lambda: keep_on_player(window, server.url)
     try:
-        webview.start(private_mode=False, storage_path=str(data_dir / "webview"))
+        webview.start(private_mode=False, storage_path=str(data_dir / "webview"), debug=False)
     except Exception as error:  # pywebview raises bare exceptions when no GUI toolkit works
         raise NoWindowEngine(str(error)) from error
     finally:

@@ -10,6 +10,7 @@ from flask import current_app
 
 from courses import Bundle, BundleError, Course
 from courses.model import is_valid_id, version_key
+from player.trust import Provenance, TrustStore
 
 SUFFIX = ".tramhoc"
 EXTENSION_KEY = "tramhoc_library"
@@ -19,23 +20,44 @@ class InstallError(Exception):
     """A bundle could not be installed; the message is for the person installing it."""
 
 
+class UnverifiedBundle(InstallError):
+    """A bundle is unsigned, or signed by a publisher this player does not trust."""
+
+    def __init__(self, course: Course, provenance: Provenance):
+        self.course, self.provenance = course, provenance
+        if provenance.signer is None:
+            why = "the course file is not signed, so nobody vouches for its content"
+        else:
+            why = (f"it is signed by a key this player does not trust (the file names its publisher "
+                   f"“{provenance.signer.publisher}”)")
+        super().__init__(f"{course.title}: not installed: {why}")
+
+
 class Library:
     """Installs, lists and opens course bundles kept in one folder."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, trust: TrustStore):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        self.trust = trust
         self._open: dict[str, tuple[tuple[int, int], Bundle]] = {}
         self._lock = threading.Lock()
 
-    def install(self, source: Path, force: bool = False) -> Course:
-        """Verify a bundle completely, then copy it into the library atomically."""
+    def install(self, source: Path, force: bool = False, allow_unverified: bool = False) -> Course:
+        """Verify a bundle completely, then copy it into the library atomically.
+
+        A bundle must be signed by a trusted publisher unless allow_unverified is given; an older version
+        than the installed one needs force. Nothing is written unless every check passes."""
         try:
             with Bundle(source) as bundle:
                 bundle.verify()
-                course = bundle.course
+                manifest, signer = bundle.manifest, bundle.signer
+                course = manifest.course
         except BundleError as error:
             raise InstallError(str(error)) from None
+        provenance = self.trust.provenance(signer)
+        if not provenance.verified and not allow_unverified:
+            raise UnverifiedBundle(course, provenance)
         installed = self.course(course.id)
         if installed and version_key(course.version) < version_key(installed.version) and not force:
             raise InstallError(f"{course.title}: version {installed.version} is installed; "
@@ -48,7 +70,13 @@ class Library:
                 os.fsync(out.fileno())
             with Bundle(Path(temp)) as copy:
                 copy.verify()
+                if (copy.manifest, copy.signer) != (manifest, signer):
+                    raise InstallError(f"{course.title}: the file changed while it was being installed")
+            self._forget(course.id)  # Windows cannot replace a file that is still open
             os.replace(temp, self._path(course.id))
+        except BundleError as error:
+            Path(temp).unlink(missing_ok=True)
+            raise InstallError(str(error)) from None
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
@@ -78,8 +106,12 @@ class Library:
         except (KeyError, BundleError):
             return None
 
+    def provenance(self, course_id: str) -> Provenance:
+        """Who vouches for an installed course now (the trust store may have changed since it was installed)."""
+        return self.trust.provenance(self.bundle(course_id).signer)
+
     def bundle(self, course_id: str) -> Bundle:
-        """The open bundle of an installed course (reopened if the file was replaced)."""
+        """The open bundle of an installed course (reopened, and its signature checked, if the file changed)."""
         path = self._path(course_id)
         try:
             stat = path.stat()
@@ -94,8 +126,16 @@ class Library:
             if bundle.course.id != course_id:
                 bundle.close()
                 raise BundleError(f"{path.name} holds course {bundle.course.id!r}, not {course_id!r}")
+            if cached:
+                cached[1].close()
             self._open[course_id] = (stamp, bundle)
             return bundle
+
+    def _forget(self, course_id: str) -> None:
+        with self._lock:
+            cached = self._open.pop(course_id, None)
+        if cached:
+            cached[1].close()
 
     def _path(self, course_id: str) -> Path:
         if not is_valid_id(course_id):
@@ -106,3 +146,8 @@ class Library:
 def library() -> Library:
     """The current app's course library."""
     return current_app.extensions[EXTENSION_KEY]
+
+
+def provenance(course_id: str) -> Provenance:
+    """Who vouches for an installed course (for templates)."""
+    return library().provenance(course_id)

@@ -3,14 +3,16 @@
 import posixpath
 
 from flask import Blueprint, Response, abort, render_template, request
-from markupsafe import Markup
 
 from courses.members import asset_member, lesson_member
 from player import records
 from player.library import library
+from player.sanitise import clean_lesson
 
 courses_bp = Blueprint("courses", __name__, url_prefix="/courses")
 
+# An SVG opened on its own is a document that could run script: sandbox it (a unique origin, no script).
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox"
 MEDIA_TYPES = {
     ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
     ".webp": "image/webp", ".svg": "image/svg+xml", ".mp3": "audio/mpeg", ".mp4": "video/mp4",
@@ -39,7 +41,7 @@ def lesson(course_id: str, lesson_id: str):
     current = course.lesson(lesson_id)
     if current is None:
         abort(404)
-    body = Markup(bundle.read(lesson_member(lesson_id)).decode("utf-8"))
+    body = clean_lesson(bundle.read(lesson_member(lesson_id)).decode("utf-8", errors="replace"))
     previous, following = course.neighbours(lesson_id)
     visit = records.lesson_opened(course, current)
     return render_template("lesson.html", course=course, lesson=current, body=body,
@@ -56,6 +58,8 @@ def asset(course_id: str, path: str):
         abort(404)
     data = bundle.read(member)
     response = Response(data, mimetype=media_type)
+    if media_type == MEDIA_TYPES[".svg"]:
+        response.headers["Content-Security-Policy"] = SVG_POLICY
     response.set_etag(bundle.manifest.files[member].sha256)
     response.cache_control.private = True
     response.cache_control.max_age = 3600

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from player.library import InstallError, library
+from player.library import InstallError, UnverifiedBundle, library
 from player.sessions import current_learner
 from player.web_learners import start_screen
 
@@ -33,6 +33,10 @@ def install():
         upload.save(path)
         try:
             course = library().install(path)
+        except UnverifiedBundle:
+            flash(gettext("This course file is not signed by a publisher this learning centre trusts, so it was "
+                          "not installed. Ask the centre's administrator."), "error")
+            return redirect(url_for(".index"), code=303)
         except InstallError as error:
             flash(gettext("Could not install this course: %(reason)s", reason=str(error)), "error")
             return redirect(url_for(".index"), code=303)

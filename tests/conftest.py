@@ -1,4 +1,5 @@
-"""Shared fixtures: a small real course, its bundle, and a player app over a temporary data folder."""
+"""Shared fixtures: a small real course, its bundle (unsigned, and signed by a test publisher), and a player
+app over a temporary data folder that trusts that publisher."""
 
 import re
 import shutil
@@ -8,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from builder.build import build
+from courses.keys import SigningKey, generate
 from player import clock
 from player.app import create_app
 
@@ -25,6 +27,18 @@ def mini_course(tmp_path) -> Path:
 def mini_bundle(tmp_path_factory) -> Path:
     """The mini course built once per test session."""
     return build(MINI, tmp_path_factory.mktemp("dist"), use_cache=False)
+
+
+@pytest.fixture(scope="session")
+def publisher_key() -> SigningKey:
+    """A publisher's signing key, made once per test session."""
+    return generate("Sở TT&TT tỉnh Mẫu")
+
+
+@pytest.fixture(scope="session")
+def signed_bundle(tmp_path_factory, publisher_key) -> Path:
+    """The mini course built once per session and signed with publisher_key."""
+    return build(MINI, tmp_path_factory.mktemp("signed"), use_cache=False, signer=publisher_key)
 
 
 class PlayerClient(FlaskClient):
@@ -50,24 +64,27 @@ class PlayerClient(FlaskClient):
             return session["learner"]
 
 
-def player_app(data_dir: Path, config: dict | None = None):
-    """A player app for tests: TESTING on, and a client that sends CSRF tokens like the real pages."""
+def player_app(data_dir: Path, config: dict | None = None, trusted: tuple[SigningKey, ...] = ()):
+    """A player app for tests: TESTING on, a client that sends CSRF tokens like the real pages, and the
+    given publishers' keys in its trust store."""
     app = create_app(data_dir, {"TESTING": True, **(config or {})})
     app.test_client_class = PlayerClient
+    for key in trusted:
+        app.extensions["tramhoc_trust"].add(key.public)
     return app
 
 
 @pytest.fixture
 def make_player():
-    """`make_player(data_dir, config=None)`: a fresh player app over that folder (see player_app)."""
+    """`make_player(data_dir, config=None, trusted=())`: a fresh player app over that folder (see player_app)."""
     return player_app
 
 
 @pytest.fixture
-def app(tmp_path, mini_bundle):
-    """A player with the mini course installed."""
-    app = player_app(tmp_path / "data")
-    app.extensions["tramhoc_library"].install(mini_bundle)
+def app(tmp_path, signed_bundle, publisher_key):
+    """A player that trusts publisher_key, with the signed mini course installed."""
+    app = player_app(tmp_path / "data", trusted=(publisher_key,))
+    app.extensions["tramhoc_library"].install(signed_bundle)
     return app
 
 

@@ -5,6 +5,7 @@ import json
 import zipfile
 
 import pytest
+from bundle_tools import rewrite_bundle
 from hypothesis import given, strategies as st
 
 from courses import Bundle, BundleError, Course, Lesson, Manifest, Section, write_bundle
@@ -103,16 +104,6 @@ def test_one_changed_byte_is_refused(tmp_path):
         bundle.verify()
 
 
-def rewrite(path, transform):
-    """Rewrite a bundle's entries through transform(name, data) -> list of (name, data)."""
-    with zipfile.ZipFile(path) as archive:
-        entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in entries:
-            for new_name, new_data in transform(name, data):
-                archive.writestr(new_name, new_data)
-
-
 @pytest.mark.parametrize("transform, message", [
     (lambda n, d: [(n, d)] + ([("assets/extra.png", b"x")] if n == MANIFEST else []), "not listed"),
     (lambda n, d: [] if n.startswith("assets/") else [(n, d)], "missing"),
@@ -127,7 +118,7 @@ def rewrite(path, transform):
 def test_broken_bundles_are_refused_with_a_reason(tmp_path, transform, message):
     path = tmp_path / "a.tramhoc"
     write_bundle(path, COURSE, MEMBERS, "test")
-    rewrite(path, transform)
+    rewrite_bundle(path, transform)
     with pytest.raises(BundleError, match=message):
         with Bundle(path) as bundle:
             bundle.verify()

@@ -2,13 +2,15 @@
 
 import io
 import re
-import zipfile
 
 import pytest
+from bundle_tools import rewrite_bundle
 
+from builder.build import build
 from player.app import create_app
 from player.cli import main as player_main
 from player.datadir import ENV_VAR, resolve_data_dir
+from courses.keys import format_fingerprint, write_key_pair
 from player.library import InstallError
 from player.security import CONTENT_SECURITY_POLICY
 
@@ -87,19 +89,20 @@ def test_language_switch_never_redirects_off_site(client, target):
     assert response.headers["Location"] == "/"
 
 
-def test_install_through_the_ui(tmp_path, mini_bundle, make_player):
-    client = make_player(tmp_path / "data").test_client()
+def test_install_through_the_ui(tmp_path, signed_bundle, publisher_key, make_player):
+    client = make_player(tmp_path / "data", trusted=(publisher_key,)).test_client()
     client.sign_in()
     assert "Chưa có khoá học nào" in text(client.get("/"))
-    response = client.post("/install", data={"bundle": (io.BytesIO(mini_bundle.read_bytes()), "mini.tramhoc")},
+    response = client.post("/install", data={"bundle": (io.BytesIO(signed_bundle.read_bytes()), "mini.tramhoc")},
                            follow_redirects=True)
     assert "Đã cài “Khoá học nhỏ: Chữ ký số” (phiên bản 1.0.0)." in text(response)
+    assert "Đơn vị phát hành đã xác minh: Sở TT&amp;TT tỉnh Mẫu" in text(response)
 
 
-def test_install_through_the_ui_refuses_a_damaged_file(tmp_path, mini_bundle, make_player):
-    client = make_player(tmp_path / "data").test_client()
+def test_install_through_the_ui_refuses_a_damaged_file(tmp_path, signed_bundle, publisher_key, make_player):
+    client = make_player(tmp_path / "data", trusted=(publisher_key,)).test_client()
     client.sign_in()
-    damaged = bytearray(mini_bundle.read_bytes())
+    damaged = bytearray(signed_bundle.read_bytes())
     damaged[len(damaged) // 3] ^= 0xFF
     response = client.post("/install", data={"bundle": (io.BytesIO(bytes(damaged)), "mini.tramhoc")},
                            follow_redirects=True)
@@ -109,14 +112,15 @@ def test_install_through_the_ui_refuses_a_damaged_file(tmp_path, mini_bundle, ma
 
 
 def tamper_installed(app, old: bytes, new: bytes) -> None:
+    """Change one lesson of the installed bundle; the zip stays well-formed and the signature valid."""
     installed = app.extensions["tramhoc_library"].root / "mini.tramhoc"
-    with zipfile.ZipFile(installed) as archive:
-        entries = {info.filename: archive.read(info) for info in archive.infolist()}
-    assert old in entries["lessons/ky-so.html"]
-    entries["lessons/ky-so.html"] = entries["lessons/ky-so.html"].replace(old, new)
-    with zipfile.ZipFile(installed, "w") as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
+
+    def change(name, data):
+        if name == "lessons/ky-so.html":
+            assert old in data
+            data = data.replace(old, new)
+        return [(name, data)]
+    rewrite_bundle(installed, change)
 
 
 def test_a_changed_lesson_in_the_library_is_detected_when_opened(app, client):
@@ -133,30 +137,54 @@ def test_a_resized_lesson_in_the_library_blocks_the_course(app, client):
     assert response.status_code == 500 and "đã bị thay đổi hoặc hỏng" in text(response)
 
 
-def test_older_version_is_refused_unless_forced(app, tmp_path, mini_bundle):
+def signed_version(course_dir, version, out, key):
+    """The mini course (a writable copy) rebuilt as another version, signed by key."""
+    config = course_dir / "course.yml"
+    config.write_text(re.sub(r"(?m)^version: .*$", f"version: {version}", config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    return build(course_dir, out, use_cache=False, signer=key)
+
+
+def test_newer_version_replaces_the_course_and_older_is_refused_unless_forced(app, tmp_path, mini_course,
+                                                                               signed_bundle, publisher_key):
     library = app.extensions["tramhoc_library"]
-    newer = library.root / "mini.tramhoc"
-    with zipfile.ZipFile(newer) as archive:
-        manifest = archive.read("manifest.json").replace(b'"version": "1.0.0"', b'"version": "2.0.0"')
-        entries = {info.filename: archive.read(info) for info in archive.infolist()}
-    entries["manifest.json"] = manifest
-    staged = tmp_path / "v2.tramhoc"
-    with zipfile.ZipFile(staged, "w") as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    library.install(staged)
+    newer = signed_version(mini_course, "2.0.0", tmp_path / "v2", publisher_key)
+    library.install(newer)
     assert library.course("mini").version == "2.0.0"
+    assert [path.name for path in library.root.glob("*.tramhoc")] == ["mini.tramhoc"]  # one file per course id
+    client = app.test_client()
+    client.sign_in()
+    assert "phiên bản 2.0.0" in text(client.get("/courses/mini/"))
     with pytest.raises(InstallError, match="older"):
-        library.install(mini_bundle)
-    assert library.install(mini_bundle, force=True).version == "1.0.0"
+        library.install(signed_bundle)
+    assert library.course("mini").version == "2.0.0"
+    assert library.install(signed_bundle, force=True).version == "1.0.0"
 
 
-def test_cli_install_and_list(tmp_path, mini_bundle, capsys):
+def test_cli_install_trust_and_list(tmp_path, signed_bundle, publisher_key, capsys):
     data = str(tmp_path / "data")
-    assert player_main(["--data", data, "install", str(mini_bundle)]) == 0
-    assert "installed mini 1.0.0" in capsys.readouterr().out
+    assert player_main(["--data", data, "install", str(signed_bundle)]) == 1
+    assert "not installed: it is signed by a key this player does not trust" in capsys.readouterr().err
+    key_file = write_key_pair(publisher_key, tmp_path / "keys", None)[1]
+    assert player_main(["--data", data, "trust", "add", str(key_file), "--name", "Sở TT&TT Mẫu"]) == 0
+    assert format_fingerprint(publisher_key.public.fingerprint) in capsys.readouterr().out
+    assert player_main(["--data", data, "install", str(signed_bundle)]) == 0
+    out = capsys.readouterr().out
+    assert "installed mini 1.0.0: Khoá học nhỏ: Chữ ký số (verified publisher: Sở TT&TT Mẫu)" in out
     assert player_main(["--data", data, "list"]) == 0
-    assert capsys.readouterr().out == "mini\t1.0.0\tKhoá học nhỏ: Chữ ký số\n"
+    assert capsys.readouterr().out == "mini\t1.0.0\tKhoá học nhỏ: Chữ ký số\tverified: Sở TT&TT Mẫu\n"
+
+
+def test_cli_installs_an_unsigned_bundle_only_when_told_and_lists_it_unverified(tmp_path, mini_bundle, capsys):
+    data = str(tmp_path / "data")
+    assert player_main(["--data", data, "install", str(mini_bundle)]) == 1
+    err = capsys.readouterr().err
+    assert "the course file is not signed" in err and "--allow-unverified" in err
+    assert not list((tmp_path / "data" / "library").glob("*.tramhoc"))
+    assert player_main(["--data", data, "install", "--allow-unverified", str(mini_bundle)]) == 0
+    assert "(UNVERIFIED)" in capsys.readouterr().out
+    assert player_main(["--data", data, "list"]) == 0
+    assert capsys.readouterr().out.endswith("\tUNVERIFIED\n")
 
 
 def test_cli_install_refuses_a_broken_bundle_clearly(tmp_path, capsys):

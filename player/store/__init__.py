@@ -31,7 +31,10 @@ class Store:
 
 
 def init_app(app: Flask) -> None:
+    """Attach the store; the settings (and this installation's device id) exist from the start, so a
+    request never writes them as a side effect."""
     app.extensions[EXTENSION_KEY] = Store(app.config["DATA_DIR"])
+    app.extensions[EXTENSION_KEY].settings.get()
 
 
 def store() -> Store:

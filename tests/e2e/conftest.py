@@ -1,12 +1,13 @@
 """End-to-end fixtures: the mini course built and installed once, a live player on loopback, and
 Playwright pointed at Debian's chromium (never `playwright install`; downloads are blocked here).
 
-`mini_bundle` (the mini course built once per session into a temporary folder) comes from
+`signed_bundle` (the mini course built once per session and signed by `publisher_key`) comes from
 tests/conftest.py.
 """
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,27 +45,49 @@ def require_tool():
 
 
 @pytest.fixture(scope="session")
-def installed_data_dir(tmp_path_factory, mini_bundle) -> Path:
-    """A player data folder with the mini course installed, for the in-process live server."""
-    return install_into(tmp_path_factory.mktemp("e2e-data"), mini_bundle)
+def installed_data_dir(tmp_path_factory, signed_bundle, publisher_key) -> Path:
+    """A player data folder that trusts the test publisher, with the signed mini course installed."""
+    return install_into(tmp_path_factory.mktemp("e2e-data"), signed_bundle, publisher_key)
 
 
-def install_into(data_dir: Path, bundle: Path) -> Path:
-    """Install `bundle` into the player data folder `data_dir` and return the folder."""
+def install_into(data_dir: Path, bundle: Path, publisher_key=None, allow_unverified: bool = False) -> Path:
+    """Trust `publisher_key` (if given), install `bundle` into the player data folder `data_dir`, and
+    return the folder."""
     app = create_app(data_dir)
-    app.extensions["tramhoc_library"].install(bundle)
+    if publisher_key is not None:
+        app.extensions["tramhoc_trust"].add(publisher_key.public)
+    app.extensions["tramhoc_library"].install(bundle, allow_unverified=allow_unverified)
     return data_dir
 
 
-@pytest.fixture(scope="session")
-def live_server(installed_data_dir):
-    """The player served by waitress on 127.0.0.1 at a free port, for the whole session."""
-    server = Server(create_app(installed_data_dir), host="127.0.0.1", port=0)
+@contextmanager
+def serving(data_dir: Path):
+    """The player over `data_dir`, served by waitress on 127.0.0.1 at a free port while in the block."""
+    server = Server(create_app(data_dir), host="127.0.0.1", port=0)
     server.start_in_background()
     try:
         yield server
     finally:
         server.close()
+
+
+@pytest.fixture(scope="session")
+def install_bundle():
+    """`install_bundle(data_dir, bundle, publisher_key=None, allow_unverified=False)` (see install_into)."""
+    return install_into
+
+
+@pytest.fixture(scope="session")
+def player_server():
+    """`with player_server(data_dir) as server:` the player over that folder on loopback."""
+    return serving
+
+
+@pytest.fixture(scope="session")
+def live_server(installed_data_dir):
+    """The player with the mini course, on loopback, for the whole session."""
+    with serving(installed_data_dir) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -79,6 +102,6 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def own_data_dir(tmp_path, mini_bundle) -> Path:
-    """A data folder of this test's own with the mini course installed (for a player subprocess)."""
-    return install_into(tmp_path / "data", mini_bundle)
+def own_data_dir(tmp_path, signed_bundle, publisher_key) -> Path:
+    """A data folder of this test's own with the signed mini course installed (for a player subprocess)."""
+    return install_into(tmp_path / "data", signed_bundle, publisher_key)

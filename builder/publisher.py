@@ -1,0 +1,64 @@
+"""A publisher's signing key for the builder: make a key pair, or load the key a build signs with."""
+
+import getpass
+import sys
+from pathlib import Path
+
+from courses.errors import KeyFileError
+from courses.keys import SigningKey, generate, load_signing_key, private_key_is_encrypted, write_key_pair
+
+MIN_PASSPHRASE_LENGTH = 12
+
+
+class PassphraseError(Exception):
+    """No usable passphrase was given; the message says what to do."""
+
+
+def make_key_pair(folder: Path, publisher: str, passphrase: bytes | None) -> tuple[SigningKey, Path, Path]:
+    """Generate a publisher key pair and write its two files into folder."""
+    key = generate(publisher)
+    private_path, public_path = write_key_pair(key, folder, passphrase)
+    return key, private_path, public_path
+
+
+def signing_key(path: Path, passphrase_file: Path | None) -> SigningKey:
+    """Load the private key a build signs with, asking for its passphrase on a terminal when needed."""
+    passphrase = None
+    if private_key_is_encrypted(path):
+        if passphrase_file:
+            passphrase = read_passphrase_file(passphrase_file)
+        elif sys.stdin.isatty():
+            passphrase = getpass.getpass(f"Passphrase for {path}: ").encode("utf-8")
+        else:
+            raise KeyFileError(f"{path}: this key is protected by a passphrase; give --passphrase-file FILE")
+    return load_signing_key(path, passphrase)
+
+
+def new_passphrase(passphrase_file: Path | None, no_passphrase: bool) -> bytes | None:
+    """The passphrase for a new private key: from a file, typed twice on a terminal, or none when asked."""
+    if no_passphrase:
+        return None
+    if passphrase_file:
+        passphrase = read_passphrase_file(passphrase_file)
+    elif sys.stdin.isatty():
+        passphrase = getpass.getpass("Passphrase for the new private key: ").encode("utf-8")
+        if getpass.getpass("The same passphrase again: ").encode("utf-8") != passphrase:
+            raise PassphraseError("the two passphrases differ; nothing was written")
+    else:
+        raise PassphraseError("give --passphrase-file FILE, or --no-passphrase to protect the key by file "
+                              "permissions only")
+    if len(passphrase.decode("utf-8")) < MIN_PASSPHRASE_LENGTH:
+        raise PassphraseError(f"the passphrase is shorter than {MIN_PASSPHRASE_LENGTH} characters; use a few "
+                              "unrelated words")
+    return passphrase
+
+
+def read_passphrase_file(path: Path) -> bytes:
+    """The first line of a passphrase file, without its line ending."""
+    try:
+        lines = Path(path).read_bytes().splitlines()
+    except OSError as error:
+        raise PassphraseError(f"{path}: cannot read the passphrase file ({error.strerror or error})") from None
+    if not lines or not lines[0]:
+        raise PassphraseError(f"{path}: the passphrase file is empty")
+    return lines[0]

@@ -1,0 +1,56 @@
+"""Lesson HTML cleaned with nh3 (Rust's ammonia) to exactly what the builder makes, before it is shown.
+
+A bundle can be made by hand, bypassing the builder's checks: the player never trusts lesson HTML.
+What may stay is listed in courses.lesson_html; scripts, event handlers, forms, frames, styles and any
+remote or `data:` source are removed. Links to other sites open in a new window (the system browser,
+in the desktop window) without access to the player's page.
+"""
+
+import html
+import re
+from urllib.parse import urlsplit
+
+import nh3
+from markupsafe import Markup
+
+from courses.lesson_html import (
+    ATTRIBUTES, EXTERNAL_LINK_REL, EXTERNAL_LINK_SCHEMES, LINK_SCHEMES, REMOVED_WITH_CONTENT, STYLE_PROPERTIES, TAGS,
+)
+
+_SOURCE_ATTRIBUTES = ("src",)
+_LINK_START = re.compile(r"<a\s[^>]*>")  # in nh3's output, attribute values never contain a raw ">"
+_HREF = re.compile(r'\shref="([^"]*)"')
+
+
+def _only_relative_sources(tag: str, attribute: str, value: str) -> str | None:
+    """Drop any image or media source that is not a relative URL inside the bundle."""
+    if attribute in _SOURCE_ATTRIBUTES:
+        parts = urlsplit(value.strip())
+        if parts.scheme or parts.netloc or value.lstrip().startswith(("/", "\\")):
+            return None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=set(TAGS),
+    clean_content_tags=set(REMOVED_WITH_CONTENT),
+    attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+    attribute_filter=_only_relative_sources,
+    url_schemes=set(LINK_SCHEMES),
+    filter_style_properties=set(STYLE_PROPERTIES),
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def _mark_external(match: re.Match) -> str:
+    tag = match.group(0)
+    href = _HREF.search(tag)
+    if href and urlsplit(html.unescape(href.group(1))).scheme.lower() in EXTERNAL_LINK_SCHEMES:
+        return f'{tag[:-1]} rel="{EXTERNAL_LINK_REL}" target="_blank">'
+    return tag
+
+
+def clean_lesson(fragment: str) -> Markup:
+    """A lesson's HTML, safe to put into a page."""
+    return Markup(_LINK_START.sub(_mark_external, _CLEANER.clean(fragment)))
