@@ -1,10 +1,12 @@
-"""Command line: `python -m player [open|serve|install|list]`. Parses arguments and calls one function."""
+"""Command line: `python -m player [open|serve|install|list|export|report|sync]`. Parses arguments and
+calls one function."""
 
 import argparse
 import sys
 from pathlib import Path
 
 from player import __version__
+from player.results import commands as results_commands
 
 DEFAULT_PORT = 8765
 
@@ -22,7 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     install.add_argument("bundle", type=Path)
     install.add_argument("--force", action="store_true", help="allow replacing a newer installed version")
     commands.add_parser("list", help="list installed courses")
+    results_commands.add_parsers(commands)
     args = parser.parse_args(argv)
+    if args.command in results_commands.NAMES:
+        return results_commands.run(args)
 
     from player.app import create_app  # after parsing, so --help stays instant
 
