@@ -9,7 +9,7 @@ VALUE_WIDTH = 70
 ROW_HEIGHT = 26
 BAR_HEIGHT = 16
 SERIES_COLOURS = ("#1b6ca8", "#e07a1f")
-MAX_LABEL_CHARS = 38
+MAX_LABEL_CHARS = 32
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def bar_chart(title: str, labels: list[str], series: list[Series], value_text) -
     for row, label in enumerate(labels):
         top = legend + row * group_height
         shown = label if len(label) <= MAX_LABEL_CHARS else label[:MAX_LABEL_CHARS - 1] + "…"
-        middle = top + group_height / 2
+        middle = top + 4 + ((len(series) - 1) * ROW_HEIGHT + BAR_HEIGHT) / 2
         parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{middle + 5:.0f}" text-anchor="end" class="label">'
                      f"<title>{escape(label)}</title>{escape(shown)}</text>")
         for index, one in enumerate(series):

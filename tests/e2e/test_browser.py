@@ -3,72 +3,12 @@ library → course → first lesson → next lesson, images rendered, UI switche
 request leaving 127.0.0.1, no console error, no Content-Security-Policy violation."""
 
 import re
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
 
-# Turns every CSP violation (also report-only ones, which block nothing) into a console error.
-# Playwright injects init scripts through the DevTools protocol, so the page's CSP does not stop it.
-REPORT_CSP_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
-                + ` at ${event.sourceFile || document.URL}:${event.lineNumber}`);
-});
-"""
-
-# Chromium asks every site for /favicon.ico on its own; the player has no icon yet, so that one 404
-# (and the console line Chromium writes about it) is not the page's fault.
-# TODO: drop this once the player serves an icon.
-BROWSER_OWN_REQUESTS = ("/favicon.ico",)
-
-
-def browser_own(url: str | None) -> bool:
-    return bool(url) and urlsplit(url).path in BROWSER_OWN_REQUESTS
-
-
-@dataclass
-class Watch:
-    """What a page did while the test drove it."""
-
-    requests: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-
-    def off_loopback(self, port: int) -> list[str]:
-        """Requests to anything but our own server (data: and blob: URLs stay in the page)."""
-        def local(url: str) -> bool:
-            parts = urlsplit(url)
-            if parts.scheme in ("data", "blob", "about"):
-                return True
-            return parts.scheme == "http" and parts.hostname == "127.0.0.1" and parts.port == port
-        return [url for url in self.requests if not local(url)]
-
-
-def watch(page: Page) -> Watch:
-    seen = Watch()
-    page.add_init_script(REPORT_CSP_VIOLATIONS)
-    page.on("request", lambda request: seen.requests.append(request.url))
-    page.on("requestfailed", lambda request: seen.failed.append(f"{request.url}: {request.failure}"))
-    page.on("response", lambda response: response.status >= 400 and not browser_own(response.url)
-            and seen.failed.append(f"{response.url}: HTTP {response.status}"))
-    page.on("console", lambda message: message.type == "error"
-            and not browser_own(message.location.get("url"))
-            and seen.console_errors.append(f"{message.text} ({message.location.get('url')})"))
-    page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
-    return seen
-
-
-def assert_image_rendered(page: Page, selector: str) -> None:
-    """The image is on the page, finished loading and decoded to real pixels."""
-    image = page.locator(selector)
-    expect(image).to_have_count(1)
-    image.scroll_into_view_if_needed()
-    page.wait_for_function("img => img.complete", arg=image.element_handle(), timeout=5_000)
-    width, height = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
-    assert width > 0 and height > 0, f"{selector} did not render ({width}×{height})"
+from pagewatch import assert_image_rendered, watch
 
 
 @pytest.mark.browser
