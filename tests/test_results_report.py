@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from player.cli import main
+from player.results import merge
 from player.results.report import build_report
 from support.centres import DEVICE_A, DEVICE_B, export, scenario
 
@@ -113,12 +114,22 @@ def test_report_figures_match_the_hand_computed_ones(usb, tmp_path):
     assert questions == [dict(zip(columns, row)) for row in expected]
 
 
-def test_merging_is_idempotent_whatever_the_order_and_repetition(usb, tmp_path):
+def test_merging_is_idempotent_whatever_the_order_repetition_and_worker_count(usb, tmp_path, monkeypatch):
     once = build_report([usb["e1"], usb["e2"], usb["e3"]], tmp_path / "once", "en")
     shuffled = build_report([usb["e3"], usb["e2"], usb["folder"], usb["e1"], usb["e2"]], tmp_path / "again", "en")
+    monkeypatch.setattr(merge, "PARALLEL_MIN_BYTES", 0)  # as for a large input: counted by 3 processes
+    monkeypatch.setattr(merge, "MAX_WORKERS", 3)
+    monkeypatch.setattr(merge.os, "cpu_count", lambda: 3)
+    shared = build_report([usb["folder"]], tmp_path / "shared", "en")
     for name in ("courses", "centres", "learners", "questions"):
-        assert (tmp_path / "once" / f"{name}.csv").read_bytes() == (tmp_path / "again" / f"{name}.csv").read_bytes()
-    assert once.log.duplicates == usb["counts"][0]
+        expected = (tmp_path / "once" / f"{name}.csv").read_bytes()
+        assert (tmp_path / "again" / f"{name}.csv").read_bytes() == expected, name
+        assert (tmp_path / "shared" / f"{name}.csv").read_bytes() == expected, name
+    n_first, n_added, n_b = usb["counts"]
+    assert once.log.duplicates == n_first  # e2 repeats e1
+    assert shuffled.log.duplicates == shared.log.duplicates == n_first + n_b  # and the copy repeats e3
+    assert (shared.log.statements, shared.log.invalid) == (2 * n_first + n_added + 2 * n_b, 1)
+    assert shared.log.problems == ["ban-sao.jsonl:20: statement.result.score.raw: must lie between min and max"]
 
 
 def test_vietnamese_report_is_the_default_and_self_contained(usb, tmp_path, capsys):

@@ -14,7 +14,7 @@ from player.results.lrs import LrsClient, LrsError
 from player.results.source import JsonLinesSource
 from player.results.sync import Ledger, SyncSettings, ledger_path, run_sync_command, sync
 from support.lrs import PASSWORD, USER, Proxy, Ralph, free_port, require_ralph
-from support.statements import many, scope
+from support.statements import many
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ Definitions (also printed in the report and in docs/results.md):
 - A centre is the one named by the newest export of a device; a device's learners count there.
 """
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -41,6 +42,20 @@ class LearnerCourse:
     best_scores: dict[str, float] = field(default_factory=dict)
     completed_at: str | None = None
 
+    def absorb(self, other: "LearnerCourse") -> None:
+        """Add what another reader counted for the same learner and course."""
+        self.first, self.last = min(self.first, other.first), max(self.last, other.last)
+        self.lessons_completed |= other.lessons_completed
+        self.seconds += other.seconds
+        self.attempts += other.attempts
+        self.quizzes |= other.quizzes
+        self.quizzes_passed |= other.quizzes_passed
+        for quiz, scaled in other.best_scores.items():
+            if scaled > self.best_scores.get(quiz, -2):
+                self.best_scores[quiz] = scaled
+        if other.completed_at is not None and (self.completed_at is None or other.completed_at < self.completed_at):
+            self.completed_at = other.completed_at
+
     @property
     def passed(self) -> bool | None:
         """None without a quiz attempt."""
@@ -66,10 +81,18 @@ class QuestionStats:
     course: str
     quiz: str | None = None
     definition: dict | None = None
+    defined_at: str = ""
     attempts: int = 0
     correct: int = 0
     learners: set[int] = field(default_factory=set)
     wrong: Counter = field(default_factory=Counter)
+
+    def offer_definition(self, definition: dict, when: str) -> None:
+        """Keep the definition carried by the newest answer (ties: the same one whatever the order)."""
+        if self.definition is None or when > self.defined_at or (
+                when == self.defined_at and definition != self.definition
+                and _canonical(definition) > _canonical(self.definition)):
+            self.definition, self.defined_at = definition, when
 
     def most_chosen_wrong(self) -> tuple[str, int] | None:
         """The most frequent incorrect response (ties: the alphabetically first), with its count."""
@@ -86,8 +109,13 @@ class Named:
     at: str = ""
 
     def offer(self, names: dict | None, when: str) -> None:
-        if names and when >= self.at:
+        if names and (when > self.at or (when == self.at and names != self.names
+                                         and _canonical(names) > _canonical(self.names))):
             self.names, self.at = names, when
+
+
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 class Figures:
@@ -100,12 +128,12 @@ class Figures:
         self.courses: dict[str, Named] = {}
         self.activities: dict[str, Named] = {}  # quizzes and lessons, for their titles
         self.questions: dict[str, QuestionStats] = {}
-        self.device_exports: dict[str, tuple[str, str]] = {}  # device -> (newest export time, centre)
+        self.device_exports: dict[str, tuple[str, str]] = {}  # device -> (newest export, its centre)
         self.outside_courses = 0
 
     def saw_export(self, exported_at: str, device_id: str, centre: str) -> None:
         newest = self.device_exports.get(device_id)
-        if newest is None or exported_at >= newest[0]:
+        if newest is None or (exported_at, centre) > newest:
             self.device_exports[device_id] = (exported_at, centre)
 
     def add(self, statement: dict, device_id: str) -> None:
@@ -135,7 +163,7 @@ class Figures:
         result = statement.get("result") or {}
         if kind == profile.QUESTION_TYPE:
             if verb == "answered":
-                self._answer(object_id, obj, course, context, result, learner)
+                self._answer(object_id, obj, course, context, result, learner, when)
         elif kind == profile.QUIZ_TYPE:
             self._name(object_id, definition, when)
             if verb in ("passed", "failed"):
@@ -185,28 +213,58 @@ class Figures:
         named.offer(definition.get("name"), when)
 
     def _learner(self, device_id: str, actor: dict, when: str) -> int:
-        account = actor_key(actor)
+        return self._learner_named(device_id, actor_key(actor), actor.get("name"), when)
+
+    def _learner_named(self, device_id: str, account: str, name, when: str) -> int:
+        """The learner's number; their name is the one of their newest statement."""
         index = self._learner_index.get((device_id, account))
         if index is None:
             index = self._learner_index[(device_id, account)] = len(self.learners)
             self.learners.append(Learner(device_id, account))
         learner = self.learners[index]
-        if actor.get("name") and when >= learner.named_at:
-            learner.name, learner.named_at = actor["name"], when
+        if isinstance(name, str) and name and (when, name) > (learner.named_at, learner.name):
+            learner.name, learner.named_at = name, when
         return index
 
+    def absorb(self, other: "Figures") -> None:
+        """Add the figures another reader counted from other statements (see player.results.merge)."""
+        number = [self._learner_named(learner.device_id, learner.account, learner.name, learner.named_at)
+                  for learner in other.learners]
+        for (learner, course), pair in other.pairs.items():
+            mine = self.pairs.get((number[learner], course))
+            if mine is None:
+                self.pairs[(number[learner], course)] = pair
+            else:
+                mine.absorb(pair)
+        for mine, theirs in ((self.courses, other.courses), (self.activities, other.activities)):
+            for activity, named in theirs.items():
+                mine.setdefault(activity, Named()).offer(named.names, named.at)
+        for question, stats in other.questions.items():
+            mine = self.questions.setdefault(question, QuestionStats(stats.course))
+            if stats.definition is not None:
+                mine.offer_definition(stats.definition, stats.defined_at)
+            mine.quiz = min(filter(None, (mine.quiz, stats.quiz)), default=None)
+            mine.attempts += stats.attempts
+            mine.correct += stats.correct
+            mine.learners |= {number[learner] for learner in stats.learners}
+            mine.wrong.update(stats.wrong)
+        for device_id, (exported_at, centre) in other.device_exports.items():
+            self.saw_export(exported_at, device_id, centre)
+        self.outside_courses += other.outside_courses
+
     def _answer(self, question_id: str, obj: dict, course: str, context: dict, result: dict,
-                learner: int) -> None:
+                learner: int, when: str) -> None:
         stats = self.questions.get(question_id)
         if stats is None:
             stats = self.questions[question_id] = QuestionStats(course)
-        if stats.definition is None and obj.get("definition", {}).get("interactionType"):
-            stats.definition = obj["definition"]
-        if stats.quiz is None:
-            parent = (context.get("contextActivities") or {}).get("parent")
-            parents = parent if isinstance(parent, list) else [parent] if parent else []
-            stats.quiz = next((p["id"] for p in parents
-                               if (p.get("definition") or {}).get("type") == profile.QUIZ_TYPE), None)
+        if obj.get("definition", {}).get("interactionType"):
+            stats.offer_definition(obj["definition"], when)
+        parent = (context.get("contextActivities") or {}).get("parent")
+        for activity in parent if isinstance(parent, list) else [parent] if parent else []:
+            if (activity.get("definition") or {}).get("type") == profile.QUIZ_TYPE:
+                if stats.quiz is None or activity["id"] < stats.quiz:
+                    stats.quiz = activity["id"]
+                break
         stats.attempts += 1
         stats.learners.add(learner)
         if result.get("success") is True:

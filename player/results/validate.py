@@ -104,12 +104,12 @@ def _common(value: dict, path: str, is_activity: bool) -> None:
 def _object(value, path: str, allowed: frozenset) -> None:
     if not isinstance(value, dict):
         raise _Invalid(path, "must be an object")
-    for key in value:
-        if key not in allowed:
-            raise _Invalid(path, f"unknown property {key!r}")
-    for key, item in value.items():
-        if item is None:
-            raise _Invalid(f"{path}.{key}", "must not be null")
+    if not value.keys() <= allowed:
+        unknown = next(key for key in value if key not in allowed)
+        raise _Invalid(path, f"unknown property {unknown!r}")
+    if None in value.values():
+        key = next(key for key, item in value.items() if item is None)
+        raise _Invalid(f"{path}.{key}", "must not be null")
 
 
 def _string(value, path: str) -> str:
@@ -134,8 +134,56 @@ def _uuid(value, path: str) -> None:
         raise _Invalid(path, "must be a UUID")
 
 
+class _Remembered:
+    """Strings already found valid (IRIs and language tags repeat in almost every statement)."""
+
+    def __init__(self, pattern: re.Pattern, limit: int = 100_000):
+        self.pattern, self.limit, self.valid = pattern, limit, set()
+
+    def __call__(self, value) -> bool:
+        if not isinstance(value, str):
+            return False
+        if value in self.valid:
+            return True
+        if not self.pattern.match(value):
+            return False
+        if len(self.valid) >= self.limit:
+            self.valid.clear()
+        self.valid.add(value)
+        return True
+
+
+_is_iri = _Remembered(_IRI)
+_is_language = _Remembered(_LANGUAGE)
+
+
+def _remembering(check, key_of, limit: int = 20_000):
+    """`check`, skipped for an object equal to one that passed before: activities, agents and verbs
+    repeat in almost every statement, and comparing two dicts is far cheaper than checking one."""
+    passed: dict = {}
+
+    def remembering(value, path: str) -> None:
+        key = key_of(value) if isinstance(value, dict) else None
+        if not isinstance(key, str):
+            check(value, path)
+            return
+        if passed.get(key) == value:
+            return
+        check(value, path)
+        if len(passed) >= limit:
+            passed.clear()
+        passed[key] = value
+
+    return remembering
+
+
+def _agent_key(value: dict):
+    account = value.get("account")
+    return account.get("name") if isinstance(account, dict) else value.get("mbox") or value.get("openid")
+
+
 def _iri(value, path: str) -> None:
-    if not isinstance(value, str) or not _IRI.match(value):
+    if not _is_iri(value):
         raise _Invalid(path, "must be an absolute IRI")
 
 
@@ -143,9 +191,10 @@ def _language_map(value, path: str) -> None:
     if not isinstance(value, dict):
         raise _Invalid(path, "must be a language map")
     for language, text in value.items():
-        if not _LANGUAGE.match(language):
+        if not _is_language(language):
             raise _Invalid(path, f"{language!r} is not a language tag")
-        _string(text, f"{path}.{language}")
+        if not isinstance(text, str):
+            raise _Invalid(f"{path}.{language}", "must be a string")
 
 
 def _extensions(value, path: str) -> None:
@@ -175,7 +224,7 @@ def _actor(value, path: str) -> None:
         _agent(value, path)
 
 
-def _agent(value, path: str) -> None:
+def _check_agent(value, path: str) -> None:
     _object(value, path, _AGENT_KEYS)
     if value.get("objectType", "Agent") != "Agent":
         raise _Invalid(f"{path}.objectType", "must be Agent")
@@ -238,7 +287,7 @@ def _ifi_keys(value: dict) -> list[str]:
     return [key for key in _IFIS if key in value]
 
 
-def _verb(value, path: str) -> None:
+def _check_verb(value, path: str) -> None:
     _object(value, path, frozenset(("id", "display")))
     if "id" not in value:
         raise _Invalid(path, "id is missing")
@@ -286,7 +335,7 @@ def _substatement(value, path: str) -> None:
     _common(value, path, is_activity)
 
 
-def _activity(value, path: str) -> None:
+def _check_activity(value, path: str) -> None:
     _object(value, path, _ACTIVITY_KEYS)
     if value.get("objectType", "Activity") != "Activity":
         raise _Invalid(f"{path}.objectType", "must be Activity")
@@ -385,7 +434,7 @@ def _context(value, path: str, object_is_activity: bool) -> None:
             _string(value[key], f"{path}.{key}")
             if not object_is_activity:
                 raise _Invalid(f"{path}.{key}", "only allowed when the object is an Activity")
-    if "language" in value and not (isinstance(value["language"], str) and _LANGUAGE.match(value["language"])):
+    if "language" in value and not _is_language(value["language"]):
         raise _Invalid(f"{path}.language", "must be a language tag")
     if "statement" in value:
         _statement_ref(value["statement"], f"{path}.statement")
@@ -416,3 +465,8 @@ def _attachment(value, path: str) -> None:
         raise _Invalid(f"{path}.sha2", "must be a SHA-2 hash in hexadecimal")
     if "fileUrl" in value:
         _iri(value["fileUrl"], f"{path}.fileUrl")
+
+
+_agent = _remembering(_check_agent, _agent_key)
+_verb = _remembering(_check_verb, lambda value: value.get("id"))
+_activity = _remembering(_check_activity, lambda value: value.get("id"))
