@@ -11,7 +11,7 @@ import pytest
 from player.cli import main
 from player.results import merge
 from player.results.report import build_report
-from support.centres import DEVICE_A, DEVICE_B, export, scenario
+from support.centres import C1, DEVICE_A, DEVICE_B, Learner, export, scenario
 
 @pytest.fixture
 def usb(tmp_path):
@@ -160,3 +160,13 @@ def test_report_with_nothing_readable_says_so(tmp_path, capsys):
 def test_unknown_report_language_is_refused(tmp_path, capsys):
     assert main(["report", str(tmp_path), "-o", str(tmp_path / "out"), "--lang", "fr"]) == 2
     assert "no translation for 'fr'" in capsys.readouterr().err
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas(tmp_path):
+    hostile = Learner("x1", "=HYPERLINK(\"http://example.com\")", DEVICE_A, "@Xã Tân Lập", 0).launch(C1, "an-toan")
+    path = export(tmp_path / "usb", tmp_path, "x", hostile.made, "@Xã Tân Lập", DEVICE_A,
+                  datetime(2025, 10, 2, tzinfo=timezone.utc))
+    build_report([path], tmp_path / "report", "en")
+    row = read_csv(tmp_path / "report" / "learners.csv")[0]
+    assert (row["Centre"], row["Learner"]) == ("'@Xã Tân Lập", "'=HYPERLINK(\"http://example.com\")")
+    assert read_csv(tmp_path / "report" / "centres.csv")[0]["Centre"] == "'@Xã Tân Lập"

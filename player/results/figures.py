@@ -126,7 +126,7 @@ class Figures:
         self._learner_index: dict[tuple[str, str], int] = {}
         self.pairs: dict[tuple[int, str], LearnerCourse] = {}
         self.courses: dict[str, Named] = {}
-        self.activities: dict[str, Named] = {}  # quizzes and lessons, for their titles
+        self.activities: dict[str, Named] = {}  # quizzes, for their titles
         self.questions: dict[str, QuestionStats] = {}
         self.device_exports: dict[str, tuple[str, str]] = {}  # device -> (newest export, its centre)
         self.outside_courses = 0
@@ -174,12 +174,11 @@ class Figures:
                 scaled = (result.get("score") or {}).get("scaled")
                 if scaled is not None and scaled > pair.best_scores.get(object_id, -2):
                     pair.best_scores[object_id] = scaled
-        elif verb == "completed":
-            if object_id == course:
-                if pair.completed_at is None or when < pair.completed_at:
-                    pair.completed_at = when
-            else:
-                pair.lessons_completed.add(object_id)
+        elif verb == "completed" and object_id == course:
+            if pair.completed_at is None or when < pair.completed_at:
+                pair.completed_at = when
+        elif verb == "completed" and kind == profile.LESSON_TYPE:
+            pair.lessons_completed.add(object_id)
         elif verb == "experienced":
             pair.seconds += duration_seconds(result.get("duration", ""))
 

@@ -25,6 +25,7 @@ from player.results.text import Language
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "report"
 MAX_HTML_ROWS = 1000
 HARDEST_QUESTIONS = 15
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ def _csv_cell(value, kind: str, lang: Language) -> str:
         return str(round_half_up(exact(value) * 100))
     if kind == "minutes":
         return str(round_half_up(exact(value) / 60))
-    return _common_cell(value, kind, lang)
+    text = _common_cell(value, kind, lang)
+    # A learner's name like `=HYPERLINK(…)` must stay text in a spreadsheet, never become a formula.
+    return "'" + text if kind == "text" and text.startswith(FORMULA_STARTS) else text
 
 
 def _html_cell(value, kind: str, lang: Language) -> str:
@@ -83,7 +86,7 @@ def _html_cell(value, kind: str, lang: Language) -> str:
 
 def _common_cell(value, kind: str, lang: Language) -> str:
     if kind == "time":
-        return f"{value[:10]} {value[11:16]}"
+        return f"{value[:10]} {value[11:16]}" if value else ""
     if kind == "yesno":
         return lang.gettext("yes") if value else lang.gettext("no")
     return str(value)
