@@ -18,7 +18,14 @@ def add_parsers(commands) -> None:
     sync.add_argument("--lrs", metavar="URL", help="the LRS's xAPI endpoint, e.g. https://lrs.example.org/xAPI/")
     sync.add_argument("--user", help="user name (basic authentication)")
     sync.add_argument("--password", help="password (or set TRAMHOC_LRS_PASSWORD); saved for the next sync")
-    sync.add_argument("--batch", type=int, default=100, help="statements per request (default 100)")
+    sync.add_argument("--batch", type=_positive, default=100, help="statements per request (default 100)")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
