@@ -1,10 +1,12 @@
-"""Command line: `python -m player [open|serve|install|list|trust]`. Parses arguments and calls one function."""
+"""Command line: `python -m player [open|serve|install|list|trust|export|report|sync]`. Parses arguments
+and calls one function."""
 
 import argparse
 import sys
 from pathlib import Path
 
 from player import __version__
+from player.results import commands as results_commands
 
 DEFAULT_PORT = 8765
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -37,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     trust_commands.add_parser("list", help="list trusted publishers")
     trust_remove = trust_commands.add_parser("remove", help="stop trusting a publisher key")
     trust_remove.add_argument("fingerprint", nargs="+", help="its fingerprint (or its first 8+ hex digits)")
+    results_commands.add_parsers(commands)
     args = parser.parse_args(argv)
+    if args.command in results_commands.NAMES:
+        return results_commands.run(args)
 
     from player.app import create_app  # after parsing, so --help stays instant
 

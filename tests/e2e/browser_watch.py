@@ -1,6 +1,7 @@
-"""Watching a page in the browser tests: every request, console message, error and dialog, and CSP
-violations made visible; shared by the end-to-end tests."""
+"""Watching a page in the browser tests: every request, console message, error and dialog, CSP violations
+made visible, and checks that images and charts really rendered; shared by the end-to-end tests."""
 
+import base64
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -45,6 +46,13 @@ class Watch:
             return parts.scheme == "http" and parts.hostname == "127.0.0.1" and parts.port == port
         return [url for url in self.requests if not local(url)]
 
+    def off_machine(self) -> list[str]:
+        """Requests leaving this computer: anything but file:, data:, blob:, about: and 127.0.0.1."""
+        def local(url: str) -> bool:
+            parts = urlsplit(url)
+            return parts.scheme in ("file", "data", "blob", "about") or parts.hostname == "127.0.0.1"
+        return [url for url in self.requests if not local(url)]
+
 
 def watch(page: Page) -> Watch:
     """Record what the page does from now on (requests, console, errors, dialogs)."""
@@ -71,3 +79,33 @@ def assert_image_rendered(page: Page, selector: str) -> None:
     page.wait_for_function("img => img.complete", arg=image.element_handle(), timeout=5_000)
     width, height = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
     assert width > 0 and height > 0, f"{selector} did not render ({width}×{height})"
+
+
+# Draws a PNG (base64) onto a canvas and returns the share of pixels that are not plain white.
+_PAINTED_SHARE = """
+async (png) => {
+  const image = new Image();
+  image.src = "data:image/png;base64," + png;
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const pixels = context.getImageData(0, 0, image.width, image.height).data;
+  let painted = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if (pixels[i] < 240 || pixels[i + 1] < 240 || pixels[i + 2] < 240) painted++;
+  }
+  return painted / (pixels.length / 4);
+}
+"""
+
+
+def painted_share(page: Page, png: bytes) -> float:
+    """How much of a screenshot is not blank (0..1), measured by the browser on a blank page of its own."""
+    scratch = page.context.new_page()
+    try:
+        return scratch.evaluate(_PAINTED_SHARE, base64.b64encode(png).decode("ascii"))
+    finally:
+        scratch.close()

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Sync benchmark: statements per second from `player.results.sync` into a real Ralph LRS on 127.0.0.1.
+
+    .venv/bin/python benchmarks/sync.py [--statements 3000] [--batch 100]
+
+Needs Ralph in .venv-ralph (scripts/setup test). Starts a fresh Ralph (file-system backend, with the
+launcher the tests use) for each measurement, so the LRS starts empty every time:
+
+  floor   the same batches POSTed with urllib, nothing else (no ledger, no checks)
+  sync    `sync()` with its fsynced ledger: statements per second, and sync/floor
+  resume  a second `sync()` when everything is delivered (reads the source and the ledger only)
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
+_spec = importlib.util.spec_from_file_location("_tramhoc_bench_common", _HERE / "_common.py")
+_common = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_common)
+PROJECT = _common.PROJECT
+sys.path.insert(0, str(PROJECT))  # this checkout's packages, also when another one is installed editable
+
+RALPH_PYTHON = PROJECT / ".venv-ralph" / "bin" / "python"
+LAUNCHER = PROJECT / "tests" / "support" / "ralph_launcher.py"
+USER, PASSWORD = "bench", "bench-password"
+
+
+class Ralph:
+    def __init__(self, folder: Path):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        (folder / "data").mkdir(parents=True)
+        env = {**os.environ, "RALPH_RUNSERVER_BACKEND": "fs", "RALPH_AUTH_FILE": str(folder / "auth.json"),
+               "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(folder / "data")}
+        self.process = subprocess.Popen([str(RALPH_PYTHON), str(LAUNCHER), str(self.port), USER, PASSWORD],
+                                        cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/__heartbeat__", timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        sys.exit("Ralph did not start")
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}/xAPI/"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def statements(count: int) -> list[dict]:
+    from player.results import profile
+
+    where = profile.Scope(uuid.uuid4().hex, "Học viên", "dich-vu-cong", "Dịch vụ công trực tuyến", "1.0.0", "vi",
+                          str(uuid.uuid4()), "Xã Tân Lập")
+    start = datetime(2025, 10, 1, tzinfo=timezone.utc)
+    question = profile.Question("q1", "Câu hỏi?", "choice", {"choices": [("a", "A"), ("b", "B")]}, ["b"])
+    made = []
+    while len(made) < count:
+        when = start + timedelta(seconds=len(made))
+        registration = str(uuid.uuid4())
+        made += [profile.lesson_launched(where, "bai-1", "Bài 1", when),
+                 profile.question_answered(where, "bai-1", "Bài 1", question, "a", False, registration, when, 0),
+                 profile.quiz_finished(where, "bai-1", "Bài 1", False, 0, 1, 30, registration, when)]
+    return made[:count]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--statements", type=int, default=3000)
+    parser.add_argument("--batch", type=int, default=100)
+    args = parser.parse_args()
+    if not RALPH_PYTHON.exists():
+        print(f"{RALPH_PYTHON} is missing: run scripts/setup test", file=sys.stderr)
+        return 2
+    from player.results.lrs import LrsClient
+    from player.results.source import JsonLinesSource
+    from player.results.sync import Ledger, sync
+
+    work = Path(tempfile.mkdtemp(prefix="tramhoc-sync-bench-"))
+    made = statements(args.statements)
+    source_path = work / "statements.jsonl"
+    source_path.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in made), encoding="utf-8")
+    source = JsonLinesSource(source_path, "Xã Tân Lập", "bench")
+
+    ralph = Ralph(work / "floor")
+    client = LrsClient(ralph.endpoint, USER, PASSWORD)
+    start = time.perf_counter()
+    for first in range(0, len(made), args.batch):
+        assert client.post(made[first:first + args.batch])[0] == 200
+    floor = time.perf_counter() - start
+    ralph.stop()
+
+    ralph = Ralph(work / "sync")
+    client = LrsClient(ralph.endpoint, USER, PASSWORD)
+    start = time.perf_counter()
+    outcome = sync(source, client, Ledger(work / "ledger.txt"), args.batch)
+    ours = time.perf_counter() - start
+    start = time.perf_counter()
+    again = sync(source, client, Ledger(work / "ledger.txt"), args.batch)
+    resume = time.perf_counter() - start
+    ralph.stop()
+    assert outcome.sent == len(made) and again.total == 0
+
+    print(f"{len(made):,} statements, batches of {args.batch}, Ralph 5.1 file-system backend on 127.0.0.1")
+    print(f"floor  (POST only)      {floor:6.2f} s  {len(made) / floor:8,.0f} statements/s")
+    print(f"sync   (with ledger)    {ours:6.2f} s  {len(made) / ours:8,.0f} statements/s   sync/floor {ours / floor:.2f}")
+    print(f"resume (nothing to do)  {resume:6.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

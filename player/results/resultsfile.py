@@ -1,0 +1,155 @@
+"""The results file: one export of a PC's statements, as JSON lines that can be checked before use.
+
+    line 1        header   {"format": "tramhoc-results", "format_version": 1, "centre": …, "device_id": …,
+                            "exported_at": …, "generator": …, "xapi_version": "1.0.3"}
+    lines 2…n+1   one xAPI statement per line (compact UTF-8 JSON)
+    last line     trailer  {"end": "tramhoc-results", "statements": n, "sha256": <hex of every byte before it>}
+
+A file cut short (a USB stick pulled out) has no valid trailer; a changed one fails the checksum.
+Writing goes to a hidden temporary file that is renamed into place only when complete.
+"""
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from player.results.text import N_
+
+FORMAT = "tramhoc-results"
+FORMAT_VERSION = 1
+HEADER_FIELDS = ("centre", "device_id", "exported_at", "generator", "xapi_version")
+_CHUNK_LINES = 1000
+
+
+@dataclass(frozen=True)
+class Header:
+    """What an export says about itself."""
+
+    centre: str
+    device_id: str
+    exported_at: str
+    generator: str
+    xapi_version: str
+    statements: int
+
+
+class ResultsFileError(Exception):
+    """A file that is not a complete, unchanged results file; the message is a gettext message id."""
+
+    def __init__(self, message: str, **params):
+        super().__init__(message % params if params else message)
+        self.message, self.params = message, params
+
+
+def encode(item: dict) -> bytes:
+    return json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def write(path: Path, header: dict, statements: Iterable[dict]) -> int:
+    """Write a results file atomically (temporary file, fsync, rename); returns the statement count."""
+    path = Path(path)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    digest, count = hashlib.sha256(), 0
+    try:
+        with os.fdopen(handle, "wb") as out:
+            first = encode({"format": FORMAT, "format_version": FORMAT_VERSION, **header})
+            digest.update(first)
+            out.write(first)
+            chunk = []
+            for statement in statements:
+                chunk.append(encode(statement))
+                count += 1
+                if len(chunk) == _CHUNK_LINES:
+                    _write_chunk(out, digest, chunk)
+            _write_chunk(out, digest, chunk)
+            out.write(encode({"end": FORMAT, "statements": count, "sha256": digest.hexdigest()}))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+    return count
+
+
+def _write_chunk(out, digest, chunk: list[bytes]) -> None:
+    data = b"".join(chunk)
+    digest.update(data)
+    out.write(data)
+    chunk.clear()
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (not possible on every system: Windows cannot open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def verify(path: Path) -> Header:
+    """Read the whole file once and check header, trailer, count and checksum; raise ResultsFileError."""
+    digest, lines, previous, first = hashlib.sha256(), 0, None, None
+    with open(path, "rb") as data:
+        for line in data:
+            if previous is not None:
+                digest.update(previous)
+            else:
+                first = line
+            previous = line
+            lines += 1
+    if first is None:
+        raise ResultsFileError(N_("the file is empty"))
+    header = _header(first)
+    trailer = _json_line(previous) if lines > 1 and previous.endswith(b"\n") else None
+    if not isinstance(trailer, dict) or trailer.get("end") != FORMAT:
+        raise ResultsFileError(N_("the file ends too early (was the USB stick removed while it was written?)"))
+    if trailer.get("sha256") != digest.hexdigest():
+        raise ResultsFileError(N_("the checksum does not match: the file was changed or damaged"))
+    if trailer.get("statements") != lines - 2:
+        raise ResultsFileError(N_("the file should hold %(expected)s statements but holds %(found)s"),
+                               expected=trailer.get("statements"), found=lines - 2)
+    return Header(**{name: header[name] for name in HEADER_FIELDS}, statements=lines - 2)
+
+
+def _header(line: bytes) -> dict:
+    header = _json_line(line)
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise ResultsFileError(N_("this is not a Trạm Học results file"))
+    if header.get("format_version") != FORMAT_VERSION:
+        raise ResultsFileError(N_("results format version %(found)s is not supported (this player reads "
+                                  "version %(supported)s)"), found=header.get("format_version"),
+                               supported=FORMAT_VERSION)
+    missing = [name for name in HEADER_FIELDS if not isinstance(header.get(name), str)]
+    if missing:
+        raise ResultsFileError(N_("the header lacks %(fields)s"), fields=", ".join(missing))
+    return header
+
+
+def _json_line(line: bytes):
+    try:
+        return json.loads(line)
+    except ValueError:  # also UnicodeDecodeError
+        return None
+
+
+def statement_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, raw JSON) of each statement line of a verified file."""
+    with open(path, "rb") as data:
+        next(data, None)
+        previous = None
+        for number, line in enumerate(data, start=2):
+            if previous is not None:
+                yield number - 1, previous
+            previous = line

@@ -1,0 +1,221 @@
+"""Send this PC's statements to an xAPI Learning Record Store: only those it has not acknowledged, in
+batches, resuming after a network failure or a restart, never duplicating.
+
+What the LRS acknowledged is appended to a ledger file (one statement id per line, fsynced after each
+batch), kept per LRS address. A crash can at worst tear the last line: that batch is sent again, and
+the LRS answers that it has those ids already. When a batch fails half-way (connection lost, 409
+conflict, 400 rejected), each of its statements is checked with `GET ?statementId=` and the missing
+ones are sent one by one with `PUT ?statementId=` (idempotent).
+"""
+
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from player.results.lrs import LrsClient, LrsError
+from player.results.source import StatementSource
+
+BATCH_SIZE = 100
+RETRIES = 2
+FIRST_WAIT_SECONDS = 1.0
+PASSWORD_VARIABLE = "TRAMHOC_LRS_PASSWORD"
+_UUID_LINE = re.compile(rb"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\n$")
+
+
+class Ledger:
+    """The ids an LRS has acknowledged, kept in an append-only file that survives crashes."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.ids: set[str] = set()
+        try:
+            with open(self.path, "rb") as lines:
+                self.ids = {line[:36].decode("ascii").lower() for line in lines if _UUID_LINE.match(line)}
+        except FileNotFoundError:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def __contains__(self, statement_id: str) -> bool:
+        return statement_id.lower() in self.ids
+
+    def add(self, statement_ids: Iterable[str]) -> None:
+        """Record ids as delivered, durably, before the caller moves on."""
+        new = [sid.lower() for sid in statement_ids if sid.lower() not in self.ids]
+        if not new:
+            return
+        with open(self.path, "ab") as out:
+            if out.tell() and not _ends_with_newline(self.path):
+                out.write(b"\n")  # a line torn by a crash stays alone on its line
+            out.write("".join(f"{sid}\n" for sid in new).encode("ascii"))
+            out.flush()
+            os.fsync(out.fileno())
+        self.ids.update(new)
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as data:
+        data.seek(-1, os.SEEK_END)
+        return data.read(1) == b"\n"
+
+
+@dataclass
+class SyncOutcome:
+    total: int = 0  # statements the LRS had not acknowledged when the run began
+    sent: int = 0  # stored by the LRS in this run
+    already_there: int = 0  # found on the LRS (sent by an earlier, interrupted run, or 409 Conflict)
+    rejected: list[str] = field(default_factory=list)  # ids the LRS refused as invalid (400)
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.already_there + len(self.rejected)
+
+
+def sync(source: StatementSource, client: LrsClient, ledger: Ledger, batch_size: int = BATCH_SIZE,
+         progress: Callable[[SyncOutcome], None] = lambda outcome: None, retries: int = RETRIES,
+         first_wait: float = FIRST_WAIT_SECONDS) -> SyncOutcome:
+    """Send every statement of `source` that `ledger` lacks; raises LrsError when the LRS stays out of
+    reach (what was acknowledged so far is kept, and the next run goes on from there)."""
+    outcome = SyncOutcome(total=sum(1 for _ in _pending(source, ledger)))
+    progress(outcome)
+    for batch in _batches(_pending(source, ledger), batch_size):
+        for attempt in range(retries + 1):
+            try:
+                if attempt == 0:
+                    _send_batch(batch, client, ledger, outcome)
+                else:
+                    _settle_one_by_one(batch, client, ledger, outcome)
+                break
+            except LrsError as error:
+                if error.lasting or attempt == retries:
+                    raise
+                time.sleep(first_wait * 2 ** attempt)
+        progress(outcome)
+    return outcome
+
+
+def _pending(source: StatementSource, ledger: Ledger) -> Iterator[dict]:
+    for statement in source.statements():
+        if statement["id"] not in ledger:
+            yield statement
+
+
+def _batches(statements: Iterator[dict], size: int) -> Iterator[list[dict]]:
+    batch = []
+    for statement in statements:
+        batch.append(statement)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _send_batch(batch: list[dict], client: LrsClient, ledger: Ledger, outcome: SyncOutcome) -> None:
+    status, stored = client.post(batch)
+    if status in (200, 204):
+        ledger.add(statement["id"] for statement in batch)
+        if stored is None and status == 200:
+            outcome.sent += len(batch)
+        else:  # an LRS may leave out (or answer 204 for) statements it already had
+            new = len({sid.lower() for sid in stored or ()} & {s["id"].lower() for s in batch})
+            outcome.sent += new
+            outcome.already_there += len(batch) - new
+        return
+    _settle_one_by_one(batch, client, ledger, outcome)  # 409 or 400: find out statement by statement
+
+
+def _settle_one_by_one(batch: list[dict], client: LrsClient, ledger: Ledger, outcome: SyncOutcome) -> None:
+    """For a batch whose fate is unknown: keep what arrived, PUT what did not, note what is refused."""
+    for statement in batch:
+        statement_id = statement["id"]
+        if statement_id in ledger or statement_id in outcome.rejected:
+            continue
+        if client.has(statement_id):
+            outcome.already_there += 1
+        else:
+            status = client.put(statement)
+            if status == 400:
+                outcome.rejected.append(statement_id)
+                continue
+            if status == 409:
+                outcome.already_there += 1  # the LRS holds a statement with this id
+            else:
+                outcome.sent += 1
+        ledger.add([statement_id])
+
+
+def ledger_path(data_dir: Path, endpoint: str) -> Path:
+    """One ledger per LRS address: switching to another LRS sends everything there too."""
+    key = hashlib.sha256(endpoint.rstrip("/").encode("utf-8")).hexdigest()[:16]
+    return Path(data_dir) / "sync" / f"acknowledged-{key}.txt"
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """The LRS to send to (kept for the next sync and for the admin area)."""
+
+    lrs: str
+    user: str
+    password: str
+
+    @staticmethod
+    def path(data_dir: Path) -> Path:
+        return Path(data_dir) / "sync" / "settings.json"
+
+    @classmethod
+    def load(cls, data_dir: Path) -> "SyncSettings | None":
+        try:
+            data = json.loads(cls.path(data_dir).read_text(encoding="utf-8"))
+            return cls(data["lrs"], data["user"], data["password"])
+        except (FileNotFoundError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, data_dir: Path) -> None:
+        """Written atomically, readable by this user only (the password must be sent, so it is kept)."""
+        path = self.path(data_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(".tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"lrs": self.lrs, "user": self.user, "password": self.password}, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+
+
+def run_sync_command(data_dir: Path, source: StatementSource, lrs: str | None, user: str | None,
+                     password: str | None, batch_size: int = BATCH_SIZE, echo=print) -> int:
+    """`python -m player sync`: settings from the arguments (then saved) or from the last sync."""
+    password = password or os.environ.get(PASSWORD_VARIABLE)
+    saved = SyncSettings.load(data_dir)
+    if lrs:
+        if user is None or password is None:
+            echo(f"sync: give --user and --password (or {PASSWORD_VARIABLE}) with --lrs")
+            return 2
+        settings = SyncSettings(lrs, user, password)
+    elif saved:
+        settings = SyncSettings(saved.lrs, user or saved.user, password or saved.password)
+    else:
+        echo("sync: no LRS yet; give --lrs URL --user NAME --password SECRET")
+        return 2
+
+    def show(outcome: SyncOutcome) -> None:
+        echo(f"sync: {outcome.done}/{outcome.total} statements delivered")
+
+    try:
+        client = LrsClient(settings.lrs, settings.user, settings.password)
+        outcome = sync(source, client, Ledger(ledger_path(data_dir, settings.lrs)), batch_size, show)
+    except LrsError as error:
+        if not error.lasting:
+            settings.save(data_dir)
+        echo(f"sync stopped: {error}. Statements delivered so far are remembered; run sync again to go on.")
+        return 1
+    settings.save(data_dir)
+    echo(f"sync finished: {outcome.sent} sent, {outcome.already_there} already on the LRS, "
+         f"{len(outcome.rejected)} refused as invalid" + (f" ({', '.join(outcome.rejected[:5])}…)"
+                                                          if outcome.rejected else ""))
+    return 0 if not outcome.rejected else 1

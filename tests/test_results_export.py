@@ -1,0 +1,112 @@
+"""Export: one self-checking results file per export, named for centre, device and time, written
+atomically, never touching the local data; and the damaged or foreign files the reader refuses."""
+
+import hashlib
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from player.cli import main
+from player.results import resultsfile
+from player.results.export import export_results, file_stem
+from player.results.resultsfile import ResultsFileError, statement_lines, verify
+from player.results.source import JsonLinesSource, source_for
+from support.statements import many
+
+WHEN = datetime(2025, 10, 1, 7, 30, 5, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def source(tmp_path):
+    path = tmp_path / "statements.jsonl"
+    path.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in many(30, "a1")), encoding="utf-8")
+    return JsonLinesSource(path, "Xã Tân Lập – Đông Hưng", "6b0d3c1e-2f4a-4d8b-9c1e-0a1b2c3d4e5f")
+
+
+def test_export_writes_a_verifiable_file_and_leaves_the_data_alone(source, tmp_path):
+    before = (source.path.read_bytes(), source.path.stat().st_mtime_ns)
+    exported = export_results(source, tmp_path / "usb", WHEN)
+
+    assert exported.path.name == "tramhoc-results_xa-tan-lap-dong-hung_6b0d3c1e_20251001T073005Z.jsonl"
+    assert exported.statements == 30
+    header = verify(exported.path)
+    assert (header.centre, header.device_id, header.exported_at, header.statements) == (
+        "Xã Tân Lập – Đông Hưng", source.device_id, "2025-10-01T07:30:05.000Z", 30)
+    assert header.xapi_version == "1.0.3" and header.generator.startswith("tramhoc-player ")
+    lines = [json.loads(line) for _, line in statement_lines(exported.path)]
+    assert lines == list(source.statements())
+    assert (source.path.read_bytes(), source.path.stat().st_mtime_ns) == before
+    assert [p.name for p in (tmp_path / "usb").iterdir()] == [exported.path.name]  # no temporary file left
+
+
+def test_exports_sit_side_by_side(source, tmp_path):
+    first = export_results(source, tmp_path, WHEN)
+    second = export_results(source, tmp_path, WHEN)
+    later = export_results(source, tmp_path, datetime(2025, 10, 2, tzinfo=timezone.utc))
+    assert second.path.name == first.path.name.replace(".jsonl", "-2.jsonl")
+    assert len({first.path, second.path, later.path}) == 3
+    assert first.path.read_bytes() == second.path.read_bytes()
+
+
+def test_file_names_are_plain_ascii():
+    assert file_stem("", "x", WHEN) == "tramhoc-results_centre_x_20251001T073005Z"
+    assert file_stem("Phường Đồng Xuân / Hà Nội", "ABCDEF0123", WHEN) == \
+        "tramhoc-results_phuong-dong-xuan-ha-noi_abcdef01_20251001T073005Z"
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda data: b"", "the file is empty"),
+    (lambda data: b"\x89PNG\r\n\x1a\n" + data, "this is not a Trạm Học results file"),
+    (lambda data: data[:-1], "the file ends too early"),
+    (lambda data: data[:len(data) // 2], "the file ends too early"),
+    (lambda data: data.replace(b'"a1"', b'"a2"', 1), "the checksum does not match"),
+    (lambda data: data.replace(b'"format_version":1', b'"format_version":2', 1),
+     "results format version 2 is not supported"),
+    (lambda data: data.replace(b'"centre":', b'"center":', 1), "the header lacks centre"),
+])
+def test_damaged_or_foreign_files_are_refused_with_a_reason(source, tmp_path, damage, message):
+    path = export_results(source, tmp_path, WHEN).path
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(ResultsFileError) as refused:
+        verify(path)
+    assert str(refused.value).startswith(message)
+
+
+def test_a_statement_count_that_disagrees_with_the_trailer_is_refused(source, tmp_path):
+    path = export_results(source, tmp_path, WHEN).path
+    lines = path.read_bytes().splitlines(keepends=True)
+    body = b"".join(lines[:-2])  # one statement fewer, checksum recomputed: still not what the trailer says
+    trailer = resultsfile.encode({"end": resultsfile.FORMAT, "statements": 30,
+                                  "sha256": hashlib.sha256(body).hexdigest()})
+    path.write_bytes(body + trailer)
+    with pytest.raises(ResultsFileError, match="should hold 30 statements but holds 29"):
+        verify(path)
+
+
+def test_export_command_uses_the_players_statement_source(tmp_path, capsys):
+    data = tmp_path / "data"
+    folder = data / "results"
+    folder.mkdir(parents=True)
+    (folder / "statements.jsonl").write_text(
+        "".join(json.dumps(s, ensure_ascii=False) + "\n" for s in many(7, "a1")), encoding="utf-8")
+    assert main(["--data", str(data), "export", "--out", str(tmp_path / "usb")]) == 0
+    assert "exported 7 statements to" in capsys.readouterr().out
+    device = json.loads((folder / "device.json").read_text(encoding="utf-8"))["device_id"]
+    assert main(["--data", str(data), "export", "--out", str(tmp_path / "usb")]) == 0
+    assert json.loads((folder / "device.json").read_text(encoding="utf-8"))["device_id"] == device
+    files = sorted((tmp_path / "usb").iterdir())
+    assert len(files) == 2 and all(verify(path).device_id == device for path in files)
+
+
+def test_the_store_can_plug_in_its_own_source(tmp_path, make_player, source):
+    app = make_player(tmp_path / "data")
+    app.extensions["tramhoc_statements"] = source
+    assert source_for(app) is source
+
+
+def test_export_to_a_place_that_cannot_be_written_says_so(tmp_path, capsys):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    assert main(["--data", str(tmp_path / "data"), "export", "--out", str(blocked / "usb")]) == 1
+    assert "cannot write to" in capsys.readouterr().err
