@@ -13,7 +13,7 @@ launcher the tests use) for each measurement, so the LRS starts empty every time
 
 import argparse
 import importlib.util
-import json
+from types import SimpleNamespace
 import os
 import socket
 import subprocess
@@ -93,14 +93,11 @@ def main() -> int:
         print(f"{RALPH_PYTHON} is missing: run scripts/setup test", file=sys.stderr)
         return 2
     from player.results.lrs import LrsClient
-    from player.results.source import JsonLinesSource
     from player.results.sync import Ledger, sync
 
     work = Path(tempfile.mkdtemp(prefix="tramhoc-sync-bench-"))
     made = statements(args.statements)
-    source_path = work / "statements.jsonl"
-    source_path.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in made), encoding="utf-8")
-    source = JsonLinesSource(source_path, "Xã Tân Lập", "bench")
+    source = SimpleNamespace(centre_name="Xã Tân Lập", device_id="bench", statements=lambda: iter(made))
 
     ralph = Ralph(work / "floor")
     client = LrsClient(ralph.endpoint, USER, PASSWORD)

@@ -7,6 +7,7 @@ from flask_babel import gettext
 
 from courses import BundleError
 from player import i18n, records, security, sessions, store
+from player.results import source as statement_source
 from player.datadir import resolve_data_dir, secret_key
 from player.library import EXTENSION_KEY, Library, provenance
 from player.trust import FILE_NAME as TRUST_FILE
@@ -39,6 +40,7 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     app.extensions[EXTENSION_KEY] = Library(data / "library", trust)
     app.jinja_env.globals["provenance"] = provenance
     store.init_app(app)
+    statement_source.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     sessions.init_app(app)

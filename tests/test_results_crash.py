@@ -27,7 +27,8 @@ EXPORTER = textwrap.dedent("""
     import sys
     from pathlib import Path
     from player.results.export import export_results
-    from player.results.source import JsonLinesSource
+    sys.path.insert(0, str(Path.cwd() / "tests"))
+    from support.sources import JsonLinesSource
     work = Path(sys.argv[1])
     source = JsonLinesSource(work.parent / "statements.jsonl", "Xã Tân Lập", "6b0d3c1e-2f4a-4d8b-9c1e-0a1b2c3d4e5f")
     print("ready", flush=True)

@@ -11,7 +11,8 @@ from player.cli import main
 from player.results import resultsfile
 from player.results.export import export_results, file_stem
 from player.results.resultsfile import ResultsFileError, statement_lines, verify
-from player.results.source import JsonLinesSource, source_for
+from player.results.source import source_for
+from support.sources import JsonLinesSource
 from support.statements import many
 
 WHEN = datetime(2025, 10, 1, 7, 30, 5, tzinfo=timezone.utc)
@@ -84,19 +85,21 @@ def test_a_statement_count_that_disagrees_with_the_trailer_is_refused(source, tm
         verify(path)
 
 
-def test_export_command_uses_the_players_statement_source(tmp_path, capsys):
-    data = tmp_path / "data"
-    folder = data / "results"
-    folder.mkdir(parents=True)
-    (folder / "statements.jsonl").write_text(
-        "".join(json.dumps(s, ensure_ascii=False) + "\n" for s in many(7, "a1")), encoding="utf-8")
-    assert main(["--data", str(data), "export", "--out", str(tmp_path / "usb")]) == 0
-    assert "exported 7 statements to" in capsys.readouterr().out
-    device = json.loads((folder / "device.json").read_text(encoding="utf-8"))["device_id"]
-    assert main(["--data", str(data), "export", "--out", str(tmp_path / "usb")]) == 0
-    assert json.loads((folder / "device.json").read_text(encoding="utf-8"))["device_id"] == device
+def test_export_command_exports_what_learners_recorded_in_the_store(tmp_path, app, client, capsys):
+    client.get("/courses/mini/lessons/gioi-thieu")
+    client.get("/courses/mini/lessons/dang-nhap")
+    settings = app.extensions["tramhoc_store"].settings.update(centre_name="Xã Tân Lập")
+    data = str(app.config["DATA_DIR"])
+    assert main(["--data", data, "export", "--out", str(tmp_path / "usb")]) == 0
+    assert "exported 2 statements to" in capsys.readouterr().out
+    assert main(["--data", data, "export", "--out", str(tmp_path / "usb")]) == 0
     files = sorted((tmp_path / "usb").iterdir())
-    assert len(files) == 2 and all(verify(path).device_id == device for path in files)
+    assert len(files) == 2
+    for path in files:
+        header = verify(path)
+        assert header.device_id == settings["device_id"] and header.centre == "Xã Tân Lập"
+        verbs = [json.loads(raw)["verb"]["id"] for _, raw in statement_lines(path)]
+        assert verbs == ["http://adlnet.gov/expapi/verbs/launched"] * 2
 
 
 def test_the_store_can_plug_in_its_own_source(tmp_path, make_player, source):

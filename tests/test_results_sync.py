@@ -11,7 +11,7 @@ import pytest
 
 from player.results import profile
 from player.results.lrs import LrsClient, LrsError
-from player.results.source import JsonLinesSource
+from support.sources import JsonLinesSource
 from player.results.sync import Ledger, SyncSettings, ledger_path, run_sync_command, sync
 from support.lrs import PASSWORD, USER, Proxy, Ralph, free_port, require_ralph
 from support.statements import many

@@ -1,16 +1,16 @@
 """Where export and sync read this PC's statements: the one coupling point with the progress store.
 
-The progress store registers a `StatementSource` as `app.extensions[SOURCE_KEY]`. Until it does, a
-player reads `results/statements.jsonl` in its data folder (one statement per line), with this
-installation's device id and centre name in `results/device.json` (made on first use).
+`init_app` registers a `StoreSource` as `app.extensions[SOURCE_KEY]`; a test may put any other
+`StatementSource` there.
 """
 
-import json
-import os
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Protocol
+
+from flask import Flask
+
+from player.store import EXTENSION_KEY as STORE_KEY
+from player.store import Store
 
 SOURCE_KEY = "tramhoc_statements"
 
@@ -26,36 +26,29 @@ class StatementSource(Protocol):
         ...
 
 
-class JsonLinesSource:
-    """Statements from a JSON-lines file (a test double, and the player's source until the store lands)."""
+class StoreSource:
+    """Every learner's statements in the player's progress store, with the centre's settings."""
 
-    def __init__(self, path: Path, centre_name: str, device_id: str):
-        self.path, self.centre_name, self.device_id = Path(path), centre_name, device_id
+    def __init__(self, store: Store):
+        self.store = store
+
+    @property
+    def centre_name(self) -> str:
+        return self.store.settings.get()["centre_name"]
+
+    @property
+    def device_id(self) -> str:
+        return self.store.settings.get()["device_id"]
 
     def statements(self) -> Iterator[dict]:
-        try:
-            with open(self.path, "rb") as lines:
-                for line in lines:
-                    if line.strip():
-                        yield json.loads(line)
-        except FileNotFoundError:
-            return
-
-    @classmethod
-    def in_data_dir(cls, data_dir: Path) -> "JsonLinesSource":
-        folder = Path(data_dir) / "results"
-        device = folder / "device.json"
-        try:
-            identity = json.loads(device.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            folder.mkdir(parents=True, exist_ok=True)
-            identity = {"device_id": str(uuid.uuid4()), "centre_name": ""}
-            temp = device.with_suffix(".tmp")
-            temp.write_text(json.dumps(identity), encoding="utf-8")
-            os.replace(temp, device)
-        return cls(folder / "statements.jsonl", identity["centre_name"], identity["device_id"])
+        for row in self.store.learners.learners():
+            yield from self.store.learners.statements(row["id"])
 
 
-def source_for(app) -> StatementSource:
+def init_app(app: Flask) -> None:
+    app.extensions[SOURCE_KEY] = StoreSource(app.extensions[STORE_KEY])
+
+
+def source_for(app: Flask) -> StatementSource:
     """The statement source of a player app."""
-    return app.extensions.get(SOURCE_KEY) or JsonLinesSource.in_data_dir(app.config["DATA_DIR"])
+    return app.extensions[SOURCE_KEY]

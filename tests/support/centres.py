@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from player.results import profile
 from player.results.export import export_results
-from player.results.source import JsonLinesSource
+from support.sources import JsonLinesSource
 
 T0 = datetime(2025, 10, 1, 1, 0, tzinfo=timezone.utc)
 DEVICE_A = "aaaaaaaa-1111-4111-8111-111111111111"
