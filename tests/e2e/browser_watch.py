@@ -16,16 +16,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 
-# Chromium asks every site for /favicon.ico on its own; the player has no icon yet, so that one 404
-# (and the console line Chromium writes about it) is not the page's fault.
-# TODO: drop this once the player serves an icon.
-BROWSER_OWN_REQUESTS = ("/favicon.ico",)
-
-
-def browser_own(url: str | None) -> bool:
-    return bool(url) and urlsplit(url).path in BROWSER_OWN_REQUESTS
-
-
 @dataclass
 class Watch:
     """What a page did while the test drove it."""
@@ -62,10 +52,9 @@ def watch(page: Page) -> Watch:
     page.on("console", lambda message: seen.console.append(message.text))
     page.on("dialog", lambda dialog: (seen.dialogs.append(f"{dialog.type}: {dialog.message}"), dialog.dismiss()))
     page.on("requestfailed", lambda request: seen.failed.append(f"{request.url}: {request.failure}"))
-    page.on("response", lambda response: response.status >= 400 and not browser_own(response.url)
+    page.on("response", lambda response: response.status >= 400
             and seen.failed.append(f"{response.url}: HTTP {response.status}"))
     page.on("console", lambda message: message.type == "error"
-            and not browser_own(message.location.get("url"))
             and seen.console_errors.append(f"{message.text} ({message.location.get('url')})"))
     page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
     return seen
