@@ -10,6 +10,7 @@ from flask import current_app
 
 from courses import Bundle, BundleError, Course
 from courses.model import is_valid_id, version_key
+from courses.quiz import load_quizzes
 
 SUFFIX = ".tramhoc"
 EXTENSION_KEY = "tramhoc_library"
@@ -33,6 +34,7 @@ class Library:
         try:
             with Bundle(source) as bundle:
                 bundle.verify()
+                load_quizzes(bundle)  # checksums do not prove a quiz is well-formed
                 course = bundle.course
         except BundleError as error:
             raise InstallError(str(error)) from None

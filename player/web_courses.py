@@ -8,6 +8,7 @@ from markupsafe import Markup
 from courses.members import asset_member, lesson_member
 from player import records
 from player.library import library
+from player.web_quizzes import quiz_page
 
 courses_bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -43,7 +44,7 @@ def lesson(course_id: str, lesson_id: str):
     previous, following = course.neighbours(lesson_id)
     visit = records.lesson_opened(course, current)
     return render_template("lesson.html", course=course, lesson=current, body=body,
-                           previous=previous, following=following, visit=visit)
+                           quiz=quiz_page(course, current, body), previous=previous, following=following, visit=visit)
 
 
 @courses_bp.get("/<course_id>/assets/<path:path>")

@@ -12,6 +12,7 @@ from player.app import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "courses" / "mini"
+CONTENT = Path(__file__).resolve().parents[1] / "content"
 
 
 @pytest.fixture
@@ -24,6 +25,19 @@ def mini_course(tmp_path) -> Path:
 def mini_bundle(tmp_path_factory) -> Path:
     """The mini course built once per test session."""
     return build(MINI, tmp_path_factory.mktemp("dist"), use_cache=False)
+
+
+@pytest.fixture(scope="session")
+def content_bundle(tmp_path_factory):
+    """`content_bundle(course_id)`: a real course of content/ built once per test session."""
+    built: dict[str, Path] = {}
+    out = tmp_path_factory.mktemp("content-dist")
+
+    def bundle(course_id: str) -> Path:
+        if course_id not in built:
+            built[course_id] = build(CONTENT / course_id, out, use_cache=False)
+        return built[course_id]
+    return bundle
 
 
 class PlayerClient(FlaskClient):
