@@ -6,7 +6,7 @@ from flask import Flask, current_app, render_template
 from flask_babel import gettext
 
 from courses import BundleError
-from player import i18n, quiz_attempts, records, security, sessions, store
+from player import i18n, quiz_records, records, security, sessions, store
 from player.datadir import resolve_data_dir, secret_key
 from player.library import EXTENSION_KEY, Library
 from player.web_admin import admin_bp
@@ -38,7 +38,7 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     security.init_app(app)
     sessions.init_app(app)
     records.init_app(app)
-    quiz_attempts.init_app(app)
+    quiz_records.init_app(app)
     for blueprint in (library_bp, courses_bp, learners_bp, progress_bp, quizzes_bp, certificates_bp, admin_bp):
         app.register_blueprint(blueprint)
     for code in (400, 403, 404, 500):

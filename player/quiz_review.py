@@ -7,7 +7,7 @@ from courses.grading import grade_question
 from courses.quiz import (
     Matching, MultipleChoice, Ordering, Question, SingleChoice, TrueFalse, item_keys, matching_options,
 )
-from player.quiz_attempts import RecordedAnswer
+from player.quiz_records import RecordedAnswer
 from player.quiz_xapi import parse_response
 
 

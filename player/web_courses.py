@@ -8,7 +8,7 @@ from markupsafe import Markup
 from courses.members import asset_member, lesson_member
 from player import records
 from player.library import library
-from player.web_quizzes import quiz_page
+from player.quiz_page import quiz_page
 
 courses_bp = Blueprint("courses", __name__, url_prefix="/courses")
 

@@ -1,16 +1,9 @@
-"""Quizzes in lessons: the questions placed in the lesson page, submitting an attempt, the results page of a
-test, and self-check results shown back in place.
+"""Quiz routes: submitting an attempt, the results page of a test, answering a self-check again.
 
-A lesson with quiz settings is a test: an attempt asks the drawn questions (shuffled: together, where the
-first question stands; not shuffled: each where it stands), is submitted once as a whole and graded on a
-results page. Other lessons hold self-check questions: each stays where the author put it, any answered
-ones are graded when the learner presses Check, and the result replaces the question in the lesson.
-Nothing of a question's key reaches the page before that question is submitted: questions are rendered
-from `courses.quiz_public.PublicQuestion` only.
+A test (a lesson with quiz settings) is submitted once as a whole and graded on a results page. Self-check
+questions are graded when the learner presses Check (only those answered), and the result replaces the
+question in the lesson (see player.quiz_page). A form no quiz page could have sent gets a clear 400 page.
 """
-
-import re
-from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -18,108 +11,18 @@ from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from courses import Course, Lesson
-from courses.quiz import Description, Quiz
+from courses.model import is_valid_id
+from courses.quiz import Quiz
 from courses.quiz_public import PublicQuestion
-from player import quiz_attempts, quiz_catalogue, records, sessions
+from player import quiz_attempts, quiz_catalogue, quiz_records, sessions
 from player.bundle_html import bundle_fragment
 from player.library import library
-from player.quiz_attempts import AlreadySubmitted, Attempt, NoAttemptsLeft, is_attempt_id
+from player.quiz_attempts import is_attempt_id
 from player.quiz_form import FormProblem, field_name, max_length, read_answers
-from player.quiz_review import Review, review
+from player.quiz_records import AlreadySubmitted, NoAttemptsLeft
+from player.quiz_review import review
 
 quizzes_bp = Blueprint("quizzes", __name__, url_prefix="/courses")
-
-PLACEHOLDER = re.compile(r'<div class="quiz-question" id="q-([a-z0-9][a-z0-9-]*)"></div>')
-
-
-@dataclass(frozen=True)
-class Slot:
-    """A question where it stands on the page: its number (None for a description), its public view, and
-    for a checked self-check question the review shown instead of it."""
-
-    number: int | None
-    public: PublicQuestion
-    review: Review | None = None
-
-
-@dataclass(frozen=True)
-class QuizPage:
-    """What a lesson page shows of its quiz."""
-
-    test: bool
-    attempt: Attempt | None  # None: a test without attempts left
-    parts: tuple  # Markup (lesson text) and Slot, in page order
-    pass_percent: float
-    used: int
-    limit: int | None
-    best: float | None
-    passed: bool
-
-    @property
-    def left(self) -> int | None:
-        return None if self.limit is None else max(0, self.limit - self.used)
-
-    @property
-    def open_questions(self) -> int:
-        return sum(1 for part in self.parts if isinstance(part, Slot) and part.number and part.review is None)
-
-
-def quiz_page(course: Course, lesson: Lesson, body: Markup) -> QuizPage | None:
-    """The lesson's quiz for the signed-in learner, or None when the lesson has no questions."""
-    quiz = quiz_catalogue.lesson_quiz(course.id, lesson.id)
-    if quiz is None:
-        return None
-    learner_id = sessions.current_learner()["id"]
-    progress = records.progress_of(learner_id).get(course.id)
-    used = len(quiz_attempts.used_attempts(course.id, lesson.id, learner_id))
-    test, limit = quiz.settings.assessment, quiz.settings.attempts if quiz.settings.assessment else None
-    attempt = None
-    if limit is None or used < limit:
-        attempt = quiz_attempts.open_attempt(course.id, lesson.id, learner_id)
-    slots = _slots(course, quiz, attempt, learner_id) if attempt else {}
-    parts = _place(body, slots, gather=test and quiz.settings.shuffle)
-    return QuizPage(test, attempt, parts, quiz.settings.pass_percent, used, limit,
-                    progress.best_scores.get(lesson.id) if progress else None,
-                    bool(progress and lesson.id in progress.passed))
-
-
-def _slots(course: Course, quiz: Quiz, attempt: Attempt, learner_id: str) -> dict[str, Slot]:
-    """The attempt's questions in the order asked, numbered; checked self-checks carry their review."""
-    reviews = {}
-    if not quiz.settings.assessment:
-        checked = quiz_attempts.checked_questions(course.id, attempt.lesson_id, learner_id)
-        found = quiz_attempts.recorded(learner_id, course.id, set(checked.values()))
-        for question_id, attempt_id in checked.items():
-            answer = found[attempt_id].answer(question_id) if attempt_id in found else None
-            if answer is not None and quiz.question(question_id) is not None:
-                reviews[question_id] = review(quiz.question(question_id), answer)
-    slots, number = {}, 0
-    for question, public in attempt.asked(quiz):
-        if not isinstance(question, Description):
-            number += 1
-        slots[question.id] = Slot(None if isinstance(question, Description) else number, public,
-                                  reviews.get(question.id))
-    return slots
-
-
-def _place(body: Markup, slots: dict[str, Slot], gather: bool) -> tuple:
-    """The lesson's text with each placeholder replaced by its question, or (gather) with every question,
-    in the attempt's order, where the first placeholder stands. Questions not asked are left out."""
-    pieces = PLACEHOLDER.split(str(body))
-    parts, placed = [], set()
-    for index, piece in enumerate(pieces):
-        if index % 2 == 0:
-            if piece.strip():
-                parts.append(Markup(piece))  # a piece of the lesson HTML the caller trusted
-        elif gather and not placed:
-            parts.extend(slots.values())
-            placed.update(slots)
-        elif not gather and piece in slots and piece not in placed:
-            parts.append(slots[piece])
-            placed.add(piece)
-    parts.extend(slot for question_id, slot in slots.items() if question_id not in placed)
-    return tuple(parts)
-
 
 def _lesson(course_id: str, lesson_id: str) -> tuple[Course, Lesson, Quiz]:
     try:
@@ -142,7 +45,7 @@ def submit(course_id: str, lesson_id: str):
     attempt_id = request.form.get("attempt", "")
     if not is_attempt_id(attempt_id):
         raise FormProblem("no attempt id")
-    if quiz_attempts.registration(attempt_id) in quiz_attempts.used_attempts(course_id, lesson_id, learner["id"]):
+    if quiz_attempts.registration(attempt_id) in quiz_records.used_attempts(course_id, lesson_id, learner["id"]):
         return _already_submitted(course_id, lesson_id, quiz, attempt_id)
     attempt = quiz_attempts.current_attempt(course_id, lesson_id, learner["id"])
     if attempt is None or attempt.id != attempt_id:
@@ -159,7 +62,7 @@ def submit(course_id: str, lesson_id: str):
             flash(gettext("Answer a question first, then press Check."), "info")
             return redirect(lesson_url + "#quiz", code=303)
     try:
-        made = quiz_attempts.submit(course, lesson, quiz, attempt, responses, learner)
+        made = quiz_records.submit(course, lesson, quiz, attempt, responses, learner)
     except AlreadySubmitted:
         return _already_submitted(course_id, lesson_id, quiz, attempt_id)
     except NoAttemptsLeft:
@@ -177,13 +80,13 @@ def results(course_id: str, lesson_id: str, attempt_id: str):
     """The results of one of the learner's own test attempts."""
     course, lesson, quiz = _lesson(course_id, lesson_id)
     learner_id = sessions.current_learner()["id"]
-    made = quiz_attempts.recorded(learner_id, course_id, {attempt_id}).get(attempt_id) \
+    made = quiz_records.recorded(learner_id, course_id, {attempt_id}).get(attempt_id) \
         if is_attempt_id(attempt_id) else None
     if made is None or made.lesson_id != lesson_id:
         abort(404)
     reviews = [review(quiz.question(answer.question_id), answer) for answer in made.answers
                if quiz.question(answer.question_id) is not None]
-    used = len(quiz_attempts.used_attempts(course_id, lesson_id, learner_id))
+    used = len(quiz_records.used_attempts(course_id, lesson_id, learner_id))
     limit = quiz.settings.attempts if quiz.settings.assessment else None
     _, following = course.neighbours(lesson_id)
     return render_template("quiz_results.html", course=course, lesson=lesson, attempt=made, reviews=reviews,
@@ -196,6 +99,8 @@ def again(course_id: str, lesson_id: str):
     """Show a checked self-check question (or all of them) unanswered again."""
     _lesson(course_id, lesson_id)
     question_id = request.form.get("question") or None
+    if question_id is not None and not is_valid_id(question_id):
+        raise FormProblem("bad question id")
     quiz_attempts.uncheck(course_id, lesson_id, sessions.current_learner()["id"], question_id)
     anchor = f"#q-{question_id}" if question_id else "#quiz"
     return redirect(url_for("courses.lesson", course_id=course_id, lesson_id=lesson_id) + anchor, code=303)

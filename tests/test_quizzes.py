@@ -7,7 +7,6 @@ import io
 import json
 import re
 import threading
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from courses import Bundle
 from courses.grading import grade_question
 from courses.quiz import Description, quiz_from_bytes
 from courses.writing import write_bundle
-from player import clock, quiz_attempts, quiz_xapi, xapi
+from player import clock, quiz_attempts, quiz_records, quiz_xapi, xapi
 from player.library import InstallError
 from quiz_helpers import FIELD, QuizPage, answer, lesson_quiz, open_quiz, submit
 from xapi_schema import statement_errors
@@ -401,14 +400,16 @@ def test_results_survive_a_restart_of_the_player(learner, quiz_app, tmp_path, ma
         fields.update(answer(quiz.question(question_id), outcome, page))
     url = submit(learner, COURSE, TEST, page, fields).headers["Location"]
     before = learner.get(url).get_data(as_text=True)
+    restarted = make_player(tmp_path / "data")  # nothing in memory: the attempt is read from the store
     with quiz_app.test_request_context():
-        fresh = quiz_attempts.attempts().recent(learner_id(learner), page.attempt)
-        quiz_attempts.attempts().forget()
-        stored = quiz_attempts.recorded(learner_id(learner), COURSE, {page.attempt})[page.attempt]
+        fresh = quiz_records.book().recent(learner_id(learner), page.attempt)
+    with restarted.test_request_context():
+        assert quiz_records.book().recent(learner_id(learner), page.attempt) is None
+        stored = quiz_records.recorded(learner_id(learner), COURSE, {page.attempt})[page.attempt]
     assert stored == fresh
-    restarted = make_player(tmp_path / "data").test_client()
-    restarted.set_cookie("session", learner.get_cookie("session").value)
-    assert restarted.get(url).get_data(as_text=True) == before
+    client = restarted.test_client()
+    client.set_cookie("session", learner.get_cookie("session").value)
+    assert client.get(url).get_data(as_text=True) == before
 
 
 # --- self-check questions ---------------------------------------------------------------------------------------
@@ -432,6 +433,8 @@ def test_a_self_check_is_practice_shown_back_in_place(learner, quiz_app):
     assert open_quiz(learner, COURSE, SELF_CHECK).results == {"tu-kiem-tra-ten-mien": "right"}
     learner.post(f"/courses/{COURSE}/lessons/{SELF_CHECK}/quiz/again")
     assert open_quiz(learner, COURSE, SELF_CHECK).results == {}
+    bad = learner.post(f"/courses/{COURSE}/lessons/{SELF_CHECK}/quiz/again", data={"question": "x\r\nSet-Cookie: a"})
+    assert bad.status_code == 400
     progress = text(learner.get("/"))
     assert "điểm kiểm tra cao nhất" not in progress and "Đã học 0%" in progress  # practice completes nothing
 
