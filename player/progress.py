@@ -89,11 +89,10 @@ def course_score(course: Course, progress: CourseProgress) -> float | None:
 
 
 def best_score(course: Course, progress: CourseProgress | None) -> float | None:
-    """The best test score in this course so far (for the library card), or None."""
+    """The best quiz score in this course so far (for the library card), or None."""
     if progress is None:
         return None
-    scores = [progress.best_scores[lesson_id] for lesson_id in quiz_lesson_ids(course)
-              if lesson_id in progress.best_scores]
+    scores = [progress.best_scores[lesson.id] for lesson in course.lessons if lesson.id in progress.best_scores]
     return max(scores) if scores else None
 
 

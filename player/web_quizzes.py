@@ -7,13 +7,11 @@ question in the lesson (see player.quiz_page). A form no quiz page could have se
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from courses import Course, Lesson
 from courses.model import is_valid_id
 from courses.quiz import Quiz
-from courses.quiz_public import PublicQuestion
 from player import quiz_attempts, quiz_catalogue, quiz_records, sessions
 from player.bundle_html import bundle_fragment
 from player.library import library
@@ -23,6 +21,10 @@ from player.quiz_records import AlreadySubmitted, NoAttemptsLeft
 from player.quiz_review import review
 
 quizzes_bp = Blueprint("quizzes", __name__, url_prefix="/courses")
+quizzes_bp.add_app_template_filter(bundle_fragment, "bundle_html")
+quizzes_bp.add_app_template_global(field_name, "quiz_field")
+quizzes_bp.add_app_template_global(max_length, "answer_limit")
+
 
 def _lesson(course_id: str, lesson_id: str) -> tuple[Course, Lesson, Quiz]:
     try:
@@ -90,8 +92,7 @@ def results(course_id: str, lesson_id: str, attempt_id: str):
     limit = quiz.settings.attempts if quiz.settings.assessment else None
     _, following = course.neighbours(lesson_id)
     return render_template("quiz_results.html", course=course, lesson=lesson, attempt=made, reviews=reviews,
-                           pass_percent=quiz.settings.pass_percent, test=quiz.settings.assessment,
-                           left=None if limit is None else max(0, limit - used), following=following)
+                           pass_percent=quiz.settings.pass_percent, left=None if limit is None else max(0, limit - used), following=following)
 
 
 @quizzes_bp.post("/<course_id>/lessons/<lesson_id>/quiz/again")
@@ -127,27 +128,16 @@ def _problem(message: str, back: str, code: int):
 @quizzes_bp.errorhandler(FormProblem)
 def _bad_form(error: FormProblem):
     current_app.logger.info("quiz form refused: %s", error)
-    back = url_for("courses.lesson", **request.view_args) if request.view_args else url_for("library.index")
     return _problem(gettext("The player could not read these answers. Open the lesson again and answer "
-                            "the questions on the page."), back, 400)
+                            "the questions on the page."), _lesson_url(), 400)
 
 
 @quizzes_bp.errorhandler(RequestEntityTooLarge)
 def _too_large(error):
-    back = url_for("courses.lesson", **request.view_args) if request.view_args else url_for("library.index")
-    return _problem(gettext("These answers are too long. Shorten your answers and try again."), back, 413)
+    return _problem(gettext("These answers are too long. Shorten your answers and try again."), _lesson_url(), 413)
 
 
-@quizzes_bp.app_template_global()
-def quiz_field(question_id: str, item_key: str = "") -> str:
-    return field_name(question_id, item_key)
-
-
-@quizzes_bp.app_template_filter("bundle_html")
-def _bundle_html(html: str) -> Markup:
-    return bundle_fragment(html)
-
-
-@quizzes_bp.app_template_global()
-def answer_limit(public: PublicQuestion) -> int:
-    return max_length(public)
+def _lesson_url() -> str:
+    args = request.view_args or {}
+    return url_for("courses.lesson", course_id=args["course_id"], lesson_id=args["lesson_id"]) \
+        if "lesson_id" in args else url_for("library.index")
