@@ -8,9 +8,10 @@ QUIZ_SETTINGS = ("pass", "shuffle", "draw", "attempts")
 
 
 def quiz_settings(value, line_of: Callable[..., int], report: Callable[[int, str], None]) -> QuizSettings | None:
-    """The settings, or None after reporting every problem; line_of(key) is the line of a setting."""
+    """The settings of a test (`quiz:` makes a lesson one), or None after reporting every problem;
+    line_of(key) is the line of a setting."""
     if value is None:
-        return QuizSettings()
+        return QuizSettings(assessment=True)
     if not isinstance(value, dict):
         report(line_of(), f"quiz must be settings such as 'pass: 80' (known: {', '.join(QUIZ_SETTINGS)})")
         return None
@@ -35,7 +36,7 @@ def quiz_settings(value, line_of: Callable[..., int], report: Callable[[int, str
     if attempts is not None and not (_whole(attempts) and attempts >= 1):
         fail("attempts", f"quiz attempts {attempts!r} must be a whole number, at least 1 "
                          "(leave it out for unlimited attempts)")
-    return None if problems else QuizSettings(pass_percent, shuffle, draw, attempts)
+    return None if problems else QuizSettings(pass_percent, shuffle, draw, attempts, assessment=True)
 
 
 def _number(value) -> bool:

@@ -25,12 +25,18 @@ WEIGHT_TOLERANCE = 0.01  # percent; 3 x 33.3333 is 100 %
 
 @dataclass(frozen=True)
 class QuizSettings:
-    """A lesson quiz's rules: pass mark, shuffling, how many questions to draw, attempts allowed."""
+    """A lesson quiz's rules: pass mark, shuffling, how many questions to draw, attempts allowed.
+
+    `assessment` is true when the author made the lesson a test by giving it quiz settings: then the
+    learner must pass it and every setting applies. Otherwise its questions are self-checks inside a
+    reading lesson: asked in place, in source order, as often as the learner likes.
+    """
 
     pass_percent: float = 70
     shuffle: bool = True
     draw: int | None = None  # None: ask every question
     attempts: int | None = None  # None: unlimited
+    assessment: bool = False
 
 
 @dataclass(frozen=True)
@@ -270,8 +276,8 @@ def quiz_to_bytes(quiz: Quiz) -> bytes:
     """Canonical UTF-8 JSON for the quiz member: sorted keys, fixed indentation."""
     settings = quiz.settings
     data = {
-        "settings": {"pass": _number(settings.pass_percent), "shuffle": settings.shuffle,
-                     "draw": settings.draw, "attempts": settings.attempts},
+        "settings": {"assessment": settings.assessment, "pass": _number(settings.pass_percent),
+                     "shuffle": settings.shuffle, "draw": settings.draw, "attempts": settings.attempts},
         "questions": [question_to_dict(q) for q in quiz.questions],
     }
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
@@ -421,7 +427,7 @@ _EXTRA_FIELDS = {
 
 
 def _settings(node: Checker) -> QuizSettings:
-    _only(node, ("pass", "shuffle", "draw", "attempts"))
+    _only(node, ("assessment", "pass", "shuffle", "draw", "attempts"))
     pass_percent = _get_number(node, "pass")
     draw = node.get("draw", int, optional=True).value
     attempts = node.get("attempts", int, optional=True).value
@@ -429,7 +435,7 @@ def _settings(node: Checker) -> QuizSettings:
         node.fail("pass must be between 0 and 100")
     if (draw is not None and draw < 1) or (attempts is not None and attempts < 1):
         node.fail("draw and attempts must be at least 1")
-    return QuizSettings(pass_percent, _get_flag(node, "shuffle"), draw, attempts)
+    return QuizSettings(pass_percent, _get_flag(node, "shuffle"), draw, attempts, _get_flag(node, "assessment"))
 
 
 def _items(node: Checker, key: str, allowed: tuple[str, ...]) -> list[Checker]:

@@ -6,7 +6,7 @@ from flask import Flask, current_app, render_template
 from flask_babel import gettext
 
 from courses import BundleError
-from player import i18n, records, security, sessions, store
+from player import i18n, quiz_records, records, security, sessions, store
 from player.results import source as statement_source
 from player.datadir import resolve_data_dir, secret_key
 from player.library import EXTENSION_KEY, Library, provenance
@@ -18,6 +18,7 @@ from player.web_courses import courses_bp
 from player.web_learners import learners_bp
 from player.web_library import library_bp
 from player.web_progress import progress_bp
+from player.web_quizzes import quizzes_bp
 
 MAX_UPLOAD_BYTES = 2 * 1024**3
 TRUST_KEY = "tramhoc_trust"
@@ -45,7 +46,8 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     security.init_app(app)
     sessions.init_app(app)
     records.init_app(app)
-    for blueprint in (library_bp, courses_bp, learners_bp, progress_bp, certificates_bp, admin_bp):
+    quiz_records.init_app(app)
+    for blueprint in (library_bp, courses_bp, learners_bp, progress_bp, quizzes_bp, certificates_bp, admin_bp):
         app.register_blueprint(blueprint)
     for code in (400, 403, 404, 500):
         app.register_error_handler(code, _error_page)

@@ -10,6 +10,7 @@ from flask import current_app
 
 from courses import Bundle, BundleError, Course
 from courses.model import is_valid_id, version_key
+from courses.quiz import load_quizzes
 from player.trust import Provenance, TrustStore
 
 SUFFIX = ".tramhoc"
@@ -52,6 +53,7 @@ class Library:
             with Bundle(source) as bundle:
                 bundle.verify()
                 manifest, signer = bundle.manifest, bundle.signer
+                load_quizzes(bundle)  # checksums do not prove a quiz is well-formed
                 course = manifest.course
         except BundleError as error:
             raise InstallError(str(error)) from None

@@ -9,7 +9,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from courses import Course, Lesson
-from player import xapi
+from player import quiz_catalogue, xapi
 from player.store import LearnerStore
 
 MAX_CACHED_LEARNERS = 512
@@ -22,6 +22,7 @@ class CourseProgress:
     completed: set[str] = field(default_factory=set)   # lessons completed
     passed: set[str] = field(default_factory=set)      # lessons whose quiz was passed
     best_scores: dict[str, float] = field(default_factory=dict)  # quiz lesson -> best scaled score
+    attempts: dict[str, set[str]] = field(default_factory=dict)  # quiz lesson -> ids of finished attempts
     last_lesson: str | None = None                      # the lesson opened most recently
     last_opened: str = ""                               # its timestamp
     seconds: float = 0.0                                # time spent in lessons
@@ -39,6 +40,9 @@ class CourseProgress:
             if verb == "completed" and (self.completed_at is None or when < self.completed_at):
                 self.completed_at = when
         elif ref.quiz:
+            registration = statement.get("context", {}).get("registration")
+            if verb in ("passed", "failed", "completed") and registration:
+                self.attempts.setdefault(ref.lesson_id, set()).add(registration)
             scaled = result.get("score", {}).get("scaled")
             if verb in ("passed", "failed") and scaled is not None:
                 self.best_scores[ref.lesson_id] = max(scaled, self.best_scores.get(ref.lesson_id, scaled))
@@ -58,8 +62,8 @@ class CourseProgress:
 
 
 def quiz_lesson_ids(course: Course) -> set[str]:
-    """Lessons that carry a quiz. The quiz work gives lessons a `quiz`; until then there are none."""
-    return {lesson.id for lesson in course.lessons if getattr(lesson, "quiz", None)}
+    """The course's tests, which must be passed (self-check questions in reading lessons are not)."""
+    return quiz_catalogue.test_lesson_ids(course)
 
 
 def rule_met(course: Course, progress: CourseProgress) -> bool:

@@ -23,19 +23,23 @@ class AnswerResult:
     question_id       the question's stable id (unique in the course)
     response          the answer as text: a choice's text or id, several joined with `[,]` (xAPI's
                       separator), the typed text of a short answer, a number
-    correct           whether it counts as right
+    correct           whether it counts as right; None when it is not graded automatically (an essay):
+                      then no success or score is recorded and it does not count in the attempt's score
     points            points scored, for partial credit; None means all of max_points when correct,
                       else 0. max_points is the question's weight
-    interaction_type  xAPI interaction type: `choice`, `true-false`, `fill-in`, `numeric`, `matching`,
-                      `sequencing` or `other`
+    interaction_type  xAPI interaction type: `choice`, `true-false`, `fill-in`, `long-fill-in`, `numeric`,
+                      `matching`, `sequencing` or `other`
+    definition        more of the question's cmi.interaction definition (name, choices, source/target,
+                      correctResponsesPattern), see player.quiz_xapi
     """
 
     question_id: str
     response: str
-    correct: bool
+    correct: bool | None
     points: float | None = None
     max_points: float = 1.0
     interaction_type: str = "other"
+    definition: dict | None = None
 
     @property
     def scored(self) -> float:
@@ -82,44 +86,57 @@ def lesson_completed(course: Course, lesson: Lesson, learner: dict | None = None
                                          result={"completion": True})])
 
 
-def record_quiz_attempt(course: Course, lesson_id: str, answers: list[AnswerResult], *, passed: bool,
-                        duration_seconds: float, learner: dict | None = None) -> str:
+def record_quiz_attempt(course: Course, lesson_id: str, answers: list[AnswerResult], *, passed: bool | None,
+                        duration_seconds: float, learner: dict | None = None, registration: str | None = None
+                        ) -> str:
     """Record one finished quiz attempt of the signed-in learner (or `learner`, a profile dict).
 
     course            the installed course (courses.Course)
     lesson_id         the id of the lesson whose quiz was taken
     answers           one AnswerResult per question asked, in the order asked
-    passed            whether the attempt reached the quiz's pass mark (the quiz decides)
+    passed            whether the attempt reached the quiz's pass mark (the quiz decides); None for
+                      self-check questions, which are practice: neither passed nor failed
     duration_seconds  time from the first question shown to submitting
+    registration      the attempt's id (a UUID), when the caller made one; else a new one
 
     Stores, in one durable write: an `answered` statement per question (object: the question's activity,
     result: success, response, score) and one `passed` or `failed` statement for the lesson's quiz
-    (result: score raw/min/max/scaled summed over the answers, success, completion, duration), all
-    sharing one `context.registration`. If this attempt meets the course's completion rule, the course's
-    `completed` statement follows. Returns the registration (the attempt's id). Raises LookupError when
-    nobody is signed in, KeyError for an unknown lesson."""
+    (`completed` when passed is None; result: score raw/min/max/scaled summed over the graded answers,
+    success, completion, duration), all sharing one `context.registration`. If this attempt meets the
+    course's completion rule, the course's `completed` statement follows. Returns the registration (the
+    attempt's id). Raises LookupError when nobody is signed in, KeyError for an unknown lesson."""
     learner = learner or sessions.current_learner()
     if learner is None:
         raise LookupError("no learner is signed in")
     lesson = course.lesson(lesson_id)
     if lesson is None:
         raise KeyError(lesson_id)
-    registration = str(uuid.uuid4())
+    registration = registration or str(uuid.uuid4())
     quiz = xapi.quiz_activity(course, lesson)
     made = [
-        _statement(learner, "answered", xapi.question_activity(course, answer.question_id, answer.interaction_type),
-                   course, parents=[quiz], registration=registration,
-                   result={"success": answer.correct, "response": answer.response,
-                           "score": xapi.score(answer.scored, answer.max_points)})
+        _statement(learner, "answered", xapi.question_activity(course, answer.question_id, answer.interaction_type,
+                                                               answer.definition),
+                   course, parents=[quiz], registration=registration, result=_answer_result(answer))
         for answer in answers
     ]
-    total = xapi.score(sum(a.scored for a in answers), sum(a.max_points for a in answers))
-    made.append(_statement(learner, "passed" if passed else "failed", quiz, course,
-                           parents=[xapi.lesson_activity(course, lesson)], registration=registration,
-                           result={"score": total, "success": passed, "completion": True,
-                                   "duration": xapi.duration(duration_seconds)}))
+    result = {"completion": True, "duration": xapi.duration(duration_seconds)}
+    graded = [answer for answer in answers if answer.correct is not None]
+    if graded:
+        result["score"] = xapi.score(sum(a.scored for a in graded), sum(a.max_points for a in graded))
+    if passed is not None:
+        result["success"] = passed
+    verb = "completed" if passed is None else "passed" if passed else "failed"
+    made.append(_statement(learner, verb, quiz, course, parents=[xapi.lesson_activity(course, lesson)],
+                           registration=registration, result=result))
     _record(learner, course, made)
     return registration
+
+
+def _answer_result(answer: AnswerResult) -> dict:
+    if answer.correct is None:
+        return {"response": answer.response}
+    return {"success": answer.correct, "response": answer.response,
+            "score": xapi.score(answer.scored, answer.max_points)}
 
 
 def page_beat(learner_id: str, visit_id: str) -> bool:

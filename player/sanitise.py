@@ -1,6 +1,7 @@
-"""Lesson HTML cleaned with nh3 (Rust's ammonia) to exactly what the builder makes, before it is shown.
+"""Bundle HTML cleaned with nh3 (Rust's ammonia) to exactly what the builder makes, before it is shown.
 
-A bundle can be made by hand, bypassing the builder's checks: the player never trusts lesson HTML.
+A bundle can be made by hand, bypassing the builder's checks: the player never trusts its HTML — a
+lesson, or a question's text, choice, feedback or explanation. This module is the one door it comes in by.
 What may stay is listed in courses.lesson_html; scripts, event handlers, forms, frames, styles and any
 remote or `data:` source are removed. Links to other sites open in a new window (the system browser,
 in the desktop window) without access to the player's page.
@@ -8,6 +9,7 @@ in the desktop window) without access to the player's page.
 
 import html
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
@@ -51,6 +53,13 @@ def _mark_external(match: re.Match) -> str:
     return tag
 
 
-def clean_lesson(fragment: str) -> Markup:
-    """A lesson's HTML, safe to put into a page."""
-    return Markup(_LINK_START.sub(_mark_external, _CLEANER.clean(fragment)))
+def clean_bundle_html(fragment: str) -> Markup:
+    """HTML from a bundle (a lesson, or a piece of a question), safe to put into a page. Never pass a
+    learner's input: that is text, and Jinja escapes it."""
+    return Markup(_clean(fragment))
+
+
+@lru_cache(maxsize=512)
+def _clean(fragment: str) -> str:
+    """Bundles never change once installed, so the same fragment is cleaned once."""
+    return _LINK_START.sub(_mark_external, _CLEANER.clean(fragment))

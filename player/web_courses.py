@@ -7,7 +7,8 @@ from flask import Blueprint, Response, abort, render_template, request
 from courses.members import asset_member, lesson_member
 from player import records
 from player.library import library
-from player.sanitise import clean_lesson
+from player.quiz_page import quiz_page
+from player.sanitise import clean_bundle_html
 
 courses_bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -41,10 +42,12 @@ def lesson(course_id: str, lesson_id: str):
     current = course.lesson(lesson_id)
     if current is None:
         abort(404)
-    body = clean_lesson(bundle.read(lesson_member(lesson_id)).decode("utf-8", errors="replace"))
+    html = bundle.read(lesson_member(lesson_id)).decode("utf-8", errors="replace")
+    quiz = quiz_page(course, current, html)
     previous, following = course.neighbours(lesson_id)
     visit = records.lesson_opened(course, current)
-    return render_template("lesson.html", course=course, lesson=current, body=body,
+    return render_template("lesson.html", course=course, lesson=current, quiz=quiz,
+                           body=None if quiz else clean_bundle_html(html),
                            previous=previous, following=following, visit=visit)
 
 

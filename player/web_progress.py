@@ -52,6 +52,7 @@ class ProgressView:
     best: float | None
     complete: bool
     resume: Lesson | None
+    tests: frozenset[str] = frozenset()  # the course's tests, which must be passed
 
     def done(self, lesson_id: str) -> bool:
         return self.progress.done(lesson_id)
@@ -66,4 +67,4 @@ def progress_for(course: Course) -> ProgressView | None:
     found = records.progress_of(learner["id"]).get(course.id) or progress.CourseProgress()
     return ProgressView(found, progress.percent(course, found), progress.best_score(course, found),
                         found.completed_at is not None or progress.rule_met(course, found),
-                        progress.resume_lesson(course, found))
+                        progress.resume_lesson(course, found), frozenset(progress.quiz_lesson_ids(course)))

@@ -108,11 +108,13 @@ def quiz_activity(course: Course, lesson: Lesson) -> dict:
     return activity(quiz_iri(course.id, lesson.id), QUIZ_TYPE, lesson.title, course.language)
 
 
-def question_activity(course: Course, question_id: str, interaction_type: str = "other") -> dict:
+def question_activity(course: Course, question_id: str, interaction_type: str = "other",
+                      definition: dict | None = None) -> dict:
+    """A question as a cmi.interaction; `definition` adds its name, items and correct responses."""
     if interaction_type not in INTERACTION_TYPES:
         raise ValueError(f"unknown xAPI interaction type {interaction_type!r}")
     return {"objectType": "Activity", "id": question_iri(course.id, question_id),
-            "definition": {"type": QUESTION_TYPE, "interactionType": interaction_type}}
+            "definition": {**(definition or {}), "type": QUESTION_TYPE, "interactionType": interaction_type}}
 
 
 def context(course: Course, device_id: str, centre: str, parents: list[dict] = (),

@@ -15,6 +15,7 @@ from player.app import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "courses" / "mini"
+CONTENT = Path(__file__).resolve().parents[1] / "content"
 
 
 @pytest.fixture
@@ -39,6 +40,20 @@ def publisher_key() -> SigningKey:
 def signed_bundle(tmp_path_factory, publisher_key) -> Path:
     """The mini course built once per session and signed with publisher_key."""
     return build(MINI, tmp_path_factory.mktemp("signed"), use_cache=False, signer=publisher_key)
+
+
+@pytest.fixture(scope="session")
+def content_bundle(tmp_path_factory, publisher_key):
+    """`content_bundle(course_id)`: a real course of content/ built once per test session, signed with
+    publisher_key."""
+    built: dict[str, Path] = {}
+    out = tmp_path_factory.mktemp("content-dist")
+
+    def bundle(course_id: str) -> Path:
+        if course_id not in built:
+            built[course_id] = build(CONTENT / course_id, out, use_cache=False, signer=publisher_key)
+        return built[course_id]
+    return bundle
 
 
 class PlayerClient(FlaskClient):

@@ -94,6 +94,7 @@ def test_quiz_settings_feedback_and_explanation_reach_the_bundle(quiz_bundle):
         assert load_quiz(bundle, "chi-doc") is None
     assert (quiz.settings.pass_percent, quiz.settings.shuffle, quiz.settings.attempts) == (70, False, 2)
     assert (bank.settings.pass_percent, bank.settings.draw, bank.settings.attempts) == (80, 2, 3)
+    assert quiz.settings.assessment and bank.settings.assessment  # `quiz:` makes a lesson a test
     assert [q.id for q in bank.questions] == ["gift-otp", "gift-mat-khau", "gift-ngay", "gift-gioi-thieu"]
     login = quiz.question("dang-nhap-vneid")
     result = grade_question(login, keys_by_text(login)["Tài khoản thư điện tử (email)"])
@@ -132,8 +133,10 @@ def _texts(value):
 def test_quiz_members_are_listed_checksummed_and_validated(quiz_bundle, tmp_path):
     with Bundle(quiz_bundle) as bundle:
         assert {name for name in bundle.manifest.files if name.startswith("quizzes/")} == {
-            "quizzes/on-tap.json", "quizzes/ngan-hang.json"}
-        assert sorted(load_quizzes(bundle)) == ["ngan-hang", "on-tap"]
+            "quizzes/on-tap.json", "quizzes/ngan-hang.json", "quizzes/tu-kiem-tra.json"}
+        quizzes = load_quizzes(bundle)
+        assert sorted(quizzes) == ["ngan-hang", "on-tap", "tu-kiem-tra"]
+        assert not quizzes["tu-kiem-tra"].settings.assessment  # no `quiz:`: self-check questions
     with zipfile.ZipFile(quiz_bundle) as archive:
         manifest = json.loads(archive.read("manifest.json"))
     manifest["files"]["quizzes/nobody.json"] = manifest["files"]["quizzes/on-tap.json"]
@@ -152,7 +155,8 @@ def test_quiz_members_are_listed_checksummed_and_validated(quiz_bundle, tmp_path
 
 def test_a_bundle_quiz_that_makes_no_sense_is_refused():
     with pytest.raises(BundleError, match=r"questions\[0\]: no right choice"):
-        quiz_from_bytes(json.dumps({"settings": {"pass": 70, "shuffle": True, "draw": None, "attempts": None},
+        quiz_from_bytes(json.dumps({"settings": {"assessment": True, "pass": 70, "shuffle": True, "draw": None,
+                                                 "attempts": None},
                                     "questions": [{"type": "single", "id": "a", "text": "Q", "points": 1,
                                                    "explanation": "", "title": "", "source": "native",
                                                    "choices": [{"text": "x", "weight": 0, "feedback": ""},

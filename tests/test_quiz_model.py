@@ -45,7 +45,8 @@ def test_every_type_survives_json():
     raw = quiz_to_bytes(QUIZ)
     assert quiz_from_bytes(raw) == QUIZ
     assert quiz_to_bytes(quiz_from_bytes(raw)) == raw
-    assert json.loads(raw)["settings"] == {"pass": 60, "shuffle": True, "draw": None, "attempts": 2}
+    assert json.loads(raw)["settings"] == {"assessment": False, "pass": 60, "shuffle": True, "draw": None,
+                                          "attempts": 2}
 
 
 def mutate(path, value):
@@ -74,6 +75,8 @@ def mutate(path, value):
     (("settings", "draw"), 8, r"settings.draw: 8 is more than the 8 questions|more than the 8 questions"),
     (("settings", "draw"), 9, r"settings.draw: 9 is more than the 8 questions"),
     (("settings", "attempts"), 0, r"settings: draw and attempts must be at least 1"),
+    (("settings", "assessment"), KeyError, r"settings.assessment: missing"),
+    (("settings", "assessment"), "yes", r"settings.assessment: must be true or false"),
 ])
 def test_strict_reader_names_the_bad_field(path, value, message):
     raw = mutate(path, value)

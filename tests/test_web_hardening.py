@@ -17,7 +17,7 @@ from builder.build import check
 from courses.lesson_html import TAGS
 from player import desktop
 from player.cli import main as player_main
-from player.sanitise import clean_lesson
+from player.sanitise import clean_bundle_html
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSES = sorted(path.parent for path in (ROOT / "content").glob("*/course.yml")) + [
@@ -57,7 +57,7 @@ def test_the_sanitiser_keeps_everything_the_builder_makes(course):
     lessons = {name: data.decode() for name, data in compiled.members.items() if name.startswith("lessons/")}
     assert lessons
     for name, html in lessons.items():
-        assert tokens(clean_lesson(html)) == tokens(html), name
+        assert tokens(clean_bundle_html(html)) == tokens(html), name
 
 
 BUILDER_FEATURES = """
@@ -79,7 +79,7 @@ BUILDER_FEATURES = """
 
 
 def test_every_feature_the_builder_emits_survives():
-    assert tokens(clean_lesson(BUILDER_FEATURES)) == tokens(BUILDER_FEATURES)
+    assert tokens(clean_bundle_html(BUILDER_FEATURES)) == tokens(BUILDER_FEATURES)
 
 
 @pytest.mark.parametrize("hostile, gone", [
@@ -112,13 +112,13 @@ def test_every_feature_the_builder_emits_survives():
     ('<noscript><p title="</noscript><img src=x onerror=alert(1)>"></p></noscript>', ["onerror"]),
 ])
 def test_the_sanitiser_removes_what_could_run_or_load(hostile, gone):
-    cleaned = str(clean_lesson(hostile))
+    cleaned = str(clean_bundle_html(hostile))
     for needle in gone:
         assert needle not in cleaned, cleaned
 
 
 def test_links_to_other_sites_open_in_a_new_window_without_the_opener():
-    cleaned = str(clean_lesson('<a href="HTTPS://example.org/a?b=1&amp;c=2">x</a> <a href="bai-2">y</a>'))
+    cleaned = str(clean_bundle_html('<a href="HTTPS://example.org/a?b=1&amp;c=2">x</a> <a href="bai-2">y</a>'))
     assert cleaned == ('<a href="HTTPS://example.org/a?b=1&amp;c=2" rel="external noopener noreferrer" '
                        'target="_blank">x</a> <a href="bai-2">y</a>')
 
@@ -134,7 +134,7 @@ DANGEROUS_PIECES = ["<script>", "</script>", "<img src=x onerror=alert(1)>", "<a
 def test_no_mixture_of_dangerous_pieces_gets_through(fragment):
     """Whatever goes in, only allowed tags come out, with no event handler, script URL or remote source
     (text that merely mentions them is fine: it is escaped)."""
-    for token in tokens(clean_lesson(fragment)):
+    for token in tokens(clean_bundle_html(fragment)):
         if token[0] in ("text",) or token[0].startswith("/"):
             continue
         tag, attributes = token
