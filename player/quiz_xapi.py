@@ -14,8 +14,9 @@ from courses.quiz import (
     Matching, MultipleChoice, Numeric, Ordering, Question, ShortAnswer, SingleChoice, TrueFalse, item_keys,
     matching_options,
 )
+from player import xapi
 
-SEPARATOR, PAIR, RANGE = "[,]", "[.]", "[:]"
+SEPARATOR, PAIR, RANGE = xapi.LIST_SEPARATOR, xapi.PAIR_SEPARATOR, xapi.RANGE_SEPARATOR
 MAX_NAME = 500  # characters of a question's text kept as its name
 INTERACTION_TYPES = {"single": "choice", "multiple": "choice", "truefalse": "true-false", "short": "fill-in",
                      "numeric": "numeric", "matching": "matching", "ordering": "sequencing",

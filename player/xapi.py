@@ -20,20 +20,25 @@ IRI_PREFIX = "urn:tramhoc:"
 ACCOUNT_HOME = "urn:tramhoc:learners"
 PLATFORM = f"Trạm Học {__version__}"
 
-_ADL_VERB = "http://adlnet.gov/expapi/verbs/"
-VERBS = {name: _ADL_VERB + name for name in
+ADL_VERB = "http://adlnet.gov/expapi/verbs/"
+VERBS = {name: ADL_VERB + name for name in
          ("launched", "experienced", "completed", "attempted", "answered", "passed", "failed")}
 
-_ADL_ACTIVITY = "http://adlnet.gov/expapi/activities/"
-COURSE_TYPE = _ADL_ACTIVITY + "course"
-LESSON_TYPE = _ADL_ACTIVITY + "lesson"
-QUIZ_TYPE = _ADL_ACTIVITY + "assessment"
-QUESTION_TYPE = _ADL_ACTIVITY + "cmi.interaction"
+ADL_ACTIVITY = "http://adlnet.gov/expapi/activities/"
+COURSE_TYPE = ADL_ACTIVITY + "course"
+LESSON_TYPE = ADL_ACTIVITY + "lesson"
+QUIZ_TYPE = ADL_ACTIVITY + "assessment"
+QUESTION_TYPE = ADL_ACTIVITY + "cmi.interaction"
 INTERACTION_TYPES = ("true-false", "choice", "fill-in", "long-fill-in", "matching", "performance",
                      "sequencing", "likert", "numeric", "other")
 
 EXTENSION_DEVICE = IRI_PREFIX + "extension:device-id"
 EXTENSION_CENTRE = IRI_PREFIX + "extension:centre"
+
+# xAPI's delimiters inside a response or a correct-responses pattern (Data 2.4.4.1, Response Patterns).
+LIST_SEPARATOR = "[,]"
+PAIR_SEPARATOR = "[.]"
+RANGE_SEPARATOR = "[:]"
 
 _ACTIVITY = re.compile(r"^urn:tramhoc:course:([a-z0-9][a-z0-9-]*)"
                        r"(?::lesson:([a-z0-9][a-z0-9-]*)(:quiz)?|:question:([a-z0-9][a-z0-9-]*))?$")
@@ -83,7 +88,7 @@ def verb(name: str) -> dict:
 def verb_name(statement: dict) -> str | None:
     """The short name of a statement's ADL verb (`completed`, …), or None for another verb."""
     verb_id = statement.get("verb", {}).get("id", "")
-    return verb_id[len(_ADL_VERB):] if verb_id.startswith(_ADL_VERB) else None
+    return verb_id[len(ADL_VERB):] if verb_id.startswith(ADL_VERB) else None
 
 
 def actor(learner_id: str, name: str) -> dict:
@@ -145,15 +150,16 @@ def statement(actor_: dict, verb_name_: str, object_: dict, context_: dict, resu
 
 
 def score(raw: float, maximum: float, minimum: float = 0.0) -> dict:
-    """An xAPI score; `scaled` is raw over the range, 0..1."""
-    span = maximum - minimum
-    scaled = (raw - minimum) / span if span > 0 else 0.0
-    return {"scaled": round(max(-1.0, min(1.0, scaled)), 4), "raw": raw, "min": minimum, "max": maximum}
+    """An xAPI score; `scaled` is raw over the range (xAPI wants min < max and raw within them)."""
+    if not minimum < maximum or not minimum <= raw <= maximum:
+        raise ValueError(f"score {raw} outside {minimum}..{maximum}")
+    return {"scaled": round((raw - minimum) / (maximum - minimum), 4), "raw": raw, "min": minimum, "max": maximum}
 
 
 def timestamp(when: datetime | None = None) -> str:
-    """ISO 8601 in UTC with milliseconds, e.g. `2025-10-01T07:30:00.125Z`."""
-    when = (when or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    """ISO 8601 in UTC with milliseconds, e.g. `2025-10-01T07:30:00.125Z` (a naive time is taken as UTC)."""
+    when = when or datetime.now(timezone.utc)
+    when = when.astimezone(timezone.utc) if when.tzinfo else when.replace(tzinfo=timezone.utc)
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 

@@ -113,3 +113,18 @@ def test_export_to_a_place_that_cannot_be_written_says_so(tmp_path, capsys):
     blocked.write_text("x")
     assert main(["--data", str(tmp_path / "data"), "export", "--out", str(blocked / "usb")]) == 1
     assert "cannot write to" in capsys.readouterr().err
+
+
+def test_what_a_learner_does_in_the_player_reaches_the_trainers_report(tmp_path, app, client):
+    """Issues 4 and 5 end to end: lessons read and completed in the player → export → merged report."""
+    app.extensions["tramhoc_store"].settings.update(centre_name="Xã Tân Lập")
+    for lesson in ("gioi-thieu", "dang-nhap", "ky-so"):
+        client.get(f"/courses/mini/lessons/{lesson}")
+        client.post(f"/courses/mini/lessons/{lesson}/done")
+    usb, report = tmp_path / "usb", tmp_path / "report"
+    assert main(["--data", str(app.config["DATA_DIR"]), "export", "--out", str(usb)]) == 0
+    assert main(["report", str(usb), "-o", str(report), "--lang", "en"]) == 0
+    courses = (report / "courses.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert courses[0].startswith("Course,Course id,Learners,Completed,Completion rate")
+    assert courses[1].startswith("Khoá học nhỏ: Chữ ký số,mini,1,1,100")
+    assert "Xã Tân Lập" in (report / "centres.csv").read_text(encoding="utf-8-sig")

@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from player.results import profile
+from player import xapi
 from player.results.lrs import LrsClient, LrsError
 from support.sources import JsonLinesSource
 from player.results.sync import Ledger, SyncSettings, ledger_path, run_sync_command, sync
@@ -43,7 +43,7 @@ def source_of(tmp_path, statements, name="statements.jsonl") -> JsonLinesSource:
 
 def ids_on_lrs(ralph, learner_id: str) -> Counter:
     """Every statement id the LRS returns for this learner, following `more` links."""
-    agent = json.dumps({"account": {"homePage": profile.ACCOUNT_HOME, "name": learner_id}})
+    agent = json.dumps({"account": {"homePage": xapi.ACCOUNT_HOME, "name": learner_id}})
     url = f"http://127.0.0.1:{ralph.port}/xAPI/statements?" + urllib.parse.urlencode({"agent": agent, "limit": 50})
     client = LrsClient(ralph.endpoint, USER, PASSWORD)
     found = Counter()

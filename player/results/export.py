@@ -11,7 +11,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from player import __version__
-from player.results import profile, resultsfile
+from player import xapi
+from player.results import resultsfile
 from player.results.source import StatementSource
 
 SUFFIX = ".jsonl"
@@ -29,8 +30,8 @@ def export_results(source: StatementSource, folder: Path, now: datetime | None =
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     header = {"centre": source.centre_name, "device_id": source.device_id,
-              "exported_at": profile.timestamp(now), "generator": f"tramhoc-player {__version__}",
-              "xapi_version": profile.XAPI_VERSION}
+              "exported_at": xapi.timestamp(now), "generator": f"tramhoc-player {__version__}",
+              "xapi_version": xapi.XAPI_VERSION}
     path = _free_name(folder, file_stem(source.centre_name, source.device_id, now))
     count = resultsfile.write(path, header, source.statements())
     return Exported(path, count)

@@ -20,9 +20,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from player.results import profile
+from player import xapi
 
-_COURSE_PREFIX = profile.IRI_PREFIX + "course:"
+_COURSE_PREFIX = xapi.IRI_PREFIX + "course:"
 _DURATION = re.compile(r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
                        r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 _DURATION_SECONDS = (365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60, 1)
@@ -155,16 +155,16 @@ class Figures:
         if when > pair.last:
             pair.last = when
         verb = statement["verb"]["id"]
-        if not verb.startswith(profile.ADL_VERB):
+        if not verb.startswith(xapi.ADL_VERB):
             return
-        verb = verb[len(profile.ADL_VERB):]
+        verb = verb[len(xapi.ADL_VERB):]
         kind = definition.get("type")
         object_id = obj.get("id")
         result = statement.get("result") or {}
-        if kind == profile.QUESTION_TYPE:
+        if kind == xapi.QUESTION_TYPE:
             if verb == "answered":
                 self._answer(object_id, obj, course, context, result, learner, when)
-        elif kind == profile.QUIZ_TYPE:
+        elif kind == xapi.QUIZ_TYPE:
             self._name(object_id, definition, when)
             if verb in ("passed", "failed"):
                 pair.attempts += 1
@@ -177,19 +177,19 @@ class Figures:
         elif verb == "completed" and object_id == course:
             if pair.completed_at is None or when < pair.completed_at:
                 pair.completed_at = when
-        elif verb == "completed" and kind == profile.LESSON_TYPE:
+        elif verb == "completed" and kind == xapi.LESSON_TYPE:
             pair.lessons_completed.add(object_id)
         elif verb == "experienced":
             pair.seconds += duration_seconds(result.get("duration", ""))
 
     def _course_of(self, obj: dict, definition: dict, context: dict, when: str) -> str | None:
-        if definition.get("type") == profile.COURSE_TYPE:
+        if definition.get("type") == xapi.COURSE_TYPE:
             self._course_named(obj["id"], definition, when)
             return obj["id"]
         grouping = (context.get("contextActivities") or {}).get("grouping")
         for activity in grouping if isinstance(grouping, list) else [grouping] if grouping else []:
             course_definition = activity.get("definition") or {}
-            if course_definition.get("type") == profile.COURSE_TYPE:
+            if course_definition.get("type") == xapi.COURSE_TYPE:
                 self._course_named(activity["id"], course_definition, when)
                 return activity["id"]
         object_id = obj.get("id", "")
@@ -260,7 +260,7 @@ class Figures:
             stats.offer_definition(obj["definition"], when)
         parent = (context.get("contextActivities") or {}).get("parent")
         for activity in parent if isinstance(parent, list) else [parent] if parent else []:
-            if (activity.get("definition") or {}).get("type") == profile.QUIZ_TYPE:
+            if (activity.get("definition") or {}).get("type") == xapi.QUIZ_TYPE:
                 if stats.quiz is None or activity["id"] < stats.quiz:
                     stats.quiz = activity["id"]
                 break
@@ -296,7 +296,7 @@ def utc_timestamp(text: str) -> str:
         return text
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return profile.timestamp(when)
+    return xapi.timestamp(when)
 
 
 def duration_seconds(text: str) -> float:

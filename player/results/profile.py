@@ -1,5 +1,6 @@
-"""The xAPI 1.0.3 statement profile of Trạm Học: vocabulary, activity IRIs and one builder per statement
-kind. docs/xapi.md is the contract; the recorder, the export, the report and the sync all follow it.
+"""The xAPI 1.0.3 statement profile of Trạm Học: one builder per statement kind, over the vocabulary and
+activity IRIs of player.xapi. docs/xapi.md is the contract; the recorder, the export, the report and the
+sync all follow it.
 
 Activity IRIs are URNs built from stable ids (`urn:tramhoc:course:<course>[:lesson:<lesson>[:quiz]]`,
 `urn:tramhoc:course:<course>:question:<question>`): the same across course versions and centres. Never
@@ -9,49 +10,15 @@ change their shape, or results already recorded would no longer match.
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
-from player import __version__
+from player.xapi import (
+    ACCOUNT_HOME, COURSE_TYPE, EXTENSION_CENTRE, EXTENSION_DEVICE, LESSON_TYPE, LIST_SEPARATOR, PAIR_SEPARATOR,
+    PLATFORM, QUESTION_TYPE, QUIZ_TYPE, VERBS, XAPI_VERSION, course_iri, duration, lesson_iri, question_iri,
+    quiz_iri, score, timestamp,
+)
 
-XAPI_VERSION = "1.0.3"
-IRI_PREFIX = "urn:tramhoc:"
-ACCOUNT_HOME = "urn:tramhoc:learners"
-PLATFORM = f"Trạm Học {__version__}"
-
-ADL_VERB = "http://adlnet.gov/expapi/verbs/"
-VERB_NAMES = ("launched", "experienced", "completed", "attempted", "answered", "passed", "failed")
-VERBS = {name: ADL_VERB + name for name in VERB_NAMES}
-
-ADL_ACTIVITY = "http://adlnet.gov/expapi/activities/"
-COURSE_TYPE = ADL_ACTIVITY + "course"
-LESSON_TYPE = ADL_ACTIVITY + "lesson"
-QUIZ_TYPE = ADL_ACTIVITY + "assessment"
-QUESTION_TYPE = ADL_ACTIVITY + "cmi.interaction"
-
-EXTENSION_DEVICE = IRI_PREFIX + "extension:device-id"
-EXTENSION_CENTRE = IRI_PREFIX + "extension:centre"
-
-# xAPI's delimiters inside a response or a correct-responses pattern (Data 2.4.4.1, Response Patterns).
-LIST_SEPARATOR = "[,]"
-PAIR_SEPARATOR = "[.]"
-
-
-def course_iri(course_id: str) -> str:
-    return f"{IRI_PREFIX}course:{course_id}"
-
-
-def lesson_iri(course_id: str, lesson_id: str) -> str:
-    return f"{course_iri(course_id)}:lesson:{lesson_id}"
-
-
-def quiz_iri(course_id: str, lesson_id: str) -> str:
-    """The quiz of a lesson (all its questions together)."""
-    return f"{lesson_iri(course_id, lesson_id)}:quiz"
-
-
-def question_iri(course_id: str, question_id: str) -> str:
-    """A question; its id is unique within the course, so the IRI survives moving it to another lesson."""
-    return f"{course_iri(course_id)}:question:{question_id}"
+VERB_NAMES = tuple(VERBS)
 
 
 @dataclass(frozen=True)
@@ -215,26 +182,3 @@ def response(interaction_type: str, answer) -> str:
 def response_items(text: str) -> list[str]:
     """The items of a response or pattern (`a[,]b` → [`a`, `b`]); an empty response has none."""
     return text.split(LIST_SEPARATOR) if text else []
-
-
-def score(raw: float, maximum: float, minimum: float = 0.0) -> dict:
-    """An xAPI score; `scaled` is raw over the range (xAPI wants min < max and raw within them)."""
-    if not minimum < maximum or not minimum <= raw <= maximum:
-        raise ValueError(f"score {raw} outside {minimum}..{maximum}")
-    return {"scaled": round((raw - minimum) / (maximum - minimum), 4), "raw": raw, "min": minimum, "max": maximum}
-
-
-def timestamp(when: datetime) -> str:
-    """ISO 8601 in UTC with milliseconds, e.g. `2025-10-01T07:30:00.125Z`."""
-    when = when.astimezone(timezone.utc) if when.tzinfo else when.replace(tzinfo=timezone.utc)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
-
-
-def duration(seconds: float) -> str:
-    """ISO 8601 duration with at most two decimals of seconds, as xAPI wants: `PT1H2M3.5S`."""
-    centis = max(0, round(seconds * 100))
-    hours, centis = divmod(centis, 360_000)
-    minutes, centis = divmod(centis, 6_000)
-    secs = f"{centis // 100}" + (f".{centis % 100:02d}".rstrip("0") if centis % 100 else "")
-    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{secs}S"
-

@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 from player import __version__
-from player.results import profile
+from player import xapi
 from player.results.charts import Series, bar_chart
 from player.results.figures import Figures
 from player.results.merge import MergeLog, merge
@@ -108,7 +108,7 @@ def render_html(tables: list[Table], log: MergeLog, figures: Figures, lang: Lang
     by_name = {table.name: table for table in tables}
     return environment.get_template("index.html").render(
         lang=lang.code, generator=f"tramhoc-player {__version__}",
-        generated=profile.timestamp(now)[:16].replace("T", " "),
+        generated=xapi.timestamp(now)[:16].replace("T", " "),
         log=log, outside_courses=figures.outside_courses,
         skipped=[(item.path, lang.gettext(item.message, **item.params)) for item in log.skipped],
         tables=[_html_table(table, lang) for table in tables],

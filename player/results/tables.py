@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
+from player import xapi
 from player.results import profile
 from player.results.figures import Figures, LearnerCourse
 from player.results.text import N_
@@ -92,9 +93,9 @@ def build_tables(figures: Figures, naming: Naming) -> list[Table]:
 
 def short_id(iri: str) -> str:
     """`urn:tramhoc:course:abc` → `abc`; `…:question:q1` → `q1`; a foreign IRI stays whole."""
-    if _QUESTION_MARK in iri and iri.startswith(profile.IRI_PREFIX):
+    if _QUESTION_MARK in iri and iri.startswith(xapi.IRI_PREFIX):
         return iri.rsplit(_QUESTION_MARK, 1)[1]
-    prefix = profile.IRI_PREFIX + "course:"
+    prefix = xapi.IRI_PREFIX + "course:"
     return iri[len(prefix):] if iri.startswith(prefix) else iri
 
 
@@ -203,6 +204,6 @@ def answer_text(definition: dict, response: str, naming: Naming) -> str:
         return response
     parts = []
     for item in profile.response_items(response):
-        pair = item.split(profile.PAIR_SEPARATOR, 1)
+        pair = item.split(xapi.PAIR_SEPARATOR, 1)
         parts.append(" → ".join(components.get(part, part) for part in pair))
     return "; ".join(parts)
