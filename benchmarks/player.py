@@ -81,7 +81,7 @@ if __name__ == "__main__":
 
 LAUNCH_PARTS_CODE = '''
 import json, sys, time
-data, course_id, first, second = sys.argv[1:5]
+data, course_id, first, second, learner_id = sys.argv[1:6]
 t = [time.perf_counter()]
 import flask, waitress.server
 t.append(time.perf_counter())
@@ -99,6 +99,8 @@ for name in ("lesson.html", "base.html"):
     app.jinja_env.get_template(name)
 t.append(time.perf_counter())
 client = app.test_client()
+with client.session_transaction() as session:
+    session["learner"], session["seen"] = learner_id, time.time()
 assert client.get(first).status_code == 200
 t.append(time.perf_counter())
 assert client.get(second).status_code == 200
@@ -119,6 +121,24 @@ LAUNCH_PARTS = (
 
 class BenchError(Exception):
     pass
+
+
+class LearnerConnection(http.client.HTTPConnection):
+    """An HTTP connection that sends a signed-in learner's session cookie with every request (reading
+    courses needs a learner); bare Flask ignores it."""
+
+    cookie = ""
+
+    def request(self, method, url, body=None, headers=None, **kwargs):
+        super().request(method, url, body, {"Cookie": self.cookie, **(headers or {})}, **kwargs)
+
+
+def learner_cookie(app, learner_id: str) -> str:
+    """The session cookie of `learner_id` signed in now, as the player itself would set it."""
+    from player import clock
+
+    value = app.session_interface.get_signing_serializer(app).dumps({"learner": learner_id, "seen": clock.now()})
+    return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 
 def main() -> int:
@@ -163,6 +183,8 @@ def run(root: Path, args) -> int:
     app = create_app(data)
     app.extensions["tramhoc_trust"].add(publisher.public)
     course = app.extensions["tramhoc_library"].install(bundle)
+    learner = app.extensions["tramhoc_store"].learners.create({"name": "Người học thử"})
+    LearnerConnection.cookie = learner_cookie(app, learner["id"])
     lessons = [lesson.id for lesson in course.lessons]
     lesson_path = f"/courses/{course.id}/lessons/%s"
     first = lesson_path % lessons[0]
@@ -224,7 +246,7 @@ def run(root: Path, args) -> int:
         proc = psutil.Process(process.pid)
         time.sleep(IDLE_SETTLE)
         rss_ready = _memory(proc)
-        connection = http.client.HTTPConnection(HOST, ready_at, timeout=10)
+        connection = LearnerConnection(HOST, ready_at, timeout=10)
         _get(connection, first)
         time.sleep(IDLE_SETTLE)
         rss_idle = _memory(proc)
@@ -282,20 +304,21 @@ def run(root: Path, args) -> int:
         print(f"  info: {label:<28} p50 {percentile(samples, 50) * 1000:.2f} ms   "
               f"p95 {percentile(samples, 95) * 1000:.2f} ms  ({len(samples)} requests)")
     if args.profile:
-        launch_breakdown(data, course.id, lessons, lesson_path, max(args.runs, 5))
-        profile_requests(data, lessons, lesson_path)
+        launch_breakdown(data, course.id, lessons, lesson_path, max(args.runs, 5), learner["id"])
+        profile_requests(data, lessons, lesson_path, learner["id"])
     print(f"total benchmark time {time.perf_counter() - started:.1f} s")
     return 0
 
 
-def launch_breakdown(data: Path, course_id: str, lessons: list[str], lesson_path: str, runs: int) -> None:
+def launch_breakdown(data: Path, course_id: str, lessons: list[str], lesson_path: str, runs: int,
+                     learner_id: str) -> None:
     """Where launch time goes: each part timed in a fresh interpreter (pieces the first request would do
     are done ahead of it here, so the 'rest' line is what remains)."""
     import json
 
     second = lessons[1] if len(lessons) > 1 else lessons[0]
     command = [sys.executable, "-c", LAUNCH_PARTS_CODE, str(data), course_id,
-               lesson_path % lessons[0], lesson_path % second]
+               lesson_path % lessons[0], lesson_path % second, learner_id]
     bare, parts = [], []
     for _ in range(runs):
         start = time.perf_counter()
@@ -310,7 +333,7 @@ def launch_breakdown(data: Path, course_id: str, lessons: list[str], lesson_path
         print(f"  {label:<58} {1000 * median(p[index] for p in parts):>7.1f}")
 
 
-def profile_requests(data: Path, lessons: list[str], lesson_path: str, count: int = 400) -> None:
+def profile_requests(data: Path, lessons: list[str], lesson_path: str, learner_id: str, count: int = 400) -> None:
     """cProfile steady-state lesson requests through the WSGI app (no HTTP server)."""
     import cProfile
     import pstats
@@ -318,6 +341,8 @@ def profile_requests(data: Path, lessons: list[str], lesson_path: str, count: in
     from player.app import create_app
 
     client = create_app(data).test_client()
+    with client.session_transaction() as session:
+        session["learner"], session["seen"] = learner_id, time.time()
     client.get(lesson_path % lessons[0])
     profiler = cProfile.Profile()
     profiler.enable()
@@ -362,7 +387,7 @@ def _launch(command, path: str, log: Path):
                 raise BenchError(f"server exited ({process.returncode}) before serving:\n{log.read_text()[-2000:]}")
             if elapsed > LAUNCH_DEADLINE:
                 raise BenchError(f"server did not serve {path} within {LAUNCH_DEADLINE} s")
-            connection = http.client.HTTPConnection(HOST, port, timeout=10)
+            connection = LearnerConnection(HOST, port, timeout=10)
             try:
                 connection.connect()
                 if listening is None:

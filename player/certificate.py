@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import font_roboto
-from fpdf import FPDF
 
 from courses import Course
 from player import xapi
@@ -69,6 +68,8 @@ def certificate_for(secret: bytes, learner: dict, course: Course, progress: Cour
 def render_pdf(certificate: Certificate, text: dict[str, str]) -> bytes:
     """An A4 landscape PDF of the certificate; `text` holds the translated wording (title, intro,
     completed, date, score, centre, code lines), already filled in."""
+    from fpdf import FPDF  # a quarter of a second to import: only when a certificate is printed
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_title(text["title"])

@@ -1,6 +1,7 @@
 """Centre settings in one small crash-safe database: centre name, sign-out timeout, default language,
 this installation's device id, and the admin PIN's hash with its back-off state."""
 
+import os
 import uuid
 from pathlib import Path
 
@@ -24,13 +25,22 @@ class SettingsStore:
     def __init__(self, path: Path, databases: Databases):
         self.path = Path(path)
         self._db = databases
+        self._cached: tuple[tuple, dict] | None = None  # (the file's status, its settings)
 
     def get(self) -> dict:
-        """All settings, defaults filled in."""
+        """All settings, defaults filled in; read again only when the file changed on disk."""
         try:
-            return self._get()
+            status = _status(self.path)
+        except FileNotFoundError:
+            status = None
+        if status is not None and self._cached is not None and self._cached[0] == status:
+            return dict(self._cached[1])
+        try:
+            settings = self._get()
         except DamagedFile:
-            return self._get()  # the damaged file was quarantined: start again from the defaults
+            settings = self._get()  # the damaged file was quarantined: start again from the defaults
+        self._cached = (_status(self.path), settings)
+        return dict(settings)
 
     def _get(self) -> dict:
         with self._db.locked(self.path) as db:
@@ -48,3 +58,8 @@ class SettingsStore:
             table = db.table(TABLE)
             table.update(changes, doc_ids=[table.all()[0].doc_id])
         return {**current, **changes}
+
+
+def _status(path: Path) -> tuple:
+    info = os.stat(path)
+    return info.st_ino, info.st_mtime_ns, info.st_size
