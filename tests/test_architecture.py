@@ -2,6 +2,7 @@
 signatures); player never imports builder."""
 
 import ast
+import subprocess
 import sys
 from pathlib import Path
 
@@ -40,3 +41,11 @@ def test_courses_uses_the_standard_library_and_cryptography_only():
 def test_only_the_desktop_shell_imports_webview():
     users = {file for file, module in imported_modules("player") if module == "webview"}
     assert users == {"desktop.py"}
+
+
+def test_starting_the_player_does_not_import_the_pdf_library():
+    """fpdf2 (with Pillow and fontTools) takes a quarter of a second to import: only a certificate PDF needs it,
+    and the player's launch target (≤ 0.5 s to the first page) has no room for it."""
+    code = "import sys, player.cli, player.app; print(sorted(m for m in ('fpdf', 'PIL', 'fontTools') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
