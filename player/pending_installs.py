@@ -40,14 +40,11 @@ class Waiting:
 
     id: str
     folder: Path
+    uploaded: float  # seconds since the epoch
 
     @property
     def path(self) -> Path:
         return self.folder / FILE_NAME
-
-    @property
-    def uploaded(self) -> float:
-        return self.folder.stat().st_mtime
 
     def sha256(self) -> str:
         digest = hashlib.sha256()
@@ -92,7 +89,7 @@ class PendingInstalls:
         for old in self.waiting()[MAX_WAITING - 1:]:
             self.discard(old)
         waiting_id = secrets.token_hex(_ID_LENGTH // 2)
-        waiting = Waiting(waiting_id, self.library.root / f"{PREFIX}{waiting_id}")
+        waiting = Waiting(waiting_id, self.library.root / f"{PREFIX}{waiting_id}", time.time())
         waiting.folder.mkdir(mode=0o700)
         try:
             save(waiting.path)
@@ -105,12 +102,13 @@ class PendingInstalls:
         """The waiting upload with this id, if it is still there and not stale."""
         if len(waiting_id) != _ID_LENGTH or any(c not in "0123456789abcdef" for c in waiting_id):
             return None
-        waiting = Waiting(waiting_id, self.library.root / f"{PREFIX}{waiting_id}")
+        folder = self.library.root / f"{PREFIX}{waiting_id}"
         try:
-            fresh = time.time() - waiting.uploaded < self.max_age and waiting.path.is_file()
+            uploaded = folder.stat().st_mtime
         except FileNotFoundError:
             return None
-        return waiting if fresh else None
+        waiting = Waiting(waiting_id, folder, uploaded)
+        return waiting if time.time() - uploaded < self.max_age and waiting.path.is_file() else None
 
     def waiting(self) -> list[Waiting]:
         """Every waiting upload that is not stale, the newest first."""

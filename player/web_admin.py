@@ -7,7 +7,7 @@ import unicodedata
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from player import admin_pin, credentials, learners, records, sessions
+from player import credentials, learners, pin_tries, records, sessions
 from player.certificate import certificate_for, normalise_code
 from player.i18n import language_names
 from player.learners import ProfileError
@@ -81,11 +81,11 @@ def set_pin():
 
 @admin_bp.post("/sign-in")
 def sign_in():
-    attempt = admin_pin.try_pin(request.form.get("pin", ""))
+    attempt = pin_tries.try_admin_pin(request.form.get("pin", ""))
     if attempt.ok:
         sessions.admin_sign_in()
         return redirect(url_for(".index"), code=303)
-    return render_template("admin_pin.html", first_run=False), admin_pin.refusal_status(attempt)
+    return render_template("admin_pin.html", first_run=False), pin_tries.refused(attempt)
 
 
 @admin_bp.post("/sign-out")

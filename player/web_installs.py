@@ -5,7 +5,7 @@ PIN (or from the admin area), bound to that exact file (see player.pending_insta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from player import admin_pin, sessions
+from player import pin_tries, sessions
 from player.library import InstallError, library
 from player.pending_installs import ApprovalError, Review, Waiting, pending_installs
 
@@ -73,11 +73,11 @@ def approve(waiting_id: str):
         return redirect(_back_url(), code=303)
     waiting, checked = found
     if checked.needs_approval and not sessions.is_admin():
-        if not admin_pin.is_set():
+        if not pin_tries.admin_pin_set():
             return _review_page(waiting, checked, 403)
-        attempt = admin_pin.try_pin(request.form.get("pin", ""))
+        attempt = pin_tries.try_admin_pin(request.form.get("pin", ""))
         if not attempt.ok:
-            return _review_page(waiting, checked, admin_pin.refusal_status(attempt))
+            return _review_page(waiting, checked, pin_tries.refused(attempt))
     try:
         course = pending_installs().install(waiting, request.form.get("approval", ""))
     except ApprovalError:
@@ -124,7 +124,7 @@ def _reviewed(waiting_id: str) -> tuple[Waiting, Review] | None:
 
 def _review_page(waiting: Waiting, checked: Review, status: int = 200):
     return render_template("install_review.html", waiting=waiting, review=checked, back=_back(),
-                           approval=pending_installs().approval(waiting, checked), pin_set=admin_pin.is_set(),
+                           approval=pending_installs().approval(waiting, checked), pin_set=pin_tries.admin_pin_set(),
                            needs_pin=checked.needs_approval and not sessions.is_admin()), status
 
 

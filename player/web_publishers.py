@@ -13,7 +13,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from courses import Course
 from courses.errors import KeyFileError
-from courses.keys import MAX_KEY_FILE_BYTES, PUBLIC_SUFFIX, PublicKey, clean_publisher, load_public_key, publisher_problem
+from courses.keys import (MAX_KEY_FILE_BYTES, PUBLIC_SUFFIX, PublicKey, clean_publisher, load_public_key,
+                          publisher_problem)
 from player.library import library
 from player.trust import TrustError, TrustStore
 

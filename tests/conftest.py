@@ -56,6 +56,11 @@ class PlayerClient(FlaskClient):
         page = self.get("/").get_data(as_text=True)
         return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
+    def set_admin_pin(self, pin: str) -> None:
+        """Set the admin PIN on first run, which signs this client in as the admin."""
+        response = self.post("/admin/pin", data={"pin": pin, "pin2": pin})
+        assert response.status_code == 303, response.get_data(as_text=True)
+
     def sign_in(self, name: str = "Học viên Thử", **secret) -> str:
         """Create a learner profile (no code unless `kind=...` fields are given) and sign in as them;
         returns the learner's id."""

@@ -27,7 +27,7 @@ def text(response) -> str:
 
 def set_admin_pin(app) -> None:
     """The admin PIN set on first run, from another browser (the learner's session stays a learner's)."""
-    assert app.test_client().post("/admin/pin", data={"pin": ADMIN_PIN, "pin2": ADMIN_PIN}).status_code == 303
+    app.test_client().set_admin_pin(ADMIN_PIN)
 
 
 def upload(client, bundle: Path, **form):
@@ -81,7 +81,8 @@ def test_a_learner_sees_what_an_unsigned_course_is_and_the_admin_approves_it_wit
     waiting_id, approval = hold(learner, mini_bundle)
     done = learner.post(f"/install/{waiting_id}/approve", data={"pin": ADMIN_PIN, "approval": approval},
                         follow_redirects=True)
-    assert f"Đã cài “{TITLE}” (phiên bản 1.0.0). Ở mọi nơi, khoá học được ghi là “Khoá học chưa xác minh”." in text(done)
+    assert f"Đã cài “{TITLE}” (phiên bản 1.0.0). Ở mọi nơi, khoá học được ghi là “Khoá học chưa xác minh”." \
+        in text(done)
     assert installed(player) == ["mini"]
     assert len(waiting_folders(player)) == 1  # the approved file is gone; the first upload still waits
     for url in PAGES:
@@ -199,7 +200,8 @@ def test_an_older_version_needs_the_admin_pin(player, learner, mini_course, tmp_
     review = text(learner.get(f"/install/{waiting_id}"))
     assert "Máy đang có phiên bản 2.0.0 của khoá học này. Tệp này là phiên bản cũ hơn (1.0.0)" in review
     assert "Đơn vị phát hành đã xác minh: Sở TT&amp;TT tỉnh Mẫu" in review
-    assert learner.post(f"/install/{waiting_id}/approve", data={"pin": "111111", "approval": approval}).status_code == 403
+    wrong = learner.post(f"/install/{waiting_id}/approve", data={"pin": "111111", "approval": approval})
+    assert wrong.status_code == 403
     assert library.course("mini").version == "2.0.0"
     learner.post(f"/install/{waiting_id}/approve", data={"pin": ADMIN_PIN, "approval": approval})
     assert library.course("mini").version == "1.0.0" and library.provenance("mini").verified
@@ -280,5 +282,6 @@ def test_a_full_disk_while_installing_an_approved_course_keeps_it_waiting(player
     assert "Không cài được khoá học này: No space left on device" in text(response)
     assert "Cài khoá học này?" in text(response) and len(waiting_folders(player)) == 1
     monkeypatch.undo()
-    assert learner.post(f"/install/{waiting_id}/approve", data={"pin": ADMIN_PIN, "approval": approval}).status_code == 303
+    again = learner.post(f"/install/{waiting_id}/approve", data={"pin": ADMIN_PIN, "approval": approval})
+    assert again.status_code == 303
     assert installed(player) == ["mini"]

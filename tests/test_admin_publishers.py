@@ -38,7 +38,7 @@ def untrusting(tmp_path, make_player, signed_bundle):
 @pytest.fixture
 def admin(untrusting):
     client = untrusting.test_client()
-    assert client.post("/admin/pin", data={"pin": ADMIN_PIN, "pin2": ADMIN_PIN}).status_code == 303
+    client.set_admin_pin(ADMIN_PIN)
     return client
 
 

@@ -26,7 +26,7 @@ def text(response) -> str:
 @pytest.fixture
 def admin(app):
     client = app.test_client()
-    assert client.post("/admin/pin", data={"pin": ADMIN_PIN, "pin2": ADMIN_PIN}).status_code == 303
+    client.set_admin_pin(ADMIN_PIN)
     return client
 
 

@@ -54,7 +54,8 @@ class SyncRunner:
             if self._run is not None and self._run.running:
                 return False
             self._run = SyncRun(settings.lrs, _now())
-            self._thread = threading.Thread(target=self._work, args=(settings, source, batch_size), name="tramhoc-sync", daemon=True)
+            self._thread = threading.Thread(target=self._work, args=(settings, source, batch_size),
+                                            name="tramhoc-sync", daemon=True)
             self._thread.start()
         return True
 
