@@ -174,6 +174,8 @@ def test_sync_now_runs_in_the_background_shows_progress_and_the_result(app, admi
     assert '<meta http-equiv="refresh" content="2">' in page
     assert f"<strong>Đang gửi…</strong> Đã gửi 2 trên {len(statements)} bản ghi." in page
     assert f'<progress max="{len(statements)}" value="2">' in page
+    results_page = text(admin.get("/admin/results/"))
+    assert "http-equiv" not in results_page and 'href="/admin/results/sync">Xem tiến độ' in results_page
     again = admin.post("/admin/results/sync", follow_redirects=True)
     assert "Đang có một lần đồng bộ chạy: hãy chờ nó xong." in text(again)
     go_on.set()
