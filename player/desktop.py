@@ -1,8 +1,9 @@
 """The desktop window: a thin pywebview shell around the Flask app. The only module importing webview.
 
 Security (see docs/security.md): no js_api object, so the bridge pywebview injects into the window exposes
-none of our code; file URLs and downloads are off; links to other sites open in the system browser, and
-should the window itself ever land on a page that is not the player's, it goes back to the library.
+none of our code; file URLs are off; a download (the admin's results file) always asks where to save it in
+the system's Save dialog; links to other sites open in the system browser, and should the window itself
+ever land on a page that is not the player's, it goes back to the library.
 """
 
 import logging
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 TITLE = "Trạm Học"
 WEBVIEW_SETTINGS = {
     "ALLOW_FILE_URLS": False,  # pywebview's default is True
-    "ALLOW_DOWNLOADS": False,
+    "ALLOW_DOWNLOADS": True,  # each download opens the system's Save dialog; only the player's pages load here
     "OPEN_EXTERNAL_LINKS_IN_BROWSER": True,  # target=_blank links: the system browser, not a new window
 }
 

@@ -1,8 +1,10 @@
 """UI language: gettext catalogs through Flask-Babel, Vietnamese by default, chosen per browser."""
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 from babel import Locale
+from babel.dates import format_datetime
 from flask import Blueprint, Flask, current_app, redirect, request
 from flask_babel import Babel, get_locale
 
@@ -30,6 +32,15 @@ def language_names() -> list[tuple[str, str]]:
             name = code
         names.append((code, name[:1].upper() + name[1:]))
     return names
+
+
+def local_time(moment: str | float | None) -> str:
+    """A moment (ISO 8601 text, or seconds since the epoch) as a short date and time in this PC's time zone."""
+    if moment is None or moment == "":
+        return ""
+    when = (datetime.fromisoformat(moment) if isinstance(moment, str)
+            else datetime.fromtimestamp(moment, timezone.utc))
+    return format_datetime(when.astimezone(), "short", locale=get_locale())
 
 
 def select_locale() -> str:
@@ -62,3 +73,4 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.register_blueprint(language_bp)
     app.jinja_env.globals.update(language_names=language_names, get_locale=get_locale)
+    app.jinja_env.filters["local_time"] = local_time

@@ -5,9 +5,9 @@ import re
 import unicodedata
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 
-from player import clock, credentials, learners, records, sessions
+from player import credentials, learners, pin_tries, records, sessions
 from player.certificate import certificate_for, normalise_code
 from player.i18n import language_names
 from player.learners import ProfileError
@@ -15,9 +15,14 @@ from player.library import library
 from player.pictures import PICTURES, picture_labels
 from player.progress import percent, rule_met
 from player.store import store
+from player.pending_installs import pending_installs
 from player.web_learners import profile_or_404
+from player.web_publishers import publishers_bp
+from player.web_results import results_bp
 
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+admin_bp.register_blueprint(publishers_bp)  # both behind the admin PIN below
+admin_bp.register_blueprint(results_bp)
 ADMIN_PIN = re.compile(r"^[0-9]{6,12}$")
 OPEN_ENDPOINTS = {"admin.index", "admin.sign_in", "admin.set_pin"}
 PAGE_SIZE = 50
@@ -27,7 +32,7 @@ MAX_CENTRE_NAME = 80
 @admin_bp.before_request
 def _require_admin():
     if request.endpoint not in OPEN_ENDPOINTS and not sessions.is_admin():
-        return redirect(url_for(".index"), code=303)
+        return redirect(url_for("admin.index"), code=303)  # not ".index": nested blueprints run this too
     return None
 
 
@@ -51,7 +56,8 @@ def index():
                            for course in courses]))
     return render_template("admin.html", settings=settings, rows=rows, courses=courses, page=page,
                            pages=max(1, -(-len(everyone) // PAGE_SIZE)), damaged=store().damaged_files(),
-                           data_dir=store().root, languages=language_names())
+                           data_dir=store().root, languages=language_names(),
+                           waiting=pending_installs().waiting())
 
 
 @admin_bp.post("/pin")
@@ -75,22 +81,11 @@ def set_pin():
 
 @admin_bp.post("/sign-in")
 def sign_in():
-    settings = store().settings.get()
-    attempt = credentials.try_secret("admin", request.form.get("pin", "").strip(), settings["admin_pin"] or "",
-                                     int(settings["admin_failures"]), float(settings["admin_locked_until"]),
-                                     clock.now())
-    if attempt.checked:
-        store().settings.update(admin_failures=attempt.failures, admin_locked_until=attempt.locked_until)
+    attempt = pin_tries.try_admin_pin(request.form.get("pin", ""))
     if attempt.ok:
         sessions.admin_sign_in()
         return redirect(url_for(".index"), code=303)
-    if attempt.checked:
-        flash(gettext("That is not right. Try again."), "error")
-    if attempt.wait:
-        seconds = int(attempt.wait + 0.999)
-        flash(ngettext("Too many wrong tries: wait %(num)d second, then try again.",
-                       "Too many wrong tries: wait %(num)d seconds, then try again.", seconds), "error")
-    return render_template("admin_pin.html", first_run=False), 429 if not attempt.checked else 403
+    return render_template("admin_pin.html", first_run=False), pin_tries.refused(attempt)
 
 
 @admin_bp.post("/sign-out")

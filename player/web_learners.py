@@ -1,9 +1,9 @@
 """The start screen "Who is learning?": choose, create and unlock learner profiles; sign out."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 
-from player import learners, sessions
+from player import learners, pin_tries, sessions
 from player.learners import ProfileError
 from player.pictures import PICTURES, picture_labels
 from player.store import store
@@ -74,13 +74,7 @@ def unlock(learner_id: str):
         if attempt.ok:
             sessions.sign_in(profile)
             return redirect(safe_next(request.form.get("next")), code=303)
-        status = 429 if not attempt.checked else 403
-        if attempt.checked:
-            flash(gettext("That is not right. Try again."), "error")
-        if attempt.wait:
-            seconds = int(attempt.wait + 0.999)
-            flash(ngettext("Too many wrong tries: wait %(num)d second, then try again.",
-                           "Too many wrong tries: wait %(num)d seconds, then try again.", seconds), "error")
+        status = pin_tries.refused(attempt)
     return render_template("learner_unlock.html", learner=profile, pictures=PICTURES, labels=picture_labels(),
                            next=safe_next(request.values.get("next"))), status
 

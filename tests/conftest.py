@@ -1,5 +1,5 @@
-"""Shared fixtures: a small real course, its bundle (unsigned, and signed by a test publisher), and a player
-app over a temporary data folder that trusts that publisher."""
+"""Shared fixtures: a small real course, its bundle (unsigned, and signed by a test publisher), a player
+app over a temporary data folder that trusts that publisher, and a real xAPI LRS (Ralph) for sync tests."""
 
 import re
 import shutil
@@ -12,6 +12,7 @@ from builder.build import build
 from courses.keys import SigningKey, generate
 from player import clock
 from player.app import create_app
+from support.lrs import Proxy, Ralph, require_ralph
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "courses" / "mini"
@@ -70,6 +71,11 @@ class PlayerClient(FlaskClient):
         page = self.get("/").get_data(as_text=True)
         return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
+    def set_admin_pin(self, pin: str) -> None:
+        """Set the admin PIN on first run, which signs this client in as the admin."""
+        response = self.post("/admin/pin", data={"pin": pin, "pin2": pin})
+        assert response.status_code == 303, response.get_data(as_text=True)
+
     def sign_in(self, name: str = "Học viên Thử", **secret) -> str:
         """Create a learner profile (no code unless `kind=...` fields are given) and sign in as them;
         returns the learner's id."""
@@ -115,6 +121,26 @@ def client(app):
 def anonymous(app):
     """A test client with nobody signed in: the start screen."""
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def ralph(tmp_path_factory):
+    """A real xAPI LRS (Ralph, file-system backend) on 127.0.0.1 for the whole session, or skip."""
+    server = Ralph(require_ralph(), tmp_path_factory.mktemp("ralph"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def proxy(ralph):
+    """A TCP proxy in front of the LRS that can lose a response or go down (see support.lrs.Proxy)."""
+    front = Proxy(ralph.port)
+    try:
+        yield front
+    finally:
+        front.close()
 
 
 CONFORMANCE_SUITES = {  # test function in tests/test_gift_conformance.py -> what its cases are

@@ -17,8 +17,7 @@ def text(response) -> str:
 @pytest.fixture
 def admin(app):
     client = app.test_client()
-    response = client.post("/admin/pin", data={"pin": ADMIN_PIN, "pin2": ADMIN_PIN})
-    assert response.status_code == 303
+    client.set_admin_pin(ADMIN_PIN)
     return client
 
 

@@ -2,59 +2,21 @@
 network and a restart still deliver every statement exactly once, as the LRS's own GET API shows."""
 
 import json
-import urllib.parse
-import urllib.request
 import uuid
-from collections import Counter
 
 import pytest
 
-from player import xapi
 from player.results.lrs import LrsClient, LrsError
 from support.sources import JsonLinesSource
 from player.results.sync import Ledger, SyncSettings, ledger_path, run_sync_command, sync
-from support.lrs import PASSWORD, USER, Proxy, Ralph, free_port, require_ralph
+from support.lrs import PASSWORD, USER, free_port, ids_on_lrs
 from support.statements import many
-
-
-@pytest.fixture(scope="session")
-def ralph(tmp_path_factory):
-    server = Ralph(require_ralph(), tmp_path_factory.mktemp("ralph"))
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def proxy(ralph):
-    front = Proxy(ralph.port)
-    try:
-        yield front
-    finally:
-        front.close()
 
 
 def source_of(tmp_path, statements, name="statements.jsonl") -> JsonLinesSource:
     path = tmp_path / name
     path.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in statements), encoding="utf-8")
     return JsonLinesSource(path, "Xã Tân Lập", "6b0d3c1e-2f4a-4d8b-9c1e-0a1b2c3d4e5f")
-
-
-def ids_on_lrs(ralph, learner_id: str) -> Counter:
-    """Every statement id the LRS returns for this learner, following `more` links."""
-    agent = json.dumps({"account": {"homePage": xapi.ACCOUNT_HOME, "name": learner_id}})
-    url = f"http://127.0.0.1:{ralph.port}/xAPI/statements?" + urllib.parse.urlencode({"agent": agent, "limit": 50})
-    client = LrsClient(ralph.endpoint, USER, PASSWORD)
-    found = Counter()
-    while url:
-        request = urllib.request.Request(url, headers=client.headers)
-        with urllib.request.urlopen(request, timeout=10) as response:
-            page = json.loads(response.read())
-        found.update(statement["id"] for statement in page["statements"])
-        more = page.get("more")
-        url = urllib.parse.urljoin(url, more) if more else None
-    return found
 
 
 def test_lost_response_network_outage_and_restart_deliver_each_statement_once(ralph, proxy, tmp_path):
@@ -113,15 +75,20 @@ def test_a_batch_the_lrs_partly_has_or_refuses_is_settled_statement_by_statement
 
 def test_wrong_password_unreachable_lrs_and_tls_problems_are_explained(ralph, tmp_path):
     source = source_of(tmp_path, many(3, uuid.uuid4().hex))
+    port = free_port()
     cases = [
-        (LrsClient(ralph.endpoint, USER, "sai-mat-khau"), "user name or password", True),
-        (LrsClient(f"http://127.0.0.1:{free_port()}/xAPI/", USER, PASSWORD), "nothing answers", False),
-        (LrsClient(f"https://127.0.0.1:{ralph.port}/xAPI/", USER, PASSWORD), "secure connection", True),
+        (LrsClient(ralph.endpoint, USER, "sai-mat-khau"), "user name or password", True, "credentials"),
+        (LrsClient(f"http://127.0.0.1:{port}/xAPI/", USER, PASSWORD), "nothing answers", False, "refused"),
+        (LrsClient(f"https://127.0.0.1:{ralph.port}/xAPI/", USER, PASSWORD), "secure connection", True, "tls"),
     ]
-    for client, message, lasting in cases:
+    for client, message, lasting, kind in cases:
         with pytest.raises(LrsError, match=message) as caught:
             sync(source, client, Ledger(tmp_path / "ledger.txt"), retries=0)
         assert caught.value.lasting is lasting
+        assert caught.value.kind == kind and caught.value.host == client.host  # for the admin area's words
+    with pytest.raises(LrsError, match="not an http") as caught:
+        LrsClient("ftp://lrs.example.org/", USER, PASSWORD)
+    assert caught.value.kind == "address"
     assert Ledger(tmp_path / "ledger.txt").ids == set()
 
 

@@ -147,8 +147,10 @@ def test_an_unverified_bundle_is_refused_unless_allowed(tmp_path, mini_bundle, s
 
 
 @pytest.mark.parametrize("fixture", ["mini_bundle", "signed_bundle"])
-def test_the_web_form_refuses_unverified_bundles_and_sends_learners_to_the_administrator(
+def test_the_web_form_does_not_install_unverified_bundles_and_sends_learners_to_the_administrator(
         request, fixture, tmp_path, make_player):
+    """The file waits, untouched, in a private folder inside the library for the admin PIN
+    (tests/test_admin_installs.py); nothing else is written and nothing is installed."""
     bundle = request.getfixturevalue(fixture)
     client = make_player(tmp_path / "data").test_client()
     client.sign_in()
@@ -156,9 +158,14 @@ def test_the_web_form_refuses_unverified_bundles_and_sends_learners_to_the_admin
     response = client.post("/install", data={"bundle": (io.BytesIO(bundle.read_bytes()), "course.tramhoc")},
                            follow_redirects=True)
     assert "không được ký bởi đơn vị phát hành mà trung tâm tin cậy" in text(response)
-    assert "Hãy nhờ người quản lý trung tâm." in text(response)
-    assert "Chưa có khoá học nào" in text(response)
-    assert snapshot(tmp_path) == before
+    assert "Hãy nhờ người quản lý trung tâm" in text(response)
+    assert "Chưa có khoá học nào" in text(client.get("/"))
+    added = {path: entry for path, entry in snapshot(tmp_path).items() if path not in before}
+    waiting, = [Path(path) for path in added if path.endswith(".tramhoc")]
+    assert waiting.parent.parent == tmp_path / "data" / "library" and waiting.parent.name.startswith(".upload.")
+    assert waiting.read_bytes() == bundle.read_bytes()
+    assert set(added) == {str(waiting.parent), str(waiting)}
+    assert {path: entry for path, entry in snapshot(tmp_path).items() if path in before} == before
 
 
 def test_a_bundle_changed_in_the_library_is_caught_when_opened(app, client):

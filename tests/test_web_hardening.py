@@ -251,7 +251,8 @@ def test_the_desktop_window_is_locked_down(tmp_path, fake_webview, make_player, 
     monkeypatch.setattr(desktop.webbrowser, "open", opened.append)
     desktop.run_window(make_player(tmp_path / "data"), tmp_path)
     window, = fake_webview.windows
-    assert fake_webview.settings == {"ALLOW_FILE_URLS": False, "ALLOW_DOWNLOADS": False,
+    # Downloads on: the admin saves the results file through the Save dialog (docs/security.md).
+    assert fake_webview.settings == {"ALLOW_FILE_URLS": False, "ALLOW_DOWNLOADS": True,
                                      "OPEN_EXTERNAL_LINKS_IN_BROWSER": True}
     assert window.options["js_api"] is None
     assert fake_webview.started == [{"private_mode": False, "storage_path": str(tmp_path / "webview"),

@@ -16,11 +16,14 @@ TIMEOUT_SECONDS = 30
 
 
 class LrsError(Exception):
-    """The LRS could not be used; `lasting` when retrying soon will not help (credentials, certificate)."""
+    """The LRS could not be used; `lasting` when retrying soon will not help (credentials, certificate).
 
-    def __init__(self, message: str, lasting: bool = False):
+    `kind` names the problem for a translated message: address, credentials, server, answer, certificate,
+    tls, unknown_host, refused, timeout or broken; `host` is the LRS's host (and port)."""
+
+    def __init__(self, message: str, lasting: bool = False, kind: str = "broken", host: str = ""):
         super().__init__(message)
-        self.lasting = lasting
+        self.lasting, self.kind, self.host = lasting, kind, host
 
 
 class LrsClient:
@@ -29,8 +32,10 @@ class LrsClient:
     def __init__(self, endpoint: str, user: str, password: str, timeout: float = TIMEOUT_SECONDS):
         parts = urllib.parse.urlsplit(endpoint)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise LrsError(f"{endpoint!r} is not an http:// or https:// address", lasting=True)
+            raise LrsError(f"{endpoint!r} is not an http:// or https:// address", lasting=True, kind="address",
+                           host=parts.netloc)
         self.statements_url = endpoint.rstrip("/") + "/statements"
+        self.host = parts.netloc
         token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
         self.headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": XAPI_VERSION,
                         "Content-Type": "application/json"}
@@ -58,7 +63,8 @@ class LrsClient:
         try:
             found = json.loads(body)
         except ValueError:
-            raise LrsError(f"the LRS answered a statement query with something that is not JSON ({status})")
+            raise LrsError(f"the LRS answered a statement query with something that is not JSON ({status})",
+                           kind="answer", host=self.host)
         if isinstance(found, dict) and isinstance(found.get("statements"), list):  # some LRSs answer a list
             return any(item.get("id") == statement_id for item in found["statements"])
         return isinstance(found, dict) and found.get("id") == statement_id
@@ -76,10 +82,11 @@ class LrsClient:
             body = error.read()
             if error.code in (401, 403):
                 raise LrsError(f"the LRS refused the user name or password (HTTP {error.code}); check them in "
-                               "the settings", lasting=True) from None
+                               "the settings", lasting=True, kind="credentials", host=self.host) from None
             if error.code in (400, 404, 409, 422):  # 422: how some LRSs (Ralph) say 400
                 return (400 if error.code == 422 else error.code), body
-            raise LrsError(f"the LRS had a problem (HTTP {error.code}); try again later") from None
+            raise LrsError(f"the LRS had a problem (HTTP {error.code}); try again later", kind="server",
+                           host=self.host) from None
         except urllib.error.URLError as error:
             raise _connection_error(error.reason, url) from None
         except (HTTPException, ConnectionError, socket.timeout, TimeoutError) as error:
@@ -90,13 +97,16 @@ def _connection_error(reason, url: str) -> LrsError:
     host = urllib.parse.urlsplit(url).netloc
     if isinstance(reason, ssl.SSLCertVerificationError):
         return LrsError(f"the certificate of {host} could not be verified ({reason.verify_message}); the "
-                        "address may be wrong, or the computer's date", lasting=True)
+                        "address may be wrong, or the computer's date", lasting=True, kind="certificate", host=host)
     if isinstance(reason, ssl.SSLError):
-        return LrsError(f"a secure connection to {host} failed ({reason.reason or reason})", lasting=True)
+        return LrsError(f"a secure connection to {host} failed ({reason.reason or reason})", lasting=True,
+                        kind="tls", host=host)
     if isinstance(reason, socket.gaierror):
-        return LrsError(f"{host} cannot be found; check the address and the internet connection")
+        return LrsError(f"{host} cannot be found; check the address and the internet connection",
+                        kind="unknown_host", host=host)
     if isinstance(reason, ConnectionRefusedError):
-        return LrsError(f"nothing answers at {host}; is the LRS running?")
+        return LrsError(f"nothing answers at {host}; is the LRS running?", kind="refused", host=host)
     if isinstance(reason, (socket.timeout, TimeoutError)):
-        return LrsError(f"{host} did not answer in time; the connection may be slow")
-    return LrsError(f"the connection to {host} broke off ({reason or type(reason).__name__}); try again")
+        return LrsError(f"{host} did not answer in time; the connection may be slow", kind="timeout", host=host)
+    return LrsError(f"the connection to {host} broke off ({reason or type(reason).__name__}); try again",
+                    kind="broken", host=host)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from player.results.lrs import LrsClient, LrsError
 from player.results.source import StatementSource
+from player.store.atomic import write_atomic
 
 BATCH_SIZE = 100
 RETRIES = 2
@@ -175,16 +176,11 @@ class SyncSettings:
             return None
 
     def save(self, data_dir: Path) -> None:
-        """Written atomically, readable by this user only (the password must be sent, so it is kept)."""
+        """Written crash-safely, readable by this user only (the password must be sent, so it is kept)."""
         path = self.path(data_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(".tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump({"lrs": self.lrs, "user": self.user, "password": self.password}, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
+        payload = json.dumps({"lrs": self.lrs, "user": self.user, "password": self.password}, ensure_ascii=False)
+        write_atomic(path, payload.encode("utf-8"), mode=0o600)
 
 
 def run_sync_command(data_dir: Path, source: StatementSource, lrs: str | None, user: str | None,

@@ -1,15 +1,21 @@
 """A real Ralph LRS for tests (in its own virtual environment, .venv-ralph, made by `scripts/setup test`)
 and a TCP proxy in front of it that can lose a response or the whole connection on demand."""
 
+import json
 import os
 import socket
 import subprocess
 import threading
 import time
+import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from player import xapi
+from player.results.lrs import LrsClient
 
 ROOT = Path(__file__).resolve().parents[2]
 RALPH_PYTHON = ROOT / ".venv-ralph" / "bin" / "python"
@@ -80,6 +86,22 @@ class Ralph:
             self.process.kill()
             self.process.wait()
         self.log.close()
+
+
+def ids_on_lrs(ralph: "Ralph", learner_id: str) -> Counter:
+    """Every statement id the LRS returns for this learner, following `more` links."""
+    agent = json.dumps({"account": {"homePage": xapi.ACCOUNT_HOME, "name": learner_id}})
+    url = f"http://127.0.0.1:{ralph.port}/xAPI/statements?" + urllib.parse.urlencode({"agent": agent, "limit": 50})
+    client = LrsClient(ralph.endpoint, USER, PASSWORD)
+    found = Counter()
+    while url:
+        request = urllib.request.Request(url, headers=client.headers)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            page = json.loads(response.read())
+        found.update(statement["id"] for statement in page["statements"])
+        more = page.get("more")
+        url = urllib.parse.urljoin(url, more) if more else None
+    return found
 
 
 class Proxy:

@@ -1,0 +1,65 @@
+"""An unsigned course installed through the library page in a real browser: the page says what the file is
+and that it is not signed, the administrator approves it by typing the admin PIN on that page, and a learner
+then sees the course labelled "unverified" on the library, course and lesson pages; every request stays on
+127.0.0.1, with no console error and no Content-Security-Policy violation."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from browser_watch import watch
+from playwright.sync_api import Page, expect
+
+from player import credentials
+from player.app import create_app
+
+ADMIN_PIN = "482615"
+
+
+@pytest.mark.browser
+def test_an_admin_approves_an_unsigned_course_with_the_pin_and_learners_see_it_unverified(
+        page: Page, tmp_path, mini_bundle, player_server):
+    data = tmp_path / "data"
+    create_app(data).extensions["tramhoc_store"].settings.update(admin_pin=credentials.hash_secret("admin", ADMIN_PIN))
+    with player_server(data) as server:
+        seen = watch(page)
+        page.goto(server.url)
+        page.get_by_role("link", name="Người học mới").click()
+        page.get_by_label("Tên của bạn").fill("Lan")
+        page.get_by_role("button", name="Tạo hồ sơ và bắt đầu học").click()
+        expect(page.get_by_text("Chưa có khoá học nào")).to_be_visible()
+
+        # The course file is chosen on the library page: it is not installed, the page says what it is.
+        page.get_by_label("Tệp khoá học (.tramhoc)").set_input_files(str(mini_bundle))
+        page.get_by_role("button", name="Cài đặt", exact=True).click()
+        expect(page.get_by_role("heading", name="Cài khoá học này?")).to_be_visible()
+        review = page.locator("section.review")
+        expect(review.get_by_role("heading", name="Khoá học nhỏ: Chữ ký số")).to_be_visible()
+        expect(review).to_contain_text("phiên bản 1.0.0")
+        expect(review).to_contain_text("Không có chữ ký số")
+
+        # A wrong PIN installs nothing; the administrator then types the right one.
+        page.get_by_label("Mã PIN quản trị (người quản lý nhập)").fill("000000")
+        page.get_by_role("button", name="Đồng ý và cài đặt").click()
+        expect(page.get_by_text("Chưa đúng. Bạn thử lại nhé.")).to_be_visible()
+        page.get_by_label("Mã PIN quản trị (người quản lý nhập)").fill(ADMIN_PIN)
+        page.get_by_role("button", name="Đồng ý và cài đặt").click()
+
+        # Back on the library: installed, and labelled unverified wherever the learner meets it.
+        expect(page.get_by_text("Đã cài “Khoá học nhỏ: Chữ ký số” (phiên bản 1.0.0).")).to_be_visible()
+        card = page.locator(".card", has_text="Khoá học nhỏ: Chữ ký số")
+        expect(card.locator(".provenance.unverified")).to_contain_text("Khoá học chưa xác minh")
+        card.get_by_role("link", name="Mở khoá học").click()
+        expect(page.locator(".provenance.unverified")).to_contain_text("Tệp khoá học không có chữ ký số")
+        page.get_by_role("link", name="Bắt đầu học").click()
+        expect(page.locator("article.lesson h1")).to_have_text("Giới thiệu về chữ ký số")
+        expect(page.locator(".provenance.unverified")).to_contain_text("Khoá học chưa xác minh")
+        expect(page.locator(".provenance.verified")).to_have_count(0)
+
+        assert seen.requests, "no request was recorded: the listener is broken"
+        assert seen.off_loopback(urlsplit(server.url).port) == []
+        assert seen.page_errors == [] and seen.dialogs == []
+        failed, = seen.failed  # only the wrong PIN's answer, which Chromium also logs as a console error
+        assert failed.endswith("/approve: HTTP 403")
+        logged, = seen.console_errors
+        assert "status of 403" in logged and "/approve" in logged
+        page.goto("about:blank")  # let go of the server before it stops
