@@ -19,7 +19,6 @@ Needs psutil in the same venv (benchmark-only; exits 2 without it). See benchmar
 
 import argparse
 import http.client
-import importlib.util
 import os
 import socket
 import statistics
@@ -29,20 +28,12 @@ import tempfile
 import time
 from pathlib import Path
 
-# This file is benchmarks/player.py: its folder must not shadow the project's packages (player, builder).
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-_spec = importlib.util.spec_from_file_location("_tramhoc_bench_common", _HERE / "_common.py")
-_common = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_common)
-PROJECT = _common.PROJECT
-environment_lines = _common.environment_lines
-generator_path = _common.generator_path
-make_corpus = _common.make_corpus
-median = _common.median
-percentile = _common.percentile
-require = _common.require
-verdict = _common.verdict
+# Run as a script, this folder would come first on sys.path, where benchmarks/player.py would shadow the
+# player package: the project root goes there instead.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+from benchmarks._common import (  # noqa: E402
+    PROJECT, environment_lines, generator_path, make_corpus, median, percentile, require, verdict,
+)
 
 HOST = "127.0.0.1"
 LAUNCH_DEADLINE = 30.0  # seconds; a launch slower than this is a failure, not a figure

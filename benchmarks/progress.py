@@ -15,21 +15,17 @@ and 100 realistic statements. Target (issue 4): p95 ≤ 15 ms at the large size,
 """
 
 import argparse
-import importlib.util
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-_spec = importlib.util.spec_from_file_location("_tramhoc_bench_common", _HERE / "_common.py")
-_common = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_common)
-_spec_store = importlib.util.spec_from_file_location("_tramhoc_bench_store", _HERE / "store.py")
-_store_bench = importlib.util.module_from_spec(_spec_store)
-_spec_store.loader.exec_module(_store_bench)
+# Run as a script, this folder would come first on sys.path, where benchmarks/player.py would shadow the
+# player package: the project root goes there instead.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+from benchmarks import _common  # noqa: E402
+from benchmarks import store as _store_bench  # noqa: E402
 
 TARGET_P95_MS = 15.0
 TARGET_RATIO = 2.0

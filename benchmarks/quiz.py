@@ -19,19 +19,16 @@ it would. Ratios are against the reference lesson page measured in the same run.
 """
 
 import argparse
-import importlib.util
 import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-_spec = importlib.util.spec_from_file_location("_tramhoc_bench_common", _HERE / "_common.py")
-_common = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_common)
-sys.path.insert(0, str(_common.PROJECT))
+# Run as a script, this folder would come first on sys.path, where benchmarks/player.py would shadow the
+# player package: the project root goes there instead.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+from benchmarks import _common  # noqa: E402
 
 from builder.build import build  # noqa: E402
 from courses import Bundle  # noqa: E402

@@ -11,18 +11,16 @@ event, the ratio to the smallest size, the ratio to TinyDB's default, and the fi
 """
 
 import argparse
-import importlib.util
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-_spec = importlib.util.spec_from_file_location("_tramhoc_bench_common", _HERE / "_common.py")
-_common = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_common)
+# Run as a script, this folder would come first on sys.path, where benchmarks/player.py would shadow the
+# player package: the project root goes there instead.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+from benchmarks import _common  # noqa: E402
 
 
 def make_statement(number: int) -> dict:

@@ -12,7 +12,6 @@ launcher the tests use) for each measurement, so the LRS starts empty every time
 """
 
 import argparse
-import importlib.util
 from types import SimpleNamespace
 import os
 import socket
@@ -25,12 +24,12 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-_spec = importlib.util.spec_from_file_location("_tramhoc_bench_common", _HERE / "_common.py")
-_common = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_common)
-PROJECT = _common.PROJECT
+# Run as a script, this folder would come first on sys.path, where benchmarks/player.py would shadow the
+# player package: the project root goes there instead.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+from benchmarks._common import (  # noqa: E402
+    PROJECT,
+)
 sys.path.insert(0, str(PROJECT))  # this checkout's packages, also when another one is installed editable
 
 RALPH_PYTHON = PROJECT / ".venv-ralph" / "bin" / "python"

@@ -12,6 +12,7 @@ from builder.build import build
 from courses.keys import SigningKey, generate
 from player import clock
 from player.app import create_app
+from support.pages import ADMIN_PIN
 from support.lrs import Proxy, Ralph, require_ralph
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -181,3 +182,11 @@ def clock_at(monkeypatch):
     fake = Clock()
     monkeypatch.setattr(clock, "now", lambda: fake.now)
     return fake
+
+
+@pytest.fixture
+def admin(app):
+    """A test client of `app` with the centre's admin PIN set (ADMIN_PIN) and signed in to the admin area."""
+    client = app.test_client()
+    client.set_admin_pin(ADMIN_PIN)
+    return client

@@ -3,22 +3,9 @@ a code, deleting a learner and removing a course after confirming, settings, che
 
 import re
 
-import pytest
 
 from player import clock
-
-ADMIN_PIN = "135790"
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
-
-
-@pytest.fixture
-def admin(app):
-    client = app.test_client()
-    client.set_admin_pin(ADMIN_PIN)
-    return client
+from support.pages import ADMIN_PIN, text
 
 
 def test_first_run_asks_for_an_admin_pin_and_then_requires_it(app):

@@ -15,14 +15,10 @@ from test_player import signed_version
 from courses.keys import format_fingerprint
 from player.app import create_app
 from player.pending_installs import MAX_AGE_SECONDS, MAX_WAITING, PREFIX
+from support.pages import ADMIN_PIN, text
 
-ADMIN_PIN = "246813"
 PAGES = ["/", "/courses/mini/", "/courses/mini/lessons/gioi-thieu"]
 TITLE = "Khoá học nhỏ: Chữ ký số"
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
 def set_admin_pin(app) -> None:

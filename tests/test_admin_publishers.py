@@ -8,13 +8,9 @@ import re
 import pytest
 
 from courses.keys import format_fingerprint, generate, write_key_pair
+from support.pages import ADMIN_PIN, text
 
-ADMIN_PIN = "975310"
 PUBLISHER = "Sở TT&TT tỉnh Mẫu"
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
 def token_of(response) -> str:

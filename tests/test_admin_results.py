@@ -15,19 +15,7 @@ from player.results.lrs import LrsClient
 from player.results.resultsfile import statement_lines, verify
 from player.results.sync import SyncSettings
 from support.lrs import PASSWORD, USER, ids_on_lrs
-
-ADMIN_PIN = "864200"
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
-
-
-@pytest.fixture
-def admin(app):
-    client = app.test_client()
-    client.set_admin_pin(ADMIN_PIN)
-    return client
+from support.pages import ADMIN_PIN, text
 
 
 @pytest.fixture

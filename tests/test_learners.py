@@ -8,12 +8,9 @@ import pytest
 
 from player import learners
 from player.credentials import delay_after
+from support.pages import text
 
 XSS = "<img src=x onerror=alert(1)>"
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
 def learner_id_of(client, name: str) -> str:

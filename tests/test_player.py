@@ -13,13 +13,10 @@ from player.datadir import ENV_VAR, resolve_data_dir
 from courses.keys import format_fingerprint, write_key_pair
 from player.library import InstallError
 from player.security import CONTENT_SECURITY_POLICY
+from support.pages import text
 
 PAGES = ["/", "/courses/mini/", "/courses/mini/lessons/gioi-thieu", "/courses/mini/lessons/dang-nhap",
          "/courses/mini/lessons/ky-so"]
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
 @pytest.mark.parametrize("url", PAGES)

@@ -11,12 +11,9 @@ import pytest
 from player import progress, records, xapi
 from player.certificate import completion_date, verification_code
 from player.records import AnswerResult
+from support.pages import text
 
 LESSONS = ("gioi-thieu", "dang-nhap", "ky-so")
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
 def statements(app, learner_id: str) -> list[dict]:

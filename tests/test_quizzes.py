@@ -20,6 +20,7 @@ from player import clock, quiz_attempts, quiz_records, quiz_xapi, xapi
 from player.library import InstallError
 from quiz_helpers import FIELD, QuizPage, answer, lesson_quiz, open_quiz, submit
 from xapi_schema import statement_errors
+from support.pages import text
 
 COURSE = "quiz-mau"
 TEST, BANK, SELF_CHECK = "on-tap", "ngan-hang", "tu-kiem-tra"
@@ -58,10 +59,6 @@ def statements(app, client) -> list[dict]:
 def of_attempt(app, client, attempt_id: str) -> list[dict]:
     registration = quiz_attempts.registration(attempt_id)
     return [s for s in statements(app, client) if s["context"].get("registration") == registration]
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
 def words(response) -> str:

@@ -5,7 +5,6 @@ import io
 import json
 import os
 import random
-import re
 import signal
 import subprocess
 import sys
@@ -18,13 +17,10 @@ from bundle_tools import hand_made_bundle, rewrite_bundle, snapshot
 from courses.keys import format_fingerprint, generate
 from player.library import InstallError, UnverifiedBundle
 from player.trust import FILE_NAME, TrustError, TrustStore
+from support.pages import text
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 PAGES = ["/", "/courses/mini/", "/courses/mini/lessons/gioi-thieu"]
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
 def test_add_list_find_remove(tmp_path):
