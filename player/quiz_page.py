@@ -50,10 +50,11 @@ def quiz_page(course: Course, lesson: Lesson, html: str) -> QuizPage | None:
     quiz = quiz_catalogue.lesson_quiz(course.id, lesson.id)
     if quiz is None:
         return None
-    learner_id = sessions.current_learner()["id"]
+    learner = sessions.current_learner()
+    learner_id = learner["id"]
     progress = records.progress_of(learner_id).get(course.id)
     used = len(quiz_records.used_attempts(course.id, lesson.id, learner_id))
-    test, limit = quiz.settings.assessment, quiz.settings.attempts if quiz.settings.assessment else None
+    test, limit = quiz.settings.assessment, quiz_records.allowed_attempts(quiz, learner, course.id, lesson.id)
     attempt = None
     if limit is None or used < limit:
         attempt = quiz_attempts.open_attempt(course.id, lesson.id, learner_id)

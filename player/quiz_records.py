@@ -15,7 +15,7 @@ from flask import current_app
 from courses import Course, Lesson
 from courses.grading import PARTIAL, RIGHT, UNGRADED, WRONG, grade_attempt
 from courses.quiz import Description, Question, Quiz
-from player import clock, quiz_xapi, records, xapi
+from player import clock, quiz_catalogue, quiz_xapi, records, xapi
 from player.quiz_attempts import Attempt, registration
 from player.records import AnswerResult
 from player.store import store
@@ -59,6 +59,9 @@ class AlreadySubmitted(Exception):
     """This attempt was recorded before (a second click, the back button)."""
 
 
+EXTRA_ATTEMPTS = "extra_attempts"  # profile field: {"course/lesson": attempts the admin granted}
+
+
 class NoAttemptsLeft(Exception):
     """The learner has used every attempt the test allows."""
 
@@ -96,6 +99,59 @@ def used_attempts(course_id: str, lesson_id: str, learner_id: str) -> set[str]:
     return set(progress.attempts.get(lesson_id, ())) if progress else set()
 
 
+def allowed_attempts(quiz: Quiz, learner: dict, course_id: str, lesson_id: str) -> int | None:
+    """How many attempts a learner may make at a test in all: its limit, plus any the admin granted;
+    None when there is no limit (self-check questions never have one)."""
+    if not quiz.settings.assessment or quiz.settings.attempts is None:
+        return None
+    return quiz.settings.attempts + int(learner.get(EXTRA_ATTEMPTS, {}).get(extra_key(course_id, lesson_id), 0))
+
+
+@dataclass(frozen=True)
+class TestStanding:
+    """Where a learner stands with one test: attempts used and allowed, and whether it is passed."""
+
+    course: Course
+    lesson: Lesson
+    used: int
+    allowed: int | None
+    passed: bool
+
+    @property
+    def stuck(self) -> bool:
+        """No attempt left and not passed: only the admin can let the learner go on."""
+        return not self.passed and self.allowed is not None and self.used >= self.allowed
+
+
+def test_standings(learner: dict, courses: list[Course]) -> list[TestStanding]:
+    """The learner's standing at every test of these courses."""
+    progress = records.progress_of(learner["id"])
+    standings = []
+    for course in courses:
+        tests = quiz_catalogue.test_lesson_ids(course)
+        for lesson in course.lessons:
+            if lesson.id in tests:
+                quiz = quiz_catalogue.lesson_quiz(course.id, lesson.id)
+                standings.append(TestStanding(
+                    course, lesson, len(used_attempts(course.id, lesson.id, learner["id"])),
+                    allowed_attempts(quiz, learner, course.id, lesson.id),
+                    bool(progress.get(course.id) and lesson.id in progress[course.id].passed)))
+    return standings
+
+
+def grant_attempt(learner: dict, course_id: str, lesson_id: str) -> None:
+    """Let a learner try a test once more (the admin's decision, kept in the learner's profile)."""
+    extra = dict(learner.get(EXTRA_ATTEMPTS, {}))
+    key = extra_key(course_id, lesson_id)
+    extra[key] = int(extra.get(key, 0)) + 1
+    store().learners.update_profile(learner["id"], **{EXTRA_ATTEMPTS: extra})
+
+
+def extra_key(course_id: str, lesson_id: str) -> str:
+    """Where a learner profile's extra attempts at one test are counted."""
+    return f"{course_id}/{lesson_id}"
+
+
 def submit(course: Course, lesson: Lesson, quiz: Quiz, attempt: Attempt, responses: dict,
            learner: dict) -> RecordedAttempt:
     """Grade and record an attempt once. A test grades every question asked (unanswered ones are wrong)
@@ -108,7 +164,8 @@ def submit(course: Course, lesson: Lesson, quiz: Quiz, attempt: Attempt, respons
         used = used_attempts(course.id, lesson.id, learner["id"])
         if attempt.registration in used:
             raise AlreadySubmitted(attempt.id)
-        if test and quiz.settings.attempts is not None and len(used) >= quiz.settings.attempts:
+        allowed = allowed_attempts(quiz, learner, course.id, lesson.id)
+        if allowed is not None and len(used) >= allowed:
             raise NoAttemptsLeft(attempt.id)
         graded = grade_attempt(quiz, ids, responses)
         passed = (graded.passed is not False) if test else None  # a test of essays only is passed by doing it

@@ -1,5 +1,6 @@
 """The admin area, behind an admin PIN set on first use: learners and their progress, resetting a code,
-deleting a learner, removing a course, centre settings, damaged files, checking a certificate code."""
+granting another attempt at a test, deleting a learner, removing a course, centre settings, damaged files,
+checking a certificate code."""
 
 import re
 import unicodedata
@@ -7,7 +8,7 @@ import unicodedata
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from player import credentials, learners, pin_tries, records, sessions
+from player import credentials, learners, pin_tries, quiz_records, records, sessions
 from player.certificate import certificate_for, normalise_code
 from player.i18n import language_names
 from player.learners import ProfileError
@@ -125,7 +126,23 @@ def learner(learner_id: str):
                for course in library().courses()]
     return render_template("admin_learner.html", person=profile, courses=courses, form={},
                            pictures=PICTURES, labels=picture_labels(),
-                           statements=store().learners.count(learner_id))
+                           statements=store().learners.count(learner_id),
+                           tests=quiz_records.test_standings(profile, library().courses()))
+
+
+@admin_bp.post("/learners/<learner_id>/attempts")
+def grant_attempt(learner_id: str):
+    """Let a learner who used every attempt at a test try it once more."""
+    profile = profile_or_404(learner_id)
+    course = library().course(request.form.get("course", ""))
+    standing = next((test for test in quiz_records.test_standings(profile, [course] if course else [])
+                     if test.lesson.id == request.form.get("lesson")), None)
+    if standing is None:
+        abort(404)
+    quiz_records.grant_attempt(profile, course.id, standing.lesson.id)
+    flash(gettext("%(name)s may now try “%(test)s” once more.", name=profile["name"], test=standing.lesson.title),
+          "success")
+    return redirect(url_for(".learner", learner_id=learner_id), code=303)
 
 
 @admin_bp.post("/learners/<learner_id>/secret")

@@ -69,7 +69,8 @@ def submit(course_id: str, lesson_id: str):
         return _already_submitted(course_id, lesson_id, quiz, attempt_id)
     except NoAttemptsLeft:
         return _problem(gettext("You have used all %(count)d attempts at this test, so this one was not "
-                                "counted.", count=quiz.settings.attempts), lesson_url, 403)
+                                "counted.", count=quiz_records.allowed_attempts(quiz, learner, course_id, lesson_id)),
+                        lesson_url, 403)
     quiz_attempts.close_attempt(attempt, learner["id"], [] if quiz.settings.assessment else
                                 [answer.question_id for answer in made.answers])
     if quiz.settings.assessment:
@@ -81,7 +82,8 @@ def submit(course_id: str, lesson_id: str):
 def results(course_id: str, lesson_id: str, attempt_id: str):
     """The results of one of the learner's own test attempts."""
     course, lesson, quiz = _lesson(course_id, lesson_id)
-    learner_id = sessions.current_learner()["id"]
+    learner = sessions.current_learner()
+    learner_id = learner["id"]
     made = quiz_records.recorded(learner_id, course_id, {attempt_id}).get(attempt_id) \
         if is_attempt_id(attempt_id) else None
     if made is None or made.lesson_id != lesson_id:
@@ -89,7 +91,7 @@ def results(course_id: str, lesson_id: str, attempt_id: str):
     reviews = [review(quiz.question(answer.question_id), answer) for answer in made.answers
                if quiz.question(answer.question_id) is not None]
     used = len(quiz_records.used_attempts(course_id, lesson_id, learner_id))
-    limit = quiz.settings.attempts if quiz.settings.assessment else None
+    limit = quiz_records.allowed_attempts(quiz, learner, course_id, lesson_id)
     _, following = course.neighbours(lesson_id)
     return render_template("quiz_results.html", course=course, lesson=lesson, attempt=made, reviews=reviews,
                            pass_percent=quiz.settings.pass_percent, left=None if limit is None else max(0, limit - used), following=following)

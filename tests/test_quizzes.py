@@ -20,7 +20,7 @@ from player import clock, quiz_attempts, quiz_records, quiz_xapi, xapi
 from player.library import InstallError
 from quiz_helpers import FIELD, QuizPage, answer, lesson_quiz, open_quiz, submit
 from xapi_schema import statement_errors
-from support.pages import text
+from support.pages import ADMIN_PIN, text
 
 COURSE = "quiz-mau"
 TEST, BANK, SELF_CHECK = "on-tap", "ngan-hang", "tu-kiem-tra"
@@ -320,6 +320,28 @@ def test_the_attempt_limit_is_enforced_from_the_records(learner, quiz_app):
     refused = submit(other, COURSE, TEST, late, {})
     assert refused.status_code == 403 and "Bạn đã dùng hết 2 lần làm bài này" in text(refused)
     assert [xapi.verb_name(s) for s in statements(quiz_app, learner)].count("failed") == 2
+
+
+def test_the_admin_can_let_a_stuck_learner_try_once_more(learner, quiz_app, publisher_key):
+    for _ in range(2):
+        submit(learner, COURSE, TEST, open_quiz(learner, COURSE, TEST), {})
+    assert not open_quiz(learner, COURSE, TEST).question_ids
+    admin = quiz_app.test_client()
+    admin.set_admin_pin(ADMIN_PIN)
+    page = text(admin.get(f"/admin/learners/{learner_id(learner)}"))
+    assert "2 trên 2" in page and "Chưa đạt" in page and "Cho làm thêm một lần" in page
+    assert admin.post(f"/admin/learners/{learner_id(learner)}/attempts",
+                      data={"course": COURSE, "lesson": "khong-co"}).status_code == 404
+    granted = admin.post(f"/admin/learners/{learner_id(learner)}/attempts", data={"course": COURSE, "lesson": TEST},
+                         follow_redirects=True)
+    assert "được làm thêm một lần" in text(granted) and "2 trên 3" in text(granted)
+    assert "Cho làm thêm một lần" not in text(granted)  # not stuck any more
+    again = open_quiz(learner, COURSE, TEST)
+    assert again.question_ids
+    assert submit(learner, COURSE, TEST, again, {}).status_code == 303
+    closed = open_quiz(learner, COURSE, TEST)
+    assert not closed.question_ids and "Bạn đã dùng hết 3 lần làm bài này" in closed.html
+    assert [xapi.verb_name(s) for s in statements(quiz_app, learner)].count("failed") == 3
 
 
 def test_a_second_submit_of_the_same_attempt_records_nothing(learner, quiz_app):
