@@ -1,7 +1,8 @@
 """Watch mode: rebuild a course each time one of its files changes, keeping caches in memory.
 
 A trainer edits a lesson, saves, and the bundle is ready again a moment later; a save with mistakes
-reports them and keeps the last good bundle.
+reports them and keeps the last good bundle. A change is built once the folder has stayed the same for
+one poll, so a file caught half-written is never reported.
 """
 
 import os
@@ -45,7 +46,7 @@ def watch(course_dir: Path, out_dir: Path, on_built: Callable[[Path, float], Non
     while not stop.is_set():
         current = snapshot(Path(course_dir), ignore)
         if current != last:
-            last = current
+            last = _settled(Path(course_dir), ignore, current, stop, poll_seconds)
             started = time.perf_counter()
             try:
                 path = session.build(progress)
@@ -54,3 +55,15 @@ def watch(course_dir: Path, out_dir: Path, on_built: Callable[[Path, float], Non
             else:
                 on_built(path, time.perf_counter() - started)
         stop.wait(poll_seconds)
+
+
+def _settled(course_dir: Path, ignore: Path, current: Snapshot, stop: threading.Event,
+             poll_seconds: float) -> Snapshot:
+    """Wait until the folder stops changing: an editor may still be writing the file it just saved, and a
+    half-written lesson would be reported as broken."""
+    while not stop.wait(poll_seconds):
+        again = snapshot(course_dir, ignore)
+        if again == current:
+            break
+        current = again
+    return current
