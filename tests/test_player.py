@@ -142,16 +142,20 @@ def signed_version(course_dir, version, out, key):
     return build(course_dir, out, use_cache=False, signer=key)
 
 
-def test_newer_version_replaces_the_course_and_older_is_refused_unless_forced(app, tmp_path, mini_course,
+def test_newer_version_replaces_the_course_keeps_progress_and_older_is_refused_unless_forced(app, tmp_path, mini_course,
                                                                                signed_bundle, publisher_key):
     library = app.extensions["tramhoc_library"]
+    client = app.test_client()
+    client.sign_in()
+    client.get("/courses/mini/lessons/gioi-thieu")
+    client.post("/courses/mini/lessons/gioi-thieu/done")
+    assert "Đã học 33%" in text(client.get("/courses/mini/"))
     newer = signed_version(mini_course, "2.0.0", tmp_path / "v2", publisher_key)
     library.install(newer)
     assert library.course("mini").version == "2.0.0"
     assert [path.name for path in library.root.glob("*.tramhoc")] == ["mini.tramhoc"]  # one file per course id
-    client = app.test_client()
-    client.sign_in()
-    assert "phiên bản 2.0.0" in text(client.get("/courses/mini/"))
+    upgraded = text(client.get("/courses/mini/"))
+    assert "phiên bản 2.0.0" in upgraded and "Đã học 33%" in upgraded  # the learner's progress is kept
     with pytest.raises(InstallError, match="older"):
         library.install(signed_bundle)
     assert library.course("mini").version == "2.0.0"
