@@ -13,6 +13,13 @@ import sys
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
+
+# Measure what an installed player and builder do: their modules are compiled to bytecode once. With
+# PYTHONDONTWRITEBYTECODE set (some shells and tools set it), every process we start would compile the
+# project's sources anew and every launch figure would include that.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
+
 GEN_CORPUS_ENV = "TRAMHOC_GEN_CORPUS"
 GEN_CORPUS_DEFAULT = Path("/work/shared/bench/gen_corpus.py")
 COURSE_ID = "corpus-bench"
@@ -85,7 +92,7 @@ def percentile(sorted_values: list[float], pct: float) -> float:
 def environment_lines() -> list[str]:
     import markdown
 
-    return [f"python {platform.python_version()} ({sys.executable})",
+    return [f"python {platform.python_version()} ({sys.executable}); bytecode cache on",
             f"platform {platform.platform()}",
             f"cpu count {os.cpu_count()} (os.cpu_count); usable {len(os.sched_getaffinity(0))}"
             if hasattr(os, "sched_getaffinity") else f"cpu count {os.cpu_count()}",
