@@ -18,25 +18,23 @@ from courses.quiz import (
     Matching, MultipleChoice, Ordering, Question, ShortAnswer, SingleChoice, TrueFalse, item_keys, load_quiz,
     matching_options,
 )
-from player.app import create_app
-from player.server import Server
 
 COURSE, FINAL = "dich-vu-cong", "kiem-tra-cuoi-khoa"
 KEYBOARD = ("muc-do-2-qua-dien-thoai", "an-toan-viec-nen-lam")  # answered with Tab, Space and arrows only
 
 
-@pytest.fixture
-def course_server(tmp_path, content_bundle, publisher_key, install_bundle):
-    bundle = content_bundle(COURSE)
-    install_bundle(tmp_path / "data", bundle, publisher_key)
+def serve_with_quiz(tmp_path, bundle: Path, lesson_id: str, publisher_key, install_bundle, player_server):
+    """The player with `bundle` installed, served on loopback, and that lesson's quiz (its key, from the bundle)."""
+    data = install_bundle(tmp_path / "data", bundle, publisher_key)
     with Bundle(bundle) as opened:
-        final = load_quiz(opened, FINAL)
-    server = Server(create_app(tmp_path / "data"), host="127.0.0.1", port=0)
-    server.start_in_background()
-    try:
-        yield server, final
-    finally:
-        server.close()
+        quiz = load_quiz(opened, lesson_id)
+    with player_server(data) as server:
+        yield server, quiz
+
+
+@pytest.fixture
+def course_server(tmp_path, content_bundle, publisher_key, install_bundle, player_server):
+    yield from serve_with_quiz(tmp_path, content_bundle(COURSE), FINAL, publisher_key, install_bundle, player_server)
 
 
 def answer_right(page: Page, question: Question) -> None:
@@ -160,18 +158,10 @@ def test_a_learner_completes_the_online_public_services_course(page: Page, cours
 
 
 @pytest.fixture
-def quiz_course_server(tmp_path, publisher_key, install_bundle):
+def quiz_course_server(tmp_path, publisher_key, install_bundle, player_server):
     bundle = build(Path(__file__).parents[1] / "fixtures" / "courses" / "quiz", tmp_path / "dist", use_cache=False,
                    signer=publisher_key)
-    install_bundle(tmp_path / "data", bundle, publisher_key)
-    with Bundle(bundle) as opened:
-        quiz = load_quiz(opened, "on-tap")
-    server = Server(create_app(tmp_path / "data"), host="127.0.0.1", port=0)
-    server.start_in_background()
-    try:
-        yield server, quiz
-    finally:
-        server.close()
+    yield from serve_with_quiz(tmp_path, bundle, "on-tap", publisher_key, install_bundle, player_server)
 
 
 def order_with_buttons(page: Page, question: Ordering) -> None:
