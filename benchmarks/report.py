@@ -29,12 +29,7 @@ from pathlib import Path
 # Run as a script, this folder would come first on sys.path, where benchmarks/player.py would shadow the
 # player package: the project root goes there instead.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
-from benchmarks import _common  # noqa: E402
-from benchmarks._common import (  # noqa: E402
-    PROJECT,
-)
-sys.path.insert(0, str(PROJECT))  # this checkout's packages, also when another one is installed editable
-verdict = _common.verdict
+from benchmarks._common import PROJECT, verdict  # noqa: E402
 
 TARGET_SECONDS = 30.0
 TARGET_MB = 500

@@ -12,58 +12,19 @@ launcher the tests use) for each measurement, so the LRS starts empty every time
 """
 
 import argparse
-from types import SimpleNamespace
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 # Run as a script, this folder would come first on sys.path, where benchmarks/player.py would shadow the
-# player package: the project root goes there instead.
+# player package: the project root goes there instead; tests/ too, for the Ralph launcher the tests use.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
-from benchmarks._common import (  # noqa: E402
-    PROJECT,
-)
-sys.path.insert(0, str(PROJECT))  # this checkout's packages, also when another one is installed editable
-
-RALPH_PYTHON = PROJECT / ".venv-ralph" / "bin" / "python"
-LAUNCHER = PROJECT / "tests" / "support" / "ralph_launcher.py"
-USER, PASSWORD = "bench", "bench-password"
-
-
-class Ralph:
-    def __init__(self, folder: Path):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        (folder / "data").mkdir(parents=True)
-        env = {**os.environ, "RALPH_RUNSERVER_BACKEND": "fs", "RALPH_AUTH_FILE": str(folder / "auth.json"),
-               "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(folder / "data")}
-        self.process = subprocess.Popen([str(RALPH_PYTHON), str(LAUNCHER), str(self.port), USER, PASSWORD],
-                                        cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/__heartbeat__", timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        sys.exit("Ralph did not start")
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.port}/xAPI/"
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
+sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.lrs import PASSWORD, RALPH_PYTHON, USER, Ralph  # noqa: E402
 
 
 def statements(count: int) -> list[dict]:
@@ -98,7 +59,7 @@ def main() -> int:
     made = statements(args.statements)
     source = SimpleNamespace(centre_name="Xã Tân Lập", device_id="bench", statements=lambda: iter(made))
 
-    ralph = Ralph(work / "floor")
+    ralph = Ralph(RALPH_PYTHON, work / "floor")
     client = LrsClient(ralph.endpoint, USER, PASSWORD)
     start = time.perf_counter()
     for first in range(0, len(made), args.batch):
@@ -106,7 +67,7 @@ def main() -> int:
     floor = time.perf_counter() - start
     ralph.stop()
 
-    ralph = Ralph(work / "sync")
+    ralph = Ralph(RALPH_PYTHON, work / "sync")
     client = LrsClient(ralph.endpoint, USER, PASSWORD)
     start = time.perf_counter()
     outcome = sync(source, client, Ledger(work / "ledger.txt"), args.batch)
