@@ -76,17 +76,18 @@ data, course_id, first, second, learner_id = sys.argv[1:6]
 t = [time.perf_counter()]
 import flask, waitress.server
 t.append(time.perf_counter())
-import player.cli, player.server
+import player.cli, player.web.server
 from player.app import create_app
+from player.web.services import services
 t.append(time.perf_counter())
 app = create_app(data)
 t.append(time.perf_counter())
-from player import i18n
+from player.web import i18n
 i18n.language_names()
 t.append(time.perf_counter())
-app.extensions["tramhoc_library"].bundle(course_id)
+services(app).library.bundle(course_id)
 t.append(time.perf_counter())
-for name in ("lesson.html", "base.html"):
+for name in ("lessons/lesson.html", "base.html"):
     app.jinja_env.get_template(name)
 t.append(time.perf_counter())
 client = app.test_client()
@@ -161,6 +162,7 @@ def run(root: Path, args) -> int:
     from builder.build import build
     from courses.keys import generate
     from player.app import create_app
+    from player.web.services import services
 
     started = time.perf_counter()
     if args.course:
@@ -172,9 +174,9 @@ def run(root: Path, args) -> int:
     bundle = build(course_dir, root / "out", use_cache=False, signer=publisher)
     data = root / "data"
     app = create_app(data)
-    app.extensions["tramhoc_trust"].add(publisher.public)
-    course = app.extensions["tramhoc_library"].install(bundle)
-    learner = app.extensions["tramhoc_store"].learners.create({"name": "Người học thử"})
+    services(app).trust.add(publisher.public)
+    course = services(app).library.install(bundle)
+    learner = services(app).store.learners.create({"name": "Người học thử"})
     LearnerConnection.cookie = learner_cookie(app, learner["id"])
     lessons = [lesson.id for lesson in course.lessons]
     lesson_path = f"/courses/{course.id}/lessons/%s"

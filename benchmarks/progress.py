@@ -8,7 +8,7 @@ Builds the mini test course, installs it into a temporary data folder, and for e
 --requests events, each by a different learner (cycling), through Flask's test client:
 
   page view   GET of a lesson page: records a `launched` statement (durably) and renders the page
-  record      records.lesson_opened() alone inside a request: build the statement, write, update progress
+  record      recorder.lesson_opened() alone inside a request: build the statement, write, update progress
 
 The filled store is written through the store's own API (untimed): per learner a profile, an index row
 and 100 realistic statements. Target (issue 4): p95 ≤ 15 ms at the large size, and ≤ 2× the empty case.
@@ -33,9 +33,10 @@ LESSON = "dang-nhap"
 
 
 def fill(data: Path, learners: int, events: int) -> None:
+    from player.paths import DataPaths
     from player.store import Store
 
-    store = Store(data)
+    store = Store(DataPaths(data))
     started = time.perf_counter()
     for number in range(learners):
         learner = store.learners.create({"name": f"Học viên {number:04d}", "colour": number % 8})["id"]
@@ -45,13 +46,14 @@ def fill(data: Path, learners: int, events: int) -> None:
 
 
 def measure(data: Path, bundle: Path, requests: int, extra_learners: int) -> dict[str, list[float]]:
-    from player import records
     from player.app import create_app
+    from player.progress import recorder
+    from player.web.services import services
 
     app = create_app(data, {"TESTING": True})
-    app.extensions["tramhoc_library"].install(bundle)
-    store = app.extensions["tramhoc_store"]
-    course = app.extensions["tramhoc_library"].course("mini")
+    services(app).library.install(bundle)
+    store = services(app).store
+    course = services(app).library.course("mini")
     lesson = course.lesson(LESSON)
     for number in range(max(0, requests - len(store.learners.learners()))):
         store.learners.create({"name": f"Người học {number}", "colour": 0})
@@ -68,7 +70,7 @@ def measure(data: Path, bundle: Path, requests: int, extra_learners: int) -> dic
         assert response.status_code == 200, response.status_code
         with app.test_request_context():
             start = time.perf_counter()
-            records.lesson_opened(course, lesson, learner=store.learners.profile(row["id"]))
+            recorder.lesson_opened(course, lesson, learner=store.learners.profile(row["id"]))
             timings["record"].append((time.perf_counter() - start) * 1000)
     return {name: sorted(values) for name, values in timings.items()}
 

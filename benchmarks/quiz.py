@@ -34,7 +34,8 @@ from builder.build import build  # noqa: E402
 from courses import Bundle  # noqa: E402
 from courses.quiz import Description, item_keys, load_quiz, matching_options  # noqa: E402
 from player.app import create_app  # noqa: E402
-from player.quiz_form import field_name  # noqa: E402
+from player.quizzes.form import field_name  # noqa: E402
+from player.web.services import services  # noqa: E402
 
 TARGET_P95_MS = 50
 
@@ -107,7 +108,7 @@ def main() -> int:
         with Bundle(bundle) as opened:
             course, quiz = opened.course, load_quiz(opened, args.lesson)
         app = create_app(folder / "data")
-        app.extensions["tramhoc_library"].install(bundle, allow_unverified=True)
+        services(app).library.install(bundle, allow_unverified=True)
         first = f"/courses/{course.id}/lessons/{course.lessons[0].id}"
         quiz_url = f"/courses/{course.id}/lessons/{args.lesson}"
         limit = quiz.settings.attempts or args.requests

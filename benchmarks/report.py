@@ -50,7 +50,7 @@ print(count)
 
 def learner_template() -> list[str]:
     """One learner's statements in two courses, as JSON text with placeholders for who and which id."""
-    from player.results import profile
+    from player.xapi import statements as profile
 
     when = datetime(2025, 10, 1, 7, 0, tzinfo=timezone.utc)
     made = []

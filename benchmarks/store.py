@@ -26,7 +26,7 @@ from benchmarks import _common  # noqa: E402
 def make_statement(number: int) -> dict:
     """A realistic statement (a lesson launch) as the player records it."""
     from courses import Course, Lesson, Section
-    from player import xapi
+    from player.xapi import vocabulary as xapi
 
     lesson = Lesson(f"bai-{number % 40:03d}", f"Bài {number % 40}: Đăng nhập Cổng Dịch vụ công bằng VNeID", 10)
     course = Course("dich-vu-cong", "Dịch vụ công trực tuyến cho người dân", "vi", "1.2.0", ("Tổ biên soạn",),
@@ -47,9 +47,10 @@ def time_writes(write, count: int) -> list[float]:
 
 
 def ours(root: Path, existing: int, writes: int) -> tuple[list[float], int, int]:
+    from player.paths import DataPaths
     from player.store import Store
 
-    store = Store(root)
+    store = Store(DataPaths(root))
     learner = store.learners.create({"name": "Nguyễn Thị Lan"})["id"]
     for start in range(0, existing, 100):
         store.learners.append(learner, [make_statement(n) for n in range(start, min(start + 100, existing))])

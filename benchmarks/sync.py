@@ -28,7 +28,7 @@ from support.lrs import PASSWORD, RALPH_PYTHON, USER, Ralph  # noqa: E402
 
 
 def statements(count: int) -> list[dict]:
-    from player.results import profile
+    from player.xapi import statements as profile
 
     where = profile.Scope(uuid.uuid4().hex, "Học viên", "dich-vu-cong", "Dịch vụ công trực tuyến", "1.0.0", "vi",
                           str(uuid.uuid4()), "Xã Tân Lập")

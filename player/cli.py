@@ -45,27 +45,28 @@ def main(argv: list[str] | None = None) -> int:
         return results_commands.run(args)
 
     from player.app import create_app  # after parsing, so --help stays instant
+    from player.web.services import services
 
     app = create_app(args.data)
     command = args.command or "open"
     if command == "install":
-        return _install(app, args.bundle, args.force, args.allow_unverified)
+        return _install(services(app).library, args.bundle, args.force, args.allow_unverified)
     if command == "list":
-        library = app.extensions["tramhoc_library"]
+        library = services(app).library
         for course in library.courses():
             origin = library.provenance(course.id)
             label = f"verified: {origin.publisher}" if origin.verified else "UNVERIFIED"
             print(f"{course.id}\t{course.version}\t{course.title}\t{label}")
         return 0
     if command == "trust":
-        from player.trust_cli import run
+        from player.library.trust_commands import run
 
-        return run(app.extensions["tramhoc_trust"], args)
+        return run(services(app).trust, args)
     if command == "open":
         from player.desktop import NoWindowEngine, run_window
 
         try:
-            run_window(app, app.config["DATA_DIR"])
+            run_window(app, services(app).paths.webview)
             return 0
         except NoWindowEngine as reason:
             print(f"No desktop window ({reason}); serving for a web browser instead.", file=sys.stderr)
@@ -74,11 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     return _serve(app, args.host, args.port)
 
 
-def _install(app, bundle: Path, force: bool, allow_unverified: bool) -> int:
-    from player.library import InstallError, UnverifiedBundle
+def _install(library, bundle: Path, force: bool, allow_unverified: bool) -> int:
+    from player.library.bundles import InstallError, UnverifiedBundle
 
     try:
-        course = app.extensions["tramhoc_library"].install(bundle, force=force, allow_unverified=allow_unverified)
+        course = library.install(bundle, force=force, allow_unverified=allow_unverified)
     except UnverifiedBundle as error:
         print(f"{bundle}: {error}.\nTrust its publisher first (python -m player trust add PUBLISHER.pub), or, "
               "if you are sure where it came from, install it with --allow-unverified.", file=sys.stderr)
@@ -86,14 +87,14 @@ def _install(app, bundle: Path, force: bool, allow_unverified: bool) -> int:
     except (InstallError, OSError) as error:
         print(f"{bundle}: {error}", file=sys.stderr)
         return 1
-    origin = app.extensions["tramhoc_library"].provenance(course.id)
+    origin = library.provenance(course.id)
     label = f"verified publisher: {origin.publisher}" if origin.verified else "UNVERIFIED"
     print(f"installed {course.id} {course.version}: {course.title} ({label})")
     return 0
 
 
 def _serve(app, host: str, port: int, any_port_if_busy: bool = False) -> int:
-    from player.server import Server
+    from player.web.server import Server
 
     try:
         try:

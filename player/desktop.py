@@ -13,7 +13,7 @@ import webbrowser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from player.server import Server
+from player.web.server import Server
 
 log = logging.getLogger(__name__)
 TITLE = "Trạm Học"
@@ -52,7 +52,7 @@ def keep_on_player(window, home: str) -> None:
         window.load_url(home)
 
 
-def run_window(app, data_dir: Path) -> None:
+def run_window(app, storage: Path) -> None:
     """Serve the app on loopback and show it in a native window until the window closes."""
     if not has_display():
         raise NoWindowEngine("no display")
@@ -70,7 +70,7 @@ def run_window(app, data_dir: Path) -> None:
                                    text_select=True)
     window.events.loaded += lambda: keep_on_player(window, server.url)
     try:
-        webview.start(private_mode=False, storage_path=str(data_dir / "webview"), debug=False)
+        webview.start(private_mode=False, storage_path=str(storage), debug=False)
     except Exception as error:  # pywebview raises bare exceptions when no GUI toolkit works
         raise NoWindowEngine(str(error)) from error
     finally:

@@ -12,6 +12,7 @@ from builder.build import build
 from courses.keys import SigningKey, generate
 from player import clock
 from player.app import create_app
+from player.web.services import services
 from support.pages import ADMIN_PIN
 from support.lrs import Proxy, Ralph, require_ralph
 
@@ -92,7 +93,7 @@ def player_app(data_dir: Path, config: dict | None = None, trusted: tuple[Signin
     app = create_app(data_dir, {"TESTING": True, **(config or {})})
     app.test_client_class = PlayerClient
     for key in trusted:
-        app.extensions["tramhoc_trust"].add(key.public)
+        services(app).trust.add(key.public)
     return app
 
 
@@ -106,7 +107,7 @@ def make_player():
 def app(tmp_path, signed_bundle, publisher_key):
     """A player that trusts publisher_key, with the signed mini course installed."""
     app = player_app(tmp_path / "data", trusted=(publisher_key,))
-    app.extensions["tramhoc_library"].install(signed_bundle)
+    services(app).library.install(signed_bundle)
     return app
 
 

@@ -8,7 +8,7 @@ from courses.quiz import (
     Essay, Matching, MultipleChoice, Numeric, Ordering, Question, Quiz, ShortAnswer, SingleChoice, TrueFalse,
     item_keys, matching_options,
 )
-from player import quiz_catalogue
+from player.quizzes import catalogue
 
 FIELDSET = re.compile(r'<(fieldset|section) class="question(?:-result)? [^"]*" id="q-([a-z0-9-]+)"')
 RESULT = re.compile(r'<section class="question-result result-(\w+)" id="q-([a-z0-9-]+)"')
@@ -17,7 +17,7 @@ FIELD = re.compile(r'name="(a-[^"]+)"')
 
 def lesson_quiz(app, course_id: str, lesson_id: str) -> Quiz:
     with app.test_request_context():
-        return quiz_catalogue.lesson_quiz(course_id, lesson_id)
+        return catalogue.lesson_quiz(course_id, lesson_id)
 
 
 @dataclass

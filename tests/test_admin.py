@@ -5,6 +5,7 @@ import re
 
 
 from player import clock
+from player.web.services import services
 from support.pages import ADMIN_PIN, text
 
 
@@ -14,7 +15,7 @@ def test_first_run_asks_for_an_admin_pin_and_then_requires_it(app):
     assert "6 đến 12 chữ số" in text(client.post("/admin/pin", data={"pin": "1234", "pin2": "1234"},
                                                  follow_redirects=True))
     client.post("/admin/pin", data={"pin": ADMIN_PIN, "pin2": ADMIN_PIN})
-    stored = app.extensions["tramhoc_store"].settings.get()["admin_pin"]
+    stored = services(app).store.settings.get()["admin_pin"]
     assert stored.startswith("scrypt$") and ADMIN_PIN not in stored
     assert "Cài đặt trung tâm" in text(client.get("/admin/"))
 
@@ -74,17 +75,17 @@ def test_delete_a_learner_after_confirming(admin, app):
     confirm = text(admin.get(f"/admin/learners/{learner}/delete"))
     assert "Xoá Lan và toàn bộ kết quả học?" in confirm
     admin.post(f"/admin/learners/{learner}/delete", data={})  # no confirmation: nothing happens
-    assert app.extensions["tramhoc_store"].learners.profile(learner) is not None
+    assert services(app).store.learners.profile(learner) is not None
     done = admin.post(f"/admin/learners/{learner}/delete", data={"confirm": "yes"}, follow_redirects=True)
     assert "Đã xoá Lan" in text(done)
-    assert app.extensions["tramhoc_store"].learners.profile(learner) is None
+    assert services(app).store.learners.profile(learner) is None
     assert "Lan" not in text(app.test_client().get("/"))
 
 
 def test_remove_a_course_after_confirming(admin, app, client):
     assert "Gỡ khoá học “Khoá học nhỏ: Chữ ký số” khỏi máy này?" in text(admin.get("/admin/courses/mini/remove"))
     admin.post("/admin/courses/mini/remove", data={"confirm": "yes"})
-    assert app.extensions["tramhoc_library"].courses() == []
+    assert services(app).library.courses() == []
     assert client.get("/courses/mini/").status_code == 404
 
 
@@ -92,14 +93,14 @@ def test_settings_change_the_centre_timeout_and_default_language(admin, app, cli
     response = admin.post("/admin/settings", data={"centre_name": " Xã  Tân Lập ", "signout_minutes": "3",
                                                    "language": "en"}, follow_redirects=True)
     assert "Settings saved." in text(response)
-    settings = app.extensions["tramhoc_store"].settings.get()
+    settings = services(app).store.settings.get()
     assert (settings["centre_name"], settings["signout_minutes"], settings["language"]) == ("Xã Tân Lập", 3, "en")
     assert 'lang="en"' in text(app.test_client().get("/"))  # a browser that never chose a language
     assert 'data-idle-seconds="180"' in text(client.get("/"))
     bad = admin.post("/admin/settings", data={"centre_name": "x", "signout_minutes": "0", "language": "xx"},
                      follow_redirects=True)
     assert "1 to 240 minutes" in text(bad) and "Choose a language" in text(bad)
-    assert app.extensions["tramhoc_store"].settings.get()["centre_name"] == "Xã Tân Lập"
+    assert services(app).store.settings.get()["centre_name"] == "Xã Tân Lập"
 
 
 def test_check_a_certificate_code(admin, app, client):
@@ -115,7 +116,7 @@ def test_check_a_certificate_code(admin, app, client):
 
 def test_damaged_files_are_listed(admin, app):
     learner = app.test_client().sign_in("Lan")
-    profile = app.extensions["tramhoc_store"].learners.folder(learner) / "profile.json"
+    profile = services(app).store.learners.folder(learner) / "profile.json"
     profile.write_text("{", encoding="utf-8")
-    assert app.extensions["tramhoc_store"].learners.profile(learner) is None
+    assert services(app).store.learners.profile(learner) is None
     assert "Tệp bị hỏng" in text(admin.get("/admin/")) and "profile.json.damaged-" in text(admin.get("/admin/"))

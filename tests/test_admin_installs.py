@@ -14,7 +14,9 @@ from test_player import signed_version
 
 from courses.keys import format_fingerprint
 from player.app import create_app
-from player.pending_installs import MAX_AGE_SECONDS, MAX_WAITING, PREFIX
+from player.library.approvals import MAX_AGE_SECONDS, MAX_WAITING
+from player.paths import WAITING_PREFIX
+from player.web.services import services
 from support.pages import ADMIN_PIN, text
 
 PAGES = ["/", "/courses/mini/", "/courses/mini/lessons/gioi-thieu"]
@@ -41,11 +43,11 @@ def hold(client, bundle: Path, **form) -> tuple[str, str]:
 
 
 def waiting_folders(app) -> list[Path]:
-    return sorted(app.extensions["tramhoc_library"].root.glob(f"{PREFIX}*"))
+    return sorted(services(app).paths.waiting_folders())
 
 
 def installed(app) -> list[str]:
-    return [course.id for course in app.extensions["tramhoc_library"].courses()]
+    return [course.id for course in services(app).library.courses()]
 
 
 @pytest.fixture
@@ -168,17 +170,17 @@ def test_cancel_deletes_the_waiting_file(player, learner, mini_bundle):
 def test_stale_uploads_are_removed_when_the_player_starts(player, learner, mini_bundle):
     stale_id, _ = hold(learner, mini_bundle)
     fresh_id, _ = hold(learner, mini_bundle)
-    library = player.extensions["tramhoc_library"].root
-    crashed = library / f"{PREFIX}k2j4h5g6"  # left by the old install form's temporary folder after a crash
+    library = services(player).paths.library
+    crashed = library / f"{WAITING_PREFIX}k2j4h5g6"  # left by the old install form's temporary folder after a crash
     crashed.mkdir()
     (crashed / "upload.tramhoc").write_bytes(b"half")
     long_ago = time.time() - MAX_AGE_SECONDS - 60
-    for folder in (library / f"{PREFIX}{stale_id}", crashed):
+    for folder in (library / f"{WAITING_PREFIX}{stale_id}", crashed):
         os.utime(folder, (long_ago, long_ago))
     assert learner.get(f"/install/{stale_id}", follow_redirects=True).request.path == "/"  # already too old
 
-    create_app(player.config["DATA_DIR"])  # the player starts again
-    assert waiting_folders(player) == [library / f"{PREFIX}{fresh_id}"]
+    create_app(services(player).paths.root)  # the player starts again
+    assert waiting_folders(player) == [library / f"{WAITING_PREFIX}{fresh_id}"]
 
 
 def test_at_most_a_few_uploads_wait(player, learner, mini_bundle):
@@ -186,11 +188,11 @@ def test_at_most_a_few_uploads_wait(player, learner, mini_bundle):
     for _ in range(MAX_WAITING):
         hold(learner, mini_bundle)
     assert len(waiting_folders(player)) == MAX_WAITING
-    assert not (player.extensions["tramhoc_library"].root / f"{PREFIX}{first_id}").exists()
+    assert not (services(player).paths.library / f"{WAITING_PREFIX}{first_id}").exists()
 
 
 def test_an_older_version_needs_the_admin_pin(player, learner, mini_course, tmp_path, signed_bundle, publisher_key):
-    library = player.extensions["tramhoc_library"]
+    library = services(player).library
     library.install(signed_version(mini_course, "2.0.0", tmp_path / "v2", publisher_key))
     waiting_id, approval = hold(learner, signed_bundle)
     review = text(learner.get(f"/install/{waiting_id}"))
@@ -207,13 +209,13 @@ def test_an_approval_covers_only_what_the_admin_was_shown(player, learner, mini_
     """Shown as a new unsigned course; by the time it is approved a newer version got installed: it would
     now replace a newer version, which nobody approved, so it is not installed and shown again."""
     waiting_id, approval = hold(learner, mini_bundle)
-    player.extensions["tramhoc_library"].install(
+    services(player).library.install(
         signed_version(mini_course, "3.0.0", tmp_path / "v3", None), allow_unverified=True)
     response = learner.post(f"/install/{waiting_id}/approve", data={"pin": ADMIN_PIN, "approval": approval},
                             follow_redirects=True)
     assert "Có điều đã thay đổi từ lúc trang này hiện ra" in text(response)
     assert "Máy đang có phiên bản 3.0.0 của khoá học này" in text(response)  # shown again, with the new fact
-    assert player.extensions["tramhoc_library"].course("mini").version == "3.0.0"
+    assert services(player).library.course("mini").version == "3.0.0"
     assert len(waiting_folders(player)) == 1
 
 
@@ -225,7 +227,7 @@ def test_the_admin_area_installs_a_course_and_asks_only_to_confirm(player, mini_
 
     verified = upload(admin, signed_bundle, back="admin")
     assert verified.headers["Location"] == "/admin/" and installed(player) == ["mini"]
-    player.extensions["tramhoc_library"].remove("mini")
+    services(player).library.remove("mini")
 
     waiting_id, approval = hold(admin, mini_bundle, back="admin")
     review = text(admin.get(f"/install/{waiting_id}?back=admin"))
@@ -272,7 +274,7 @@ def test_a_full_disk_while_installing_an_approved_course_keeps_it_waiting(player
 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(player.extensions["tramhoc_library"], "install", disk_full)
+    monkeypatch.setattr(services(player).library, "install", disk_full)
     response = learner.post(f"/install/{waiting_id}/approve", data={"pin": ADMIN_PIN, "approval": approval},
                             follow_redirects=True)
     assert "Không cài được khoá học này: No space left on device" in text(response)

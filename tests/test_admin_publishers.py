@@ -8,6 +8,7 @@ import re
 import pytest
 
 from courses.keys import format_fingerprint, generate, write_key_pair
+from player.web.services import services
 from support.pages import ADMIN_PIN, text
 
 PUBLISHER = "Sở TT&TT tỉnh Mẫu"
@@ -27,7 +28,7 @@ def key_files(tmp_path, publisher_key):
 def untrusting(tmp_path, make_player, signed_bundle):
     """A player that trusts nobody, with the signed mini course installed anyway (unverified)."""
     app = make_player(tmp_path / "data")
-    app.extensions["tramhoc_library"].install(signed_bundle, allow_unverified=True)
+    services(app).library.install(signed_bundle, allow_unverified=True)
     return app
 
 
@@ -44,7 +45,7 @@ def check(client, path, name="publisher.pub"):
 
 def test_adding_a_publisher_takes_two_steps_and_shows_the_fingerprint_first(admin, untrusting, key_files,
                                                                            publisher_key):
-    trust = untrusting.extensions["tramhoc_trust"]
+    trust = services(untrusting).trust
     assert "Chưa tin cậy đơn vị phát hành nào" in text(admin.get("/admin/publishers/"))
     shown = check(admin, key_files[1])
     page = text(shown)
@@ -75,7 +76,7 @@ def test_adding_a_publisher_takes_two_steps_and_shows_the_fingerprint_first(admi
 def test_the_name_defaults_to_the_one_in_the_key_file(admin, untrusting, key_files):
     shown = check(admin, key_files[1])
     admin.post("/admin/publishers/add", data={"token": token_of(shown), "name": ""})
-    assert [entry.name for entry in untrusting.extensions["tramhoc_trust"].publishers()] == [PUBLISHER]
+    assert [entry.name for entry in services(untrusting).trust.publishers()] == [PUBLISHER]
 
 
 def test_the_confirmation_adds_exactly_the_key_that_was_shown(admin, untrusting, key_files):
@@ -83,7 +84,7 @@ def test_the_confirmation_adds_exactly_the_key_that_was_shown(admin, untrusting,
     forged = token_of(shown)[:-4] + "AAAA"
     response = admin.post("/admin/publishers/add", data={"token": forged, "name": "x"}, follow_redirects=True)
     assert "Trang này đã mở quá lâu" in text(response)
-    assert untrusting.extensions["tramhoc_trust"].publishers() == []
+    assert services(untrusting).trust.publishers() == []
 
 
 def test_a_private_key_is_refused_with_a_warning(admin, untrusting, key_files):
@@ -91,8 +92,8 @@ def test_a_private_key_is_refused_with_a_warning(admin, untrusting, key_files):
     assert response.status_code == 303
     page = text(admin.get("/admin/publishers/"))
     assert "Đây là khoá BÍ MẬT của đơn vị phát hành" in page
-    assert untrusting.extensions["tramhoc_trust"].publishers() == []
-    assert not list(untrusting.config["DATA_DIR"].glob(".key-upload.*"))
+    assert services(untrusting).trust.publishers() == []
+    assert not list(services(untrusting).paths.root.glob(".key-upload.*"))
 
 
 NOT_A_KEY = "Đây không phải tệp khoá của đơn vị phát hành"
@@ -111,8 +112,8 @@ def test_other_files_are_not_keys(admin, untrusting, tmp_path, data, message):
     response = check(admin, path) if data is not None else admin.post("/admin/publishers/check", data={})
     assert response.status_code == 303
     assert message in text(admin.get("/admin/publishers/"))
-    assert untrusting.extensions["tramhoc_trust"].publishers() == []
-    assert not list(untrusting.config["DATA_DIR"].glob(".key-upload.*"))
+    assert services(untrusting).trust.publishers() == []
+    assert not list(services(untrusting).paths.root.glob(".key-upload.*"))
 
 
 def test_a_hostile_name_is_shown_as_text(admin, untrusting, tmp_path):
@@ -122,7 +123,7 @@ def test_a_hostile_name_is_shown_as_text(admin, untrusting, tmp_path):
 
 
 def test_removing_a_publisher_names_the_courses_that_become_unverified(admin, untrusting, publisher_key):
-    trust = untrusting.extensions["tramhoc_trust"]
+    trust = services(untrusting).trust
     trust.add(publisher_key.public)
     other = trust.add(generate("Sở khác").public)
     url = f"/admin/publishers/{publisher_key.public.fingerprint}/remove"
@@ -145,7 +146,7 @@ def test_removing_a_publisher_names_the_courses_that_become_unverified(admin, un
 
 def test_publishers_are_for_the_admin_only_and_changes_need_the_csrf_token(untrusting, admin, key_files,
                                                                             publisher_key):
-    trust = untrusting.extensions["tramhoc_trust"]
+    trust = services(untrusting).trust
     shown = check(admin, key_files[1])
     assert admin.post("/admin/publishers/add", data={"token": token_of(shown)}, csrf=False).status_code == 400
     assert trust.publishers() == []

@@ -10,10 +10,11 @@ import threading
 import pytest
 
 from player.app import create_app
-from player.drives import Drive
+from player.results.drives import Drive
 from player.results.lrs import LrsClient
 from player.results.resultsfile import statement_lines, verify
 from player.results.sync import SyncSettings
+from player.web.services import services
 from support.lrs import PASSWORD, USER, ids_on_lrs
 from support.pages import ADMIN_PIN, text
 
@@ -29,7 +30,7 @@ def learner_id(app, client) -> str:
 
 
 def stored(app, learner: str) -> list[dict]:
-    return list(app.extensions["tramhoc_store"].learners.statements(learner))
+    return list(services(app).store.learners.statements(learner))
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def usb(tmp_path, monkeypatch):
     """A fake USB stick: a folder the drive detection reports as a removable drive."""
     stick = tmp_path / "media" / "lan" / "KINGSTON"
     stick.mkdir(parents=True)
-    monkeypatch.setattr("player.web_results.removable_drives", lambda: [Drive(stick, "KINGSTON", 3 * 1024**3)])
+    monkeypatch.setattr("player.results.views.removable_drives", lambda: [Drive(stick, "KINGSTON", 3 * 1024**3)])
     return stick
 
 
@@ -85,13 +86,13 @@ def test_export_explains_what_is_missing(admin, usb, form, message):
 def test_export_errors_are_explained(admin, usb, monkeypatch, code, message):
     def fail(source, folder):
         raise OSError(code, "simulated")
-    monkeypatch.setattr("player.web_results.export_results", fail)
+    monkeypatch.setattr("player.results.views.export_results", fail)
     response = admin.post("/admin/results/export", data={"drive": str(usb)}, follow_redirects=True)
     assert message in text(response) and str(usb) in text(response)
 
 
 def test_no_usb_stick_found(admin, monkeypatch):
-    monkeypatch.setattr("player.web_results.removable_drives", lambda: [])
+    monkeypatch.setattr("player.results.views.removable_drives", lambda: [])
     assert "Không thấy USB nào. Hãy cắm USB vào" in text(admin.get("/admin/results/"))
 
 
@@ -104,28 +105,28 @@ def test_the_download_is_a_results_file_that_verifies(app, admin, learner_id, tm
     saved.write_bytes(response.get_data())
     response.close()
     assert verify(saved).statements == len(stored(app, learner_id))
-    assert not list(app.config["DATA_DIR"].glob(".download.*"))  # the temporary copy is gone
+    assert not list(services(app).paths.root.glob(".download.*"))  # the temporary copy is gone
 
 
 def test_sync_settings_are_saved_and_the_password_never_shown(app, admin):
-    data_dir = app.config["DATA_DIR"]
+    paths = services(app).paths
     response = admin.post("/admin/results/sync-settings", data={
         "lrs": " https://lrs.example.org/xAPI/ ", "user": "xa-tan-lap", "password": "bi-mat-123"},
         follow_redirects=True)
     assert "Đã lưu cài đặt đồng bộ." in text(response)
-    assert SyncSettings.load(data_dir) == SyncSettings("https://lrs.example.org/xAPI/", "xa-tan-lap", "bi-mat-123")
-    assert SyncSettings.path(data_dir).stat().st_mode & 0o077 == 0
+    assert SyncSettings.load(paths) == SyncSettings("https://lrs.example.org/xAPI/", "xa-tan-lap", "bi-mat-123")
+    assert paths.sync_settings.stat().st_mode & 0o077 == 0
     page = text(admin.get("/admin/results/"))
     assert "bi-mat-123" not in page and "Đã lưu mật khẩu" in page and 'value="xa-tan-lap"' in page
 
     admin.post("/admin/results/sync-settings", data={"lrs": "https://lrs2.example.org/xAPI/", "user": "u2",
                                                      "password": ""})
-    assert SyncSettings.load(data_dir) == SyncSettings("https://lrs2.example.org/xAPI/", "u2", "bi-mat-123")
+    assert SyncSettings.load(paths) == SyncSettings("https://lrs2.example.org/xAPI/", "u2", "bi-mat-123")
     bad = admin.post("/admin/results/sync-settings", data={"lrs": "lrs.example.org", "user": "", "password": "x"},
                      follow_redirects=True)
     assert "Địa chỉ LRS phải bắt đầu bằng http:// hoặc https://." in text(bad)
     assert "Hãy nhập tên đăng nhập" in text(bad)
-    assert SyncSettings.load(data_dir).lrs == "https://lrs2.example.org/xAPI/"
+    assert SyncSettings.load(paths).lrs == "https://lrs2.example.org/xAPI/"
 
 
 def test_sync_now_needs_settings(admin):
@@ -134,7 +135,7 @@ def test_sync_now_needs_settings(admin):
 
 
 def runner(app):
-    return app.extensions["tramhoc_sync_runner"]
+    return services(app).sync
 
 
 def test_sync_now_runs_in_the_background_shows_progress_and_the_result(app, admin, learner_id, ralph,
@@ -179,7 +180,7 @@ def test_sync_now_runs_in_the_background_shows_progress_and_the_result(app, admi
     admin.post("/admin/results/sync")
     runner(app).join(10)
     assert "đã xong: gửi 0, 0 đã có sẵn trên LRS." in text(admin.get("/admin/results/"))
-    restarted = create_app(app.config["DATA_DIR"], {"TESTING": True}).test_client()
+    restarted = create_app(services(app).paths.root, {"TESTING": True}).test_client()
     restarted.post("/admin/sign-in", data={"pin": ADMIN_PIN}, headers={"X-CSRFToken": csrf_of(restarted)})
     assert "đã xong: gửi 0" in text(restarted.get("/admin/results/"))  # the last result outlives a restart
 
@@ -211,5 +212,5 @@ def test_results_are_for_the_admin_only_and_changes_need_the_csrf_token(app, adm
         assert client.post(url, data=form).headers["Location"] == "/admin/", url
         assert admin.post(url, data=form, csrf=False).status_code == 400, url
     assert list(usb.iterdir()) == []
-    assert SyncSettings.load(app.config["DATA_DIR"]) is None
+    assert SyncSettings.load(services(app).paths) is None
     assert runner(app).current() is None

@@ -7,7 +7,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from player.i18n import DEFAULT_LOCALE, TRANSLATIONS, available_locales
+from player.web.i18n import DEFAULT_LOCALE, TRANSLATIONS, available_locales
 
 ROOT = Path(__file__).resolve().parent.parent
 METHODS = [("player/**.py", "python"), ("player/templates/**.html", "jinja2")]

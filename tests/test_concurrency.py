@@ -8,7 +8,9 @@ import pytest
 
 from player import clock
 from player.store import Store
-from player.xapi import verb_name
+from player.xapi.vocabulary import verb_name
+from player.web.services import services
+from player.paths import DataPaths
 
 THREADS, EVENTS = 20, 100
 LESSONS = ("gioi-thieu", "dang-nhap", "ky-so")
@@ -48,7 +50,7 @@ def run_threads(app, learner_for_thread) -> list[Exception]:
 
 
 def launched_per_learner(data_dir) -> Counter:
-    store = Store(data_dir)  # read back from disk, not from the app's caches
+    store = Store(DataPaths(data_dir))  # read back from disk, not from the app's caches
     counts: Counter = Counter()
     ids = set()
     for row in store.learners.learners():
@@ -63,13 +65,13 @@ def launched_per_learner(data_dir) -> Counter:
 def test_one_learner_on_twenty_pcs(app, frozen_clock):
     learner = app.test_client().sign_in("Lan")
     assert run_threads(app, lambda number: learner) == []
-    assert launched_per_learner(app.config["DATA_DIR"]) == {learner: THREADS * EVENTS}
+    assert launched_per_learner(services(app).paths.root) == {learner: THREADS * EVENTS}
 
 
 @pytest.mark.slow
 def test_twenty_learners_on_twenty_pcs(app, frozen_clock):
     learners = [app.test_client().sign_in(f"Học viên {number}") for number in range(THREADS)]
     assert run_threads(app, lambda number: learners[number]) == []
-    counts = launched_per_learner(app.config["DATA_DIR"])
+    counts = launched_per_learner(services(app).paths.root)
     assert sum(counts.values()) == THREADS * EVENTS
     assert counts == {learner: EVENTS for learner in learners}

@@ -17,6 +17,7 @@ import pytest
 
 from player.store import Store
 from player.store.atomic import TEMP_MARK
+from player.paths import DataPaths
 
 TRIALS = 200
 LEARNERS = 3
@@ -27,7 +28,7 @@ pytestmark = [pytest.mark.slow,
 def child(data_dir, learner_ids: list[str], ack_fd: int, seed: int) -> None:
     """Record events until killed; acknowledge each id on `ack_fd` only after its write returned."""
     try:
-        store = Store(data_dir)
+        store = Store(DataPaths(data_dir))
         rng = random.Random(seed)
         number = 0
         while True:
@@ -57,7 +58,7 @@ def open_everything(data_dir) -> int:
 
 def test_kill_9_at_random_moments_loses_nothing_acknowledged(tmp_path):
     data_dir = tmp_path / "data"
-    store = Store(data_dir)
+    store = Store(DataPaths(data_dir))
     learner_ids = [store.learners.create({"name": f"Học viên {n}"})["id"] for n in range(LEARNERS)]
     rng = random.Random(20240601)
     acknowledged: set[str] = set()
@@ -83,7 +84,7 @@ def test_kill_9_at_random_moments_loses_nothing_acknowledged(tmp_path):
 
         leftovers += sum(1 for _ in data_dir.rglob(f".*{TEMP_MARK}*"))
         corrupt += open_everything(data_dir)
-        reopened = Store(data_dir)  # a fresh process's view: no caches
+        reopened = Store(DataPaths(data_dir))  # a fresh process's view: no caches
         stored = {row["id"] for learner in learner_ids for row in reopened.learners.statements(learner)}
         lost += len(acknowledged - stored)
         corrupt += len(reopened.damaged_files())

@@ -3,8 +3,8 @@ and /run/media elsewhere (fake roots); drives without a disk, fixed disks and un
 
 from pathlib import Path
 
-from player import drives
-from player.drives import DRIVE_REMOVABLE, removable_drives
+from player.results import drives
+from player.results.drives import DRIVE_REMOVABLE, removable_drives
 
 DRIVE_FIXED, DRIVE_CDROM = 3, 5
 

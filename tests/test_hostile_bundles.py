@@ -20,7 +20,8 @@ from courses import Bundle, BundleError
 from courses.members import MANIFEST, SIGNATURE
 from courses.zipcheck import MAX_CENTRAL_DIRECTORY_BYTES
 from player.cli import main as player_main
-from player.library import InstallError
+from player.library.bundles import InstallError
+from player.web.services import services
 
 MiB = 1024 * 1024
 
@@ -199,7 +200,7 @@ def test_messages_are_distinct():
 @pytest.mark.parametrize("case", CASES)
 def test_installing_a_hostile_bundle_writes_nothing(hostile, case, tmp_path, make_player, publisher_key, capsys):
     app = make_player(tmp_path / "data", trusted=(publisher_key,))
-    library = app.extensions["tramhoc_library"]
+    library = services(app).library
     before = snapshot(tmp_path, hostile[case]), sorted(os.listdir(hostile[case].parent))
     with pytest.raises(InstallError, match=CASES[case][1]):
         library.install(hostile[case], allow_unverified=True, force=True)

@@ -6,15 +6,17 @@ import re
 
 import pytest
 
-from player import learners
-from player.credentials import delay_after
+import player
+from player.learners import profiles
+from player.learners.credentials import delay_after
+from player.web.services import services
 from support.pages import text
 
 XSS = "<img src=x onerror=alert(1)>"
 
 
 def learner_id_of(client, name: str) -> str:
-    rows = client.application.extensions["tramhoc_store"].learners.learners()
+    rows = services(client.application).store.learners.learners()
     return next(row["id"] for row in rows if row["name"] == name)
 
 
@@ -41,7 +43,7 @@ def test_creating_a_profile_signs_in_and_returns_to_the_page_asked_for(anonymous
 def test_names_are_stored_in_nfc(anonymous, app):
     decomposed = "Nguye\u0302\u0303n Thi\u0323 Lan"
     anonymous.post("/learners/new", data={"name": decomposed, "kind": "none"})
-    names = [row["name"] for row in app.extensions["tramhoc_store"].learners.learners()]
+    names = [row["name"] for row in services(app).store.learners.learners()]
     assert names == ["Nguyễn Thị Lan"] and names[0] != decomposed
 
 
@@ -57,7 +59,7 @@ def test_names_are_stored_in_nfc(anonymous, app):
 def test_bad_profile_input_is_explained_and_nothing_is_stored(anonymous, app, form, message):
     response = anonymous.post("/learners/new", data={"kind": "none", **form})
     assert response.status_code == 422 and message in text(response)
-    assert app.extensions["tramhoc_store"].learners.learners() == []
+    assert services(app).store.learners.learners() == []
 
 
 def test_two_learners_cannot_share_a_name(anonymous):
@@ -83,7 +85,7 @@ def test_the_most_recent_learner_is_offered_first(app):
 def test_pin_right_wrong_and_back_off(app, clock_at):
     client = app.test_client()
     learner = client.sign_in("Lan", kind="pin", pin="2468", pin2="2468")
-    profile = app.extensions["tramhoc_store"].learners.profile(learner)
+    profile = services(app).store.learners.profile(learner)
     assert profile["secret_kind"] == "pin" and "2468" not in str(profile)
     assert profile["secret_hash"].startswith("scrypt$16384$8$1$")
     client.post("/learners/sign-out")
@@ -106,7 +108,7 @@ def test_pin_right_wrong_and_back_off(app, clock_at):
     assert client.post(unlock, data={"pin": "2468"}).status_code == 429
     clock_at.move(2)
     assert client.post(unlock, data={"pin": "2468", "next": "/courses/mini/"}).headers["Location"] == "/courses/mini/"
-    assert app.extensions["tramhoc_store"].learners.profile(learner)["failures"] == 0
+    assert services(app).store.learners.profile(learner)["failures"] == 0
 
 
 def test_the_back_off_survives_a_restart(app, make_player, clock_at):
@@ -115,7 +117,7 @@ def test_the_back_off_survives_a_restart(app, make_player, clock_at):
     client.post("/learners/sign-out")
     for _ in range(3):
         client.post(f"/learners/{learner}/unlock", data={"pin": "0000"})
-    restarted = make_player(app.config["DATA_DIR"]).test_client()
+    restarted = make_player(services(app).paths.root).test_client()
     assert restarted.post(f"/learners/{learner}/unlock", data={"pin": "2468"}).status_code == 429
 
 
@@ -136,9 +138,9 @@ def test_picture_code(app):
 def test_every_picture_exists_as_a_small_svg():
     from pathlib import Path
 
-    from player.pictures import PICTURES
+    from player.learners.pictures import PICTURES
 
-    static = Path(learners.__file__).parent / "static"
+    static = Path(player.__file__).parent / "static"
     assert len(PICTURES) >= 9 and len(set(PICTURES)) == len(PICTURES)
     for picture in PICTURES:
         svg = (static / f"picture-{picture}.svg").read_text(encoding="utf-8")
@@ -176,7 +178,7 @@ def test_heartbeats_without_input_do_not_keep_a_learner_signed_in(client, clock_
 
 
 def test_the_page_script_knows_the_timeout_and_the_sign_out_address(client, app):
-    app.extensions["tramhoc_store"].settings.update(signout_minutes=3)
+    services(app).store.settings.update(signout_minutes=3)
     page = client.get("/courses/mini/").get_data(as_text=True)
     assert 'data-idle-seconds="180"' in page and 'data-sign-out="/learners/sign-out"' in page
     assert '<script src="/static/activity.js" defer></script>' in page

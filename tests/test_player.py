@@ -9,10 +9,11 @@ from bundle_tools import rewrite_bundle
 from builder.build import build
 from player.app import create_app
 from player.cli import main as player_main
-from player.datadir import ENV_VAR, resolve_data_dir
+from player.paths import ENV_VAR, resolve_data_dir
 from courses.keys import format_fingerprint, write_key_pair
-from player.library import InstallError
-from player.security import CONTENT_SECURITY_POLICY
+from player.library.bundles import InstallError
+from player.web.security import CONTENT_SECURITY_POLICY
+from player.web.services import services
 from support.pages import text
 
 PAGES = ["/", "/courses/mini/", "/courses/mini/lessons/gioi-thieu", "/courses/mini/lessons/dang-nhap",
@@ -110,7 +111,7 @@ def test_install_through_the_ui_refuses_a_damaged_file(tmp_path, signed_bundle, 
 
 def tamper_installed(app, old: bytes, new: bytes) -> None:
     """Change one lesson of the installed bundle; the zip stays well-formed and the signature valid."""
-    installed = app.extensions["tramhoc_library"].root / "mini.tramhoc"
+    installed = services(app).paths.course_bundle("mini")
 
     def change(name, data):
         if name == "lessons/ky-so.html":
@@ -144,7 +145,7 @@ def signed_version(course_dir, version, out, key):
 
 def test_newer_version_replaces_the_course_keeps_progress_and_older_is_refused_unless_forced(app, tmp_path, mini_course,
                                                                                signed_bundle, publisher_key):
-    library = app.extensions["tramhoc_library"]
+    library = services(app).library
     client = app.test_client()
     client.sign_in()
     client.get("/courses/mini/lessons/gioi-thieu")
@@ -153,7 +154,7 @@ def test_newer_version_replaces_the_course_keeps_progress_and_older_is_refused_u
     newer = signed_version(mini_course, "2.0.0", tmp_path / "v2", publisher_key)
     library.install(newer)
     assert library.course("mini").version == "2.0.0"
-    assert [path.name for path in library.root.glob("*.tramhoc")] == ["mini.tramhoc"]  # one file per course id
+    assert [path.name for path in library.paths.installed_bundles()] == ["mini.tramhoc"]  # one file per course id
     upgraded = text(client.get("/courses/mini/"))
     assert "phiên bản 2.0.0" in upgraded and "Đã học 33%" in upgraded  # the learner's progress is kept
     with pytest.raises(InstallError, match="older"):

@@ -8,16 +8,19 @@ import unicodedata
 
 import pytest
 
-from player import progress, records, xapi
-from player.certificate import completion_date, verification_code
-from player.records import AnswerResult
+from player.progress import recorder, summary
+from player.quizzes import catalogue
+from player.xapi import vocabulary as xapi
+from player.certificates.certificate import completion_date, verification_code
+from player.progress.recorder import AnswerResult
+from player.web.services import services
 from support.pages import text
 
 LESSONS = ("gioi-thieu", "dang-nhap", "ky-so")
 
 
 def statements(app, learner_id: str) -> list[dict]:
-    return list(app.extensions["tramhoc_store"].learners.statements(learner_id))
+    return list(services(app).store.learners.statements(learner_id))
 
 
 def verbs(app, learner_id: str) -> list[tuple[str, str]]:
@@ -66,10 +69,10 @@ def test_each_learner_resumes_at_their_own_place_after_a_restart(app, make_playe
     lan.get("/courses/mini/lessons/ky-so")
     minh.get("/courses/mini/lessons/gioi-thieu")
 
-    restarted = make_player(app.config["DATA_DIR"])
+    restarted = make_player(services(app).paths.root)
     for name, expected, share in (("Lan", "Ký số một tệp PDF", "66%"), ("Minh", "Giới thiệu về chữ ký số", "0%")):
         client = restarted.test_client()
-        learner = next(r["id"] for r in restarted.extensions["tramhoc_store"].learners.learners() if r["name"] == name)
+        learner = next(r["id"] for r in services(restarted).store.learners.learners() if r["name"] == name)
         client.post(f"/learners/{learner}/open")
         page = text(client.get("/courses/mini/"))
         assert f"Học tiếp: {expected}" in page and f"Đã học {share}" in page
@@ -146,18 +149,18 @@ def test_the_certificate_appears_only_when_the_rule_is_met(app, client, learner)
 
 
 def test_quiz_lessons_plug_into_the_rule(app, client, learner, monkeypatch):
-    monkeypatch.setattr(progress, "quiz_lesson_ids", lambda course: {"ky-so"})
+    monkeypatch.setattr(catalogue, "test_lesson_ids", lambda course: {"ky-so"})
     finish(client, LESSONS[:2])
     client.get("/courses/mini/lessons/ky-so")
-    course = app.extensions["tramhoc_library"].course("mini")
+    course = services(app).library.course("mini")
     answers = [AnswerResult("q1", "a", True), AnswerResult("q2", "b", False)]
     with app.test_request_context():
-        profile = app.extensions["tramhoc_store"].learners.profile(learner)
-        records.record_quiz_attempt(course, "ky-so", answers, passed=False, duration_seconds=40, learner=profile)
+        profile = services(app).store.learners.profile(learner)
+        recorder.record_quiz_attempt(course, "ky-so", answers, passed=False, duration_seconds=40, learner=profile)
     assert client.get("/courses/mini/certificate").status_code == 404
     assert "điểm kiểm tra cao nhất 50%" in text(client.get("/"))
     with app.test_request_context():
-        records.record_quiz_attempt(course, "ky-so", answers[:1], passed=True, duration_seconds=30, learner=profile)
+        recorder.record_quiz_attempt(course, "ky-so", answers[:1], passed=True, duration_seconds=30, learner=profile)
     assert "điểm kiểm tra cao nhất 100%" in text(client.get("/"))
     page = text(client.get("/courses/mini/certificate"))
     assert "Điểm: 100%" in page
@@ -167,24 +170,24 @@ def test_quiz_lessons_plug_into_the_rule(app, client, learner, monkeypatch):
 
 
 def test_record_quiz_attempt_needs_a_learner_and_a_real_lesson(app):
-    course = app.extensions["tramhoc_library"].course("mini")
+    course = services(app).library.course("mini")
     with app.test_request_context():
         with pytest.raises(LookupError):
-            records.record_quiz_attempt(course, "ky-so", [], passed=True, duration_seconds=1)
+            recorder.record_quiz_attempt(course, "ky-so", [], passed=True, duration_seconds=1)
         with pytest.raises(KeyError):
-            records.record_quiz_attempt(course, "nope", [], passed=True, duration_seconds=1,
+            recorder.record_quiz_attempt(course, "nope", [], passed=True, duration_seconds=1,
                                         learner={"id": "0" * 32, "name": "x"})
 
 
 def test_certificate_page_and_pdf(app, client, learner, tmp_path):
-    app.extensions["tramhoc_store"].settings.update(centre_name="Trung tâm Phục vụ hành chính công xã Tân Lập")
+    services(app).store.settings.update(centre_name="Trung tâm Phục vụ hành chính công xã Tân Lập")
     finish(client)
     page = text(client.get("/courses/mini/certificate"))
     code = re.search(r"Mã xác minh: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", page).group(1)
     assert "Giấy chứng nhận hoàn thành" in page and "Học viên Thử" in page and "Khoá học nhỏ: Chữ ký số" in page
     assert "xã Tân Lập" in page
     with app.test_request_context():  # the code is the HMAC of learner, course and completion date
-        done = records.progress_of(learner)["mini"]
+        done = recorder.progress_of(learner)["mini"]
     assert code == verification_code(app.config["SECRET_KEY"], learner, "mini", completion_date(done))
 
     shared = re.search(r'href="(/certificates/[^"]+)" target="_blank" rel="noopener" data-open-in-browser', page)

@@ -15,11 +15,11 @@ from builder.build import build, check
 from builder.cli import main as builder_main
 from builder.problems import BuildFailed
 from courses import Bundle, BundleError
-from courses.grading import grade_question
+from player.quizzes.grading import grade_question
 from courses.members import lesson_member, quiz_member
 from courses.manifest import Manifest
 from courses.quiz import load_quiz, load_quizzes, quiz_from_bytes
-from courses.quiz_public import public_question
+from player.quizzes.public import public_question
 
 QUIZ_COURSE = Path(__file__).parent / "fixtures" / "courses" / "quiz"
 

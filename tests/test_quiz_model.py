@@ -9,14 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from courses import BundleError
-from courses.grading import (
+from player.quizzes.grading import (
     answer_matches, draw_questions, grade_attempt, grade_question, normalise_answer, parse_number,
 )
 from courses.quiz import (
     Choice, Description, Essay, Matching, MultipleChoice, NumberAnswer, Numeric, Ordering, Pair, Quiz, QuizSettings,
     ShortAnswer, SingleChoice, TextAnswer, TrueFalse, item_keys, matching_options, quiz_from_bytes, quiz_to_bytes,
 )
-from courses.quiz_public import public_question
+from player.quizzes.public import public_question
 
 SINGLE = SingleChoice(id="single", text="Chọn một", explanation="GIẢI-THÍCH-1", choices=(
     Choice("VNeID", 100, "PHẢN-HỒI-ĐÚNG"), Choice("Email", 0, "PHẢN-HỒI-SAI"), Choice("Nửa", 50, "PHẢN-HỒI-NỬA")))

@@ -13,11 +13,15 @@ import pytest
 
 from builder.build import build
 from courses import Bundle
-from courses.grading import grade_question
+from player.quizzes.grading import grade_question
 from courses.quiz import Description, quiz_from_bytes
 from courses.writing import write_bundle
-from player import clock, quiz_attempts, quiz_records, quiz_xapi, xapi
-from player.library import InstallError
+from player import clock
+from player.quizzes import attempts, interactions
+from player.quizzes.recorded import recorded
+from player.xapi import vocabulary as xapi
+from player.library.bundles import InstallError
+from player.web.services import services
 from quiz_helpers import FIELD, QuizPage, answer, lesson_quiz, open_quiz, submit
 from xapi_schema import statement_errors
 from support.pages import ADMIN_PIN, text
@@ -35,7 +39,7 @@ def quiz_bundle(tmp_path_factory, publisher_key) -> Path:
 @pytest.fixture
 def quiz_app(tmp_path, quiz_bundle, make_player, publisher_key):
     app = make_player(tmp_path / "data", trusted=(publisher_key,))
-    app.extensions["tramhoc_library"].install(quiz_bundle)
+    services(app).library.install(quiz_bundle)
     return app
 
 
@@ -53,21 +57,21 @@ def learner_id(client) -> str:
 
 
 def statements(app, client) -> list[dict]:
-    return list(app.extensions["tramhoc_store"].learners.statements(learner_id(client)))
+    return list(services(app).store.learners.statements(learner_id(client)))
 
 
 def of_attempt(app, client, attempt_id: str) -> list[dict]:
-    registration = quiz_attempts.registration(attempt_id)
+    registration = attempts.registration(attempt_id)
     return [s for s in statements(app, client) if s["context"].get("registration") == registration]
 
 
 def words(response) -> str:
     """What the page says, tags dropped."""
-    return quiz_xapi.plain_text(response.get_data(as_text=True))
+    return interactions.plain_text(response.get_data(as_text=True))
 
 
 def plain(html: str) -> str:
-    return quiz_xapi.plain_text(html)
+    return interactions.plain_text(html)
 
 
 # --- the page ------------------------------------------------------------------------------------------------
@@ -117,7 +121,7 @@ def test_the_draw_and_shuffles_follow_the_attempt_id(quiz_app):
     quiz = lesson_quiz(quiz_app, COURSE, BANK)
     views = set()
     for number in range(30):
-        attempt = quiz_attempts.Attempt(f"{number:032x}", COURSE, BANK, 0.0, "")
+        attempt = attempts.Attempt(f"{number:032x}", COURSE, BANK, 0.0, "")
         asked = attempt.asked(quiz)
         assert asked == attempt.asked(quiz)
         assert isinstance(asked[0][0], Description) and len(asked) == 3
@@ -179,7 +183,7 @@ def test_no_quiz_page_holds_any_part_of_the_key(course, quiz_bundle, content_bun
                                                 publisher_key):
     bundle = quiz_bundle if course == "quiz-mau" else content_bundle(course)
     app = make_player(tmp_path / "data", trusted=(publisher_key,))
-    app.extensions["tramhoc_library"].install(bundle)
+    services(app).library.install(bundle)
     client = app.test_client()
     client.sign_in()
     lessons = quiz_lessons(bundle)
@@ -385,7 +389,7 @@ def test_a_foreign_or_expired_attempt_is_refused_clearly(learner, quiz_app):
     assert refused.status_code == 400 and "Mở lại bài học" in text(refused)
     assert not of_attempt(quiz_app, learner, theirs.attempt) and not of_attempt(quiz_app, stranger, theirs.attempt)
     with learner.session_transaction() as session:  # opened a day ago (the session itself stayed active)
-        session["quiz"]["lessons"][f"{COURSE}/{TEST}"]["open"][1] -= quiz_attempts.MAX_AGE_SECONDS + 60
+        session["quiz"]["lessons"][f"{COURSE}/{TEST}"]["open"][1] -= attempts.MAX_AGE_SECONDS + 60
         session.modified = True
     expired = submit(learner, COURSE, TEST, mine, {})
     assert expired.status_code == 400 and "quá lâu" in text(expired)
@@ -396,7 +400,7 @@ def test_an_attempt_at_a_quiz_that_changed_is_refused(learner, quiz_app, quiz_bu
     page = open_quiz(learner, COURSE, TEST)
     changed = rewrite_quiz(quiz_bundle, tmp_path / "changed.tramhoc", TEST, lambda data: {
         **data, "settings": {**data["settings"], "pass": 50}}, version="1.0.1", signer=publisher_key)
-    quiz_app.extensions["tramhoc_library"].install(changed)
+    services(quiz_app).library.install(changed)
     refused = submit(learner, COURSE, TEST, page, {})
     assert refused.status_code == 400 and "cập nhật" in text(refused)
 
@@ -422,10 +426,10 @@ def test_results_survive_a_restart_of_the_player(learner, quiz_app, tmp_path, ma
     before = learner.get(url).get_data(as_text=True)
     restarted = make_player(tmp_path / "data")  # nothing in memory: the attempt is read from the store
     with quiz_app.test_request_context():
-        fresh = quiz_records.book().recent(learner_id(learner), page.attempt)
+        fresh = services().attempts.recent(learner_id(learner), page.attempt)
     with restarted.test_request_context():
-        assert quiz_records.book().recent(learner_id(learner), page.attempt) is None
-        stored = quiz_records.recorded(learner_id(learner), COURSE, {page.attempt})[page.attempt]
+        assert services().attempts.recent(learner_id(learner), page.attempt) is None
+        stored = recorded(learner_id(learner), COURSE, {page.attempt})[page.attempt]
     assert stored == fresh
     client = restarted.test_client()
     client.set_cookie("session", learner.get_cookie("session").value)
@@ -576,7 +580,7 @@ def test_a_bundle_with_a_bad_quiz_is_not_installed(quiz_bundle, tmp_path, make_p
     broken = rewrite_quiz(quiz_bundle, tmp_path / "broken.tramhoc", TEST, change)
     with Bundle(broken) as bundle:
         bundle.verify()  # the checksums are fine: only reading the quiz finds the problem
-    library = make_player(tmp_path / "data").extensions["tramhoc_library"]
+    library = services(make_player(tmp_path / "data")).library
     with pytest.raises(InstallError, match=f"quizzes/on-tap.json.*{reason}"):
         library.install(broken)
     assert library.courses() == []
@@ -589,12 +593,12 @@ def test_every_correct_response_pattern_grades_right(course, quiz_bundle, conten
     bundle = quiz_bundle if course == "quiz-mau" else content_bundle(course)
     for quiz, _ in quiz_lessons(bundle).values():
         for question in quiz.questions:
-            found = quiz_xapi.definition(question, "vi")
+            found = interactions.definition(question, "vi")
             for pattern in found.get("correctResponsesPattern", ()):
                 if question.type == "numeric":
                     low, high = map(float, pattern.split("[:]"))
                     response = str((low + high) / 2)
                 else:
-                    response = quiz_xapi.parse_response(question, pattern.removeprefix("{case_matters=true}"))
+                    response = interactions.parse_response(question, pattern.removeprefix("{case_matters=true}"))
                 assert grade_question(question, response).status == "right", (question.id, pattern)
-                assert quiz_xapi.parse_response(question, quiz_xapi.response_text(question, response)) == response
+                assert interactions.parse_response(question, interactions.response_text(question, response)) == response

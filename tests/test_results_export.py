@@ -11,7 +11,8 @@ from player.cli import main
 from player.results import resultsfile
 from player.results.export import export_results, file_stem
 from player.results.resultsfile import ResultsFileError, statement_lines, verify
-from player.results.source import source_for
+from player.web.services import services
+from support.pages import ADMIN_PIN
 from support.sources import JsonLinesSource
 from support.statements import many
 
@@ -88,8 +89,8 @@ def test_a_statement_count_that_disagrees_with_the_trailer_is_refused(source, tm
 def test_export_command_exports_what_learners_recorded_in_the_store(tmp_path, app, client, capsys):
     client.get("/courses/mini/lessons/gioi-thieu")
     client.get("/courses/mini/lessons/dang-nhap")
-    settings = app.extensions["tramhoc_store"].settings.update(centre_name="Xã Tân Lập")
-    data = str(app.config["DATA_DIR"])
+    settings = services(app).store.settings.update(centre_name="Xã Tân Lập")
+    data = str(services(app).paths.root)
     assert main(["--data", data, "export", "--out", str(tmp_path / "usb")]) == 0
     assert "exported 2 statements to" in capsys.readouterr().out
     assert main(["--data", data, "export", "--out", str(tmp_path / "usb")]) == 0
@@ -102,10 +103,17 @@ def test_export_command_exports_what_learners_recorded_in_the_store(tmp_path, ap
         assert verbs == ["http://adlnet.gov/expapi/verbs/launched"] * 2
 
 
-def test_the_store_can_plug_in_its_own_source(tmp_path, make_player, source):
+def test_the_admin_area_exports_whatever_statement_source_the_player_was_given(tmp_path, make_player, source):
+    """Export reads the services' statement source, not the store behind its back: a test or another kind
+    of store can plug in its own."""
     app = make_player(tmp_path / "data")
-    app.extensions["tramhoc_statements"] = source
-    assert source_for(app) is source
+    services(app).statements = source
+    admin = app.test_client()
+    admin.set_admin_pin(ADMIN_PIN)
+    download = tmp_path / "download.jsonl"
+    download.write_bytes(admin.get("/admin/results/tramhoc-results.jsonl").get_data())
+    assert verify(download).centre == "Xã Tân Lập – Đông Hưng"
+    assert [json.loads(line) for _, line in statement_lines(download)] == list(source.statements())
 
 
 def test_export_to_a_place_that_cannot_be_written_says_so(tmp_path, capsys):
@@ -117,12 +125,12 @@ def test_export_to_a_place_that_cannot_be_written_says_so(tmp_path, capsys):
 
 def test_what_a_learner_does_in_the_player_reaches_the_trainers_report(tmp_path, app, client):
     """Issues 4 and 5 end to end: lessons read and completed in the player → export → merged report."""
-    app.extensions["tramhoc_store"].settings.update(centre_name="Xã Tân Lập")
+    services(app).store.settings.update(centre_name="Xã Tân Lập")
     for lesson in ("gioi-thieu", "dang-nhap", "ky-so"):
         client.get(f"/courses/mini/lessons/{lesson}")
         client.post(f"/courses/mini/lessons/{lesson}/done")
     usb, report = tmp_path / "usb", tmp_path / "report"
-    assert main(["--data", str(app.config["DATA_DIR"]), "export", "--out", str(usb)]) == 0
+    assert main(["--data", str(services(app).paths.root), "export", "--out", str(usb)]) == 0
     assert main(["report", str(usb), "-o", str(report), "--lang", "en"]) == 0
     courses = (report / "courses.csv").read_text(encoding="utf-8-sig").splitlines()
     assert courses[0].startswith("Course,Course id,Learners,Completed,Completion rate")

@@ -8,7 +8,8 @@ import pytest
 
 from player.results.lrs import LrsClient, LrsError
 from support.sources import JsonLinesSource
-from player.results.sync import Ledger, SyncSettings, ledger_path, run_sync_command, sync
+from player.paths import DataPaths
+from player.results.sync import Ledger, SyncSettings, run_sync_command, sync
 from support.lrs import PASSWORD, USER, free_port, ids_on_lrs
 from support.statements import many
 
@@ -96,16 +97,16 @@ def test_sync_command_saves_settings_and_resumes(ralph, tmp_path):
     learner = uuid.uuid4().hex
     source = source_of(tmp_path, many(25, learner))
     lines = []
-    code = run_sync_command(tmp_path, source, ralph.endpoint, USER, PASSWORD, batch_size=10, echo=lines.append)
+    code = run_sync_command(DataPaths(tmp_path), source, ralph.endpoint, USER, PASSWORD, batch_size=10, echo=lines.append)
     assert code == 0
     assert lines == ["sync: 0/25 statements delivered", "sync: 10/25 statements delivered",
                      "sync: 20/25 statements delivered", "sync: 25/25 statements delivered",
                      "sync finished: 25 sent, 0 already on the LRS, 0 refused as invalid"]
-    assert SyncSettings.load(tmp_path) == SyncSettings(ralph.endpoint, USER, PASSWORD)
-    assert oct(SyncSettings.path(tmp_path).stat().st_mode & 0o777) == "0o600"
-    assert len(Ledger(ledger_path(tmp_path, ralph.endpoint)).ids) == 25
+    assert SyncSettings.load(DataPaths(tmp_path)) == SyncSettings(ralph.endpoint, USER, PASSWORD)
+    assert oct(DataPaths(tmp_path).sync_settings.stat().st_mode & 0o777) == "0o600"
+    assert len(Ledger(DataPaths(tmp_path).sync_ledger(ralph.endpoint)).ids) == 25
 
     lines.clear()
-    assert run_sync_command(tmp_path, source, None, None, None, echo=lines.append) == 0  # saved settings
+    assert run_sync_command(DataPaths(tmp_path), source, None, None, None, echo=lines.append) == 0  # saved settings
     assert lines[-1] == "sync finished: 0 sent, 0 already on the LRS, 0 refused as invalid"
     assert sum(ids_on_lrs(ralph, learner).values()) == 25

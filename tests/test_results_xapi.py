@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from player import xapi
-from player.results import profile
-from player.results.validate import problem
+from player.xapi import vocabulary as xapi
+from player.xapi import statements as profile
+from player.xapi.validate import problem
 from support.statements import QUESTIONS, every_kind, scope
 from xapi_schema import LRS_CASES, is_valid, require_xapi_material, statement_errors
 

@@ -13,6 +13,7 @@ from player.store import DamagedFile, Store
 from player.store.atomic import AtomicJSONStorage, temp_files
 from player.store.databases import Databases, damaged_files
 from player.store.learners import SEGMENT_SIZE
+from player.paths import DataPaths
 
 
 @pytest.fixture(params=["atomic", "memory"])
@@ -123,27 +124,27 @@ def statement(number: int) -> dict:
 
 
 def test_statements_roll_over_into_new_segments_and_read_back_in_order(tmp_path):
-    store = Store(tmp_path)
+    store = Store(DataPaths(tmp_path))
     learner = store.learners.create({"name": "Lan"})["id"]
     total = SEGMENT_SIZE * 2 + 7
     for start in range(0, total, 10):
         store.learners.append(learner, [statement(n) for n in range(start, min(start + 10, total))])
     segments = sorted(path.name for path in store.learners.folder(learner).glob("statements-*.json"))
     assert segments == ["statements-00001.json", "statements-00002.json", "statements-00003.json"]
-    assert [row["id"] for row in Store(tmp_path).learners.statements(learner)] == [
+    assert [row["id"] for row in Store(DataPaths(tmp_path)).learners.statements(learner)] == [
         statement(n)["id"] for n in range(total)]
     assert store.learners.count(learner) == total
 
 
 def test_a_damaged_learner_file_never_takes_other_learners_with_it(tmp_path):
-    store = Store(tmp_path)
+    store = Store(DataPaths(tmp_path))
     lan, minh = (store.learners.create({"name": name})["id"] for name in ("Lan", "Minh"))
     for learner in (lan, minh):
         store.learners.append(learner, [statement(1), statement(2)])
     segment = store.learners.folder(lan) / "statements-00001.json"
     segment.write_bytes(segment.read_bytes()[:40])  # a disk error cut it
 
-    reopened = Store(tmp_path)
+    reopened = Store(DataPaths(tmp_path))
     assert list(reopened.learners.statements(lan)) == []
     assert [row["id"] for row in reopened.learners.statements(minh)] == [statement(1)["id"], statement(2)["id"]]
     assert [path.name.split(".damaged-")[0] for path in reopened.damaged_files()] == ["statements-00001.json"]
@@ -152,39 +153,39 @@ def test_a_damaged_learner_file_never_takes_other_learners_with_it(tmp_path):
 
 
 def test_a_damaged_profile_hides_only_that_learner(tmp_path):
-    store = Store(tmp_path)
+    store = Store(DataPaths(tmp_path))
     lan, minh = (store.learners.create({"name": name})["id"] for name in ("Lan", "Minh"))
     (store.learners.folder(lan) / "profile.json").write_text("{oops", encoding="utf-8")
-    reopened = Store(tmp_path)
+    reopened = Store(DataPaths(tmp_path))
     assert reopened.learners.profile(lan) is None
     assert reopened.learners.profile(minh)["name"] == "Minh"
     assert len(reopened.damaged_files()) == 1
     assert [row["name"] for row in reopened.learners.learners()] == ["Minh"]
-    assert [row["name"] for row in Store(tmp_path).learners.learners()] == ["Minh"]
+    assert [row["name"] for row in Store(DataPaths(tmp_path)).learners.learners()] == ["Minh"]
 
 
 def test_the_index_is_rebuilt_from_profiles_when_damaged_or_missing(tmp_path):
-    store = Store(tmp_path)
+    store = Store(DataPaths(tmp_path))
     ids = {store.learners.create({"name": name})["id"] for name in ("Lan", "Minh", "Hoa")}
     index = tmp_path / "learners" / "index.json"
     index.write_text("not json", encoding="utf-8")
-    assert {row["id"] for row in Store(tmp_path).learners.learners()} == ids
+    assert {row["id"] for row in Store(DataPaths(tmp_path)).learners.learners()} == ids
     index.unlink()
-    assert {row["name"] for row in Store(tmp_path).learners.learners()} == {"Lan", "Minh", "Hoa"}
+    assert {row["name"] for row in Store(DataPaths(tmp_path)).learners.learners()} == {"Lan", "Minh", "Hoa"}
 
 
 def test_a_deletion_cut_short_never_brings_the_learner_back(tmp_path):
-    store = Store(tmp_path)
+    store = Store(DataPaths(tmp_path))
     lan = store.learners.create({"name": "Lan"})["id"]
     store.learners.append(lan, [statement(1)])
     folder = store.learners.folder(lan)
     folder.replace(tmp_path / "learners" / f".deleted-{lan}")  # crash right after the first step
-    assert Store(tmp_path).learners.learners() == []
+    assert Store(DataPaths(tmp_path)).learners.learners() == []
     assert not (tmp_path / "learners" / f".deleted-{lan}").exists()
 
 
 def test_delete_removes_everything_of_one_learner(tmp_path):
-    store = Store(tmp_path)
+    store = Store(DataPaths(tmp_path))
     lan, minh = (store.learners.create({"name": name})["id"] for name in ("Lan", "Minh"))
     store.learners.append(lan, [statement(1)])
     store.learners.delete(lan)
@@ -195,7 +196,7 @@ def test_delete_removes_everything_of_one_learner(tmp_path):
 
 
 def test_unsafe_learner_ids_never_become_paths(tmp_path):
-    store = Store(tmp_path)
+    store = Store(DataPaths(tmp_path))
     for bad in ("../secret_key", "..", "A" * 32, "", "0" * 31):
         assert store.learners.profile(bad) is None
         with pytest.raises(KeyError):
@@ -203,15 +204,15 @@ def test_unsafe_learner_ids_never_become_paths(tmp_path):
 
 
 def test_settings_get_defaults_and_a_stable_device_id(tmp_path):
-    first = Store(tmp_path).settings.get()
+    first = Store(DataPaths(tmp_path)).settings.get()
     assert first["signout_minutes"] == 10 and first["language"] == "vi" and len(first["device_id"]) == 36
-    Store(tmp_path).settings.update(centre_name="Trạm Học xã Tân Lập")
-    again = Store(tmp_path).settings.get()
+    Store(DataPaths(tmp_path)).settings.update(centre_name="Trạm Học xã Tân Lập")
+    again = Store(DataPaths(tmp_path)).settings.get()
     assert again["device_id"] == first["device_id"] and again["centre_name"] == "Trạm Học xã Tân Lập"
 
 
 def test_threads_appending_to_one_learner_lose_nothing(tmp_path):
-    store = Store(tmp_path)
+    store = Store(DataPaths(tmp_path))
     learner = store.learners.create({"name": "Lan"})["id"]
 
     def work(thread: int):
@@ -223,4 +224,4 @@ def test_threads_appending_to_one_learner_lose_nothing(tmp_path):
         thread.start()
     for thread in threads:
         thread.join()
-    assert Store(tmp_path).learners.count(learner) == 200
+    assert Store(DataPaths(tmp_path)).learners.count(learner) == 200

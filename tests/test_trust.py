@@ -15,9 +15,13 @@ import pytest
 from bundle_tools import hand_made_bundle, rewrite_bundle, snapshot
 
 from courses.keys import format_fingerprint, generate
-from player.library import InstallError, UnverifiedBundle
-from player.trust import FILE_NAME, TrustError, TrustStore
+from player.library.bundles import InstallError, UnverifiedBundle
+from player.library.trust import TrustError, TrustStore
+from player.paths import DataPaths
+from player.web.services import services
 from support.pages import text
+
+FILE_NAME = DataPaths(".").trust_store.name
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 PAGES = ["/", "/courses/mini/", "/courses/mini/lessons/gioi-thieu"]
@@ -69,7 +73,7 @@ WRITER = """
 import sys
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from courses.keys import SigningKey
-from player.trust import TrustStore
+from player.library.trust import TrustStore
 store = TrustStore(sys.argv[1])
 keys = [SigningKey(f"Sở {n}", Ed25519PrivateKey.from_private_bytes(bytes([n]) * 32)).public for n in range(4)]
 print("ready", flush=True)
@@ -107,7 +111,7 @@ def test_pages_say_verified_publisher(client):
 
 
 def test_removing_a_publisher_makes_its_courses_unverified_at_once(app, client, publisher_key):
-    app.extensions["tramhoc_trust"].remove(publisher_key.public.fingerprint)
+    services(app).trust.remove(publisher_key.public.fingerprint)
     for url in PAGES:
         page = text(client.get(url))
         assert "Khoá học chưa xác minh" in page and "đã xác minh:" not in page, url
@@ -116,7 +120,7 @@ def test_removing_a_publisher_makes_its_courses_unverified_at_once(app, client, 
 
 
 def test_the_centres_name_for_a_publisher_is_shown_as_text(app, client, publisher_key):
-    trust = app.extensions["tramhoc_trust"]
+    trust = services(app).trust
     trust.remove(publisher_key.public.fingerprint)
     trust.add(publisher_key.public, name=HOSTILE_NAME)
     for url in PAGES:
@@ -127,7 +131,7 @@ def test_the_centres_name_for_a_publisher_is_shown_as_text(app, client, publishe
 
 def test_an_unverified_bundle_is_refused_unless_allowed(tmp_path, mini_bundle, signed_bundle, make_player):
     app = make_player(tmp_path / "data")  # trusts nobody
-    library = app.extensions["tramhoc_library"]
+    library = services(app).library
     before = snapshot(tmp_path)
     with pytest.raises(UnverifiedBundle, match="the course file is not signed"):
         library.install(mini_bundle)
@@ -166,7 +170,7 @@ def test_the_web_form_does_not_install_unverified_bundles_and_sends_learners_to_
 
 def test_a_bundle_changed_in_the_library_is_caught_when_opened(app, client):
     """Someone edits the course title inside the installed file: the signature no longer matches."""
-    installed = app.extensions["tramhoc_library"].root / "mini.tramhoc"
+    installed = services(app).paths.course_bundle("mini")
     fake = "Khoá học GIẢ".encode()
     rewrite_bundle(installed, lambda name, data: [
         (name, data.replace("Khoá học nhỏ".encode(), fake) if name == "manifest.json" else data)])
@@ -177,7 +181,7 @@ def test_a_bundle_changed_in_the_library_is_caught_when_opened(app, client):
 
 
 def test_a_bundle_swapped_for_an_unsigned_one_shows_as_unverified(app, client, tmp_path):
-    installed = app.extensions["tramhoc_library"].root / "mini.tramhoc"
+    installed = services(app).paths.course_bundle("mini")
     hand_made_bundle(tmp_path / "fake.tramhoc", "mini", {"gioi-thieu": "<p>Nội dung giả</p>"})
     installed.write_bytes((tmp_path / "fake.tramhoc").read_bytes())
     for url in PAGES:
@@ -188,20 +192,20 @@ def test_a_failed_replace_keeps_the_old_course_and_leaves_no_temporary_file(app,
                                                                            publisher_key, monkeypatch):
     from test_player import signed_version
 
-    library = app.extensions["tramhoc_library"]
+    library = services(app).library
     newer = signed_version(mini_course, "2.0.0", tmp_path / "v2", publisher_key)
-    before = snapshot(library.root)
+    before = snapshot(library.paths.library)
 
     def power_cut(*args):
         raise OSError("disk full")
-    monkeypatch.setattr("player.library.os.replace", power_cut)
+    monkeypatch.setattr("player.library.bundles.os.replace", power_cut)
     with pytest.raises(OSError, match="disk full"):
         library.install(newer)
-    assert snapshot(library.root) == before
+    assert snapshot(library.paths.library) == before
     assert library.course("mini").version == "1.0.0"
 
 
 def test_install_refusals_are_install_errors(tmp_path, make_player, mini_bundle):
-    library = make_player(tmp_path / "data").extensions["tramhoc_library"]
+    library = services(make_player(tmp_path / "data")).library
     with pytest.raises(InstallError):
         library.install(mini_bundle)

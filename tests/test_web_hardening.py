@@ -17,7 +17,8 @@ from builder.build import check
 from courses.lesson_html import TAGS
 from player import desktop
 from player.cli import main as player_main
-from player.sanitise import clean_bundle_html
+from player.web.sanitise import clean_bundle_html
+from player.web.services import services
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSES = sorted(path.parent for path in (ROOT / "content").glob("*/course.yml")) + [
@@ -166,7 +167,7 @@ def test_hostile_strings_in_a_bundle_are_shown_as_text(tmp_path, make_player):
     raw = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode()
     write_entries(bundle, relist([(n, raw if n == "manifest.json" else d) for n, d in entries]))
     app = make_player(tmp_path / "data")
-    app.extensions["tramhoc_library"].install(bundle, allow_unverified=True)
+    services(app).library.install(bundle, allow_unverified=True)
     client = app.test_client()
     client.sign_in()
     for url in ("/", "/courses/xss/", "/courses/xss/lessons/bai"):
@@ -197,7 +198,7 @@ class FakeServer:
 @pytest.fixture
 def fake_server(monkeypatch):
     FakeServer.made = []
-    monkeypatch.setattr("player.server.Server", FakeServer)
+    monkeypatch.setattr("player.web.server.Server", FakeServer)
     return FakeServer.made
 
 
@@ -249,7 +250,7 @@ def fake_webview(monkeypatch):
 def test_the_desktop_window_is_locked_down(tmp_path, fake_webview, make_player, monkeypatch):
     opened = []
     monkeypatch.setattr(desktop.webbrowser, "open", opened.append)
-    desktop.run_window(make_player(tmp_path / "data"), tmp_path)
+    desktop.run_window(make_player(tmp_path / "data"), tmp_path / "webview")
     window, = fake_webview.windows
     # Downloads on: the admin saves the results file through the Save dialog (docs/security.md).
     assert fake_webview.settings == {"ALLOW_FILE_URLS": False, "ALLOW_DOWNLOADS": True,

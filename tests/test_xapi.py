@@ -6,8 +6,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from player import clock, records, xapi
-from player.records import AnswerResult
+from player import clock
+from player.progress import recorder
+from player.xapi import vocabulary as xapi
+from player.progress.recorder import AnswerResult
+from player.web.services import services
 from xapi_schema import VALIDATOR_CASES, statement_errors
 
 
@@ -30,21 +33,21 @@ def ticking_clock(monkeypatch):
 
 def all_kinds(app, client) -> list[dict]:
     """Statements of every kind, recorded through the app as a learner would cause them."""
-    store = app.extensions["tramhoc_store"]
+    store = services(app).store
     store.settings.update(centre_name="Trạm Học xã Tân Lập")
     for lesson in ("gioi-thieu", "dang-nhap", "ky-so"):
         client.get(f"/courses/mini/lessons/{lesson}")
         client.post(f"/courses/mini/lessons/{lesson}/done")
     learner_id = client.sign_in("Minh")  # signing out of the first learner records their time spent
-    course = app.extensions["tramhoc_library"].course("mini")
+    course = services(app).library.course("mini")
     with app.test_request_context():
         learner = store.learners.profile(learner_id)
         answers = [AnswerResult("q-vneid", "Tài khoản VNeID", True, interaction_type="choice"),
                    AnswerResult("q-otp", "[,]".join(["a", "b"]), False, 0.5, 1.0, "choice"),
                    AnswerResult("q-so", "3,5", True, interaction_type="numeric"),
                    AnswerResult("q-dung-sai", "true", True, interaction_type="true-false")]
-        records.record_quiz_attempt(course, "ky-so", answers, passed=True, duration_seconds=95.5, learner=learner)
-        records.record_quiz_attempt(course, "ky-so", answers[:1], passed=False, duration_seconds=3, learner=learner)
+        recorder.record_quiz_attempt(course, "ky-so", answers, passed=True, duration_seconds=95.5, learner=learner)
+        recorder.record_quiz_attempt(course, "ky-so", answers[:1], passed=False, duration_seconds=3, learner=learner)
     return [statement for row in store.learners.learners() for statement in store.learners.statements(row["id"])]
 
 
@@ -60,7 +63,7 @@ def test_every_kind_of_statement_is_valid_xapi(app, client, ticking_clock):
 
 def test_statements_carry_actor_course_version_device_and_centre(app, client):
     statements = all_kinds(app, client)
-    device = app.extensions["tramhoc_store"].settings.get()["device_id"]
+    device = services(app).store.settings.get()["device_id"]
     for statement in statements:
         assert statement["actor"]["account"]["homePage"] == xapi.ACCOUNT_HOME
         assert statement["context"]["revision"] == "1.0.0"

@@ -32,12 +32,12 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "report":
         return _report(args)
     from player.app import create_app
-    from player.results.source import source_for
+    from player.web.services import services
 
     app = create_app(args.data)
     if args.command == "export":
-        return _export(source_for(app), args.out)
-    return _sync(app, source_for(app), args)
+        return _export(services(app).statements, args.out)
+    return _sync(services(app), args)
 
 
 def _export(source, folder: Path) -> int:
@@ -54,7 +54,7 @@ def _export(source, folder: Path) -> int:
 
 def _report(args) -> int:
     from player.results.report import build_report
-    from player.results.text import Language
+    from player.web.i18n import Language
 
     try:
         lang = Language(args.lang)
@@ -77,7 +77,7 @@ def _report(args) -> int:
     return 0 if report.log.files else 1
 
 
-def _sync(app, source, args) -> int:
+def _sync(made, args) -> int:
     from player.results.sync import run_sync_command
 
-    return run_sync_command(app.config["DATA_DIR"], source, args.lrs, args.user, args.password, args.batch)
+    return run_sync_command(made.paths, made.statements, args.lrs, args.user, args.password, args.batch)

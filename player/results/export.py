@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from player import __version__
-from player import xapi
+from player.xapi import vocabulary as xapi
 from player.results import resultsfile
 from player.results.source import StatementSource
 

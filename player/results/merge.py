@@ -21,8 +21,8 @@ from player.results import resultsfile
 from player.results.export import SUFFIX
 from player.results.figures import Figures
 from player.results.resultsfile import Header, ResultsFileError
-from player.results.text import N_
-from player.results.validate import problem
+from player.web.i18n import N_
+from player.xapi.validate import problem
 
 MAX_LISTED_PROBLEMS = 50
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024

@@ -15,14 +15,14 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 from player import __version__
-from player import xapi
+from player.xapi import vocabulary as xapi
 from player.results.charts import Series, bar_chart
 from player.results.figures import Figures
 from player.results.merge import MergeLog, merge
 from player.results.tables import Naming, Table, build_tables
-from player.results.text import Language
+from player.web.i18n import Language
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "report"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "results"
 MAX_HTML_ROWS = 1000
 HARDEST_QUESTIONS = 15
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -106,7 +106,7 @@ def render_html(tables: list[Table], log: MergeLog, figures: Figures, lang: Lang
                               extensions=["jinja2.ext.i18n"])
     environment.install_gettext_translations(lang.translations, newstyle=True)
     by_name = {table.name: table for table in tables}
-    return environment.get_template("index.html").render(
+    return environment.get_template("report.html").render(
         lang=lang.code, generator=f"tramhoc-player {__version__}",
         generated=xapi.timestamp(now)[:16].replace("T", " "),
         log=log, outside_courses=figures.outside_courses,

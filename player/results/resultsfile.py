@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from player.results.text import N_
+from player.web.i18n import N_
 
 FORMAT = "tramhoc-results"
 FORMAT_VERSION = 1

@@ -7,11 +7,10 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
-
+from player.paths import DataPaths
 from player.results.lrs import LrsClient, LrsError
 from player.results.source import StatementSource
-from player.results.sync import BATCH_SIZE, Ledger, SyncOutcome, SyncSettings, ledger_path, sync
+from player.results.sync import BATCH_SIZE, Ledger, SyncOutcome, SyncSettings, sync
 from player.store.atomic import write_atomic
 
 log = logging.getLogger(__name__)
@@ -38,11 +37,11 @@ class SyncRun:
 class SyncRunner:
     """Runs `sync` in a thread for one data folder; never two runs at once."""
 
-    def __init__(self, data_dir: Path):
-        self.data_dir = Path(data_dir)
+    def __init__(self, paths: DataPaths):
+        self.paths = paths
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._run = _load(self._path())
+        self._run = _load(paths.sync_last_run)
 
     def current(self) -> SyncRun | None:
         """The run going on now, else the last one (None before the first)."""
@@ -71,7 +70,7 @@ class SyncRunner:
 
         try:
             client = LrsClient(settings.lrs, settings.user, settings.password)
-            outcome = sync(source, client, Ledger(ledger_path(self.data_dir, settings.lrs)), batch_size, progress)
+            outcome = sync(source, client, Ledger(self.paths.sync_ledger(settings.lrs)), batch_size, progress)
         except LrsError as error:
             log.warning("sync to %s stopped: %s", settings.lrs, error)
             final = {"problem": error.kind, "host": error.host}
@@ -83,8 +82,8 @@ class SyncRunner:
                      "already_there": outcome.already_there, "rejected": len(outcome.rejected)}
         finished = dataclasses.replace(self._run, **final, running=False, finished=_now())
         try:
-            self._path().parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self._path(), json.dumps(dataclasses.asdict(finished)).encode("utf-8"))
+            self.paths.sync.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.paths.sync_last_run, json.dumps(dataclasses.asdict(finished)).encode("utf-8"))
         except OSError:
             log.exception("could not keep the result of the sync")
         self._run = finished
@@ -92,11 +91,8 @@ class SyncRunner:
     def _update(self, **changes) -> None:
         self._run = dataclasses.replace(self._run, **changes)
 
-    def _path(self) -> Path:
-        return self.data_dir / "sync" / "last-run.json"
 
-
-def _load(path: Path) -> SyncRun | None:
+def _load(path) -> SyncRun | None:
     try:
         run = SyncRun(**json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):

@@ -1,18 +1,12 @@
 """Where export and sync read this PC's statements: the one coupling point with the progress store.
 
-`init_app` registers a `StoreSource` as `app.extensions[SOURCE_KEY]`; a test may put any other
-`StatementSource` there.
+The app's services hold a `StoreSource` as `statements`; a test may put any other `StatementSource` there.
 """
 
 from collections.abc import Iterator
 from typing import Protocol
 
-from flask import Flask
-
-from player.store import EXTENSION_KEY as STORE_KEY
 from player.store import Store
-
-SOURCE_KEY = "tramhoc_statements"
 
 
 class StatementSource(Protocol):
@@ -43,12 +37,3 @@ class StoreSource:
     def statements(self) -> Iterator[dict]:
         for row in self.store.learners.learners():
             yield from self.store.learners.statements(row["id"])
-
-
-def init_app(app: Flask) -> None:
-    app.extensions[SOURCE_KEY] = StoreSource(app.extensions[STORE_KEY])
-
-
-def source_for(app: Flask) -> StatementSource:
-    """The statement source of a player app."""
-    return app.extensions[SOURCE_KEY]

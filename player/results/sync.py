@@ -8,7 +8,6 @@ conflict, 400 rejected), each of its statements is checked with `GET ?statementI
 ones are sent one by one with `PUT ?statementId=` (idempotent).
 """
 
-import hashlib
 import json
 import os
 import re
@@ -17,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from player.paths import DataPaths
 from player.results.lrs import LrsClient, LrsError
 from player.results.source import StatementSource
 from player.store.atomic import write_atomic
@@ -149,12 +149,6 @@ def _settle_one_by_one(batch: list[dict], client: LrsClient, ledger: Ledger, out
         ledger.add([statement_id])
 
 
-def ledger_path(data_dir: Path, endpoint: str) -> Path:
-    """One ledger per LRS address: switching to another LRS sends everything there too."""
-    key = hashlib.sha256(endpoint.rstrip("/").encode("utf-8")).hexdigest()[:16]
-    return Path(data_dir) / "sync" / f"acknowledged-{key}.txt"
-
-
 @dataclass(frozen=True)
 class SyncSettings:
     """The LRS to send to (kept for the next sync and for the admin area)."""
@@ -163,31 +157,27 @@ class SyncSettings:
     user: str
     password: str
 
-    @staticmethod
-    def path(data_dir: Path) -> Path:
-        return Path(data_dir) / "sync" / "settings.json"
-
     @classmethod
-    def load(cls, data_dir: Path) -> "SyncSettings | None":
+    def load(cls, paths: DataPaths) -> "SyncSettings | None":
         try:
-            data = json.loads(cls.path(data_dir).read_text(encoding="utf-8"))
+            data = json.loads(paths.sync_settings.read_text(encoding="utf-8"))
             return cls(data["lrs"], data["user"], data["password"])
         except (FileNotFoundError, ValueError, KeyError, TypeError):
             return None
 
-    def save(self, data_dir: Path) -> None:
+    def save(self, paths: DataPaths) -> None:
         """Written crash-safely, readable by this user only (the password must be sent, so it is kept)."""
-        path = self.path(data_dir)
+        path = paths.sync_settings
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps({"lrs": self.lrs, "user": self.user, "password": self.password}, ensure_ascii=False)
         write_atomic(path, payload.encode("utf-8"), mode=0o600)
 
 
-def run_sync_command(data_dir: Path, source: StatementSource, lrs: str | None, user: str | None,
+def run_sync_command(paths: DataPaths, source: StatementSource, lrs: str | None, user: str | None,
                      password: str | None, batch_size: int = BATCH_SIZE, echo=print) -> int:
     """`python -m player sync`: settings from the arguments (then saved) or from the last sync."""
     password = password or os.environ.get(PASSWORD_VARIABLE)
-    saved = SyncSettings.load(data_dir)
+    saved = SyncSettings.load(paths)
     if lrs:
         if user is None or password is None:
             echo(f"sync: give --user and --password (or {PASSWORD_VARIABLE}) with --lrs")
@@ -204,13 +194,13 @@ def run_sync_command(data_dir: Path, source: StatementSource, lrs: str | None, u
 
     try:
         client = LrsClient(settings.lrs, settings.user, settings.password)
-        outcome = sync(source, client, Ledger(ledger_path(data_dir, settings.lrs)), batch_size, show)
+        outcome = sync(source, client, Ledger(paths.sync_ledger(settings.lrs)), batch_size, show)
     except LrsError as error:
         if not error.lasting:
-            settings.save(data_dir)
+            settings.save(paths)
         echo(f"sync stopped: {error}. Statements delivered so far are remembered; run sync again to go on.")
         return 1
-    settings.save(data_dir)
+    settings.save(paths)
     echo(f"sync finished: {outcome.sent} sent, {outcome.already_there} already on the LRS, "
          f"{len(outcome.rejected)} refused as invalid" + (f" ({', '.join(outcome.rejected[:5])}…)"
                                                           if outcome.rejected else ""))

@@ -8,10 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
-from player import xapi
-from player.results import profile
+from player.xapi import vocabulary as xapi
+from player.xapi import statements as profile
 from player.results.figures import Figures, LearnerCourse
-from player.results.text import N_
+from player.web.i18n import N_
 
 _QUESTION_MARK = ":question:"
 

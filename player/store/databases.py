@@ -90,6 +90,8 @@ def quarantine(damage: DamagedFile) -> Path | None:
     return target
 
 
-def damaged_files(root: Path) -> list[Path]:
-    """Every quarantined file under `root`, oldest first."""
-    return sorted(root.rglob(f"*{DAMAGED_MARK}*"), key=lambda path: path.name.rsplit(DAMAGED_MARK, 1)[1])
+def damaged_files(root: Path, name: str | None = None) -> list[Path]:
+    """Every quarantined file under `root` (only those of the file called `name`, directly in `root`, when
+    it is given), oldest first."""
+    found = root.glob(f"{name}{DAMAGED_MARK}*") if name else root.rglob(f"*{DAMAGED_MARK}*")
+    return sorted(found, key=lambda path: path.name.rsplit(DAMAGED_MARK, 1)[1])

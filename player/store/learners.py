@@ -10,7 +10,6 @@ step. A write touches one small file, so its cost stays flat however long a cent
 damaged file takes nothing else with it.
 """
 
-import re
 import shutil
 import threading
 import uuid
@@ -18,47 +17,33 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from player.paths import DataPaths
 from player.store.atomic import DamagedFile, fsync_folder
 from player.store.databases import Databases
 
-LEARNER_ID = re.compile(r"^[0-9a-f]{32}$")
 SEGMENT_SIZE = 100
-SEGMENT_PATTERN = re.compile(r"^statements-(\d{5})\.json$")
-DELETED_PREFIX = ".deleted-"
 PROFILE, INDEX, STATEMENTS = "profile", "learners", "statements"
 INDEX_FIELDS = ("id", "name", "colour", "secret_kind", "created", "last_seen")
 
 
-def is_learner_id(value: object) -> bool:
-    return isinstance(value, str) and LEARNER_ID.match(value) is not None
-
-
 class LearnerStore:
-    """Profiles, the index and the statements of every learner under one folder."""
+    """Profiles, the index and the statements of every learner of one data folder."""
 
-    def __init__(self, root: Path, databases: Databases):
-        self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+    def __init__(self, paths: DataPaths, databases: Databases):
+        self.paths = paths
+        paths.learners.mkdir(parents=True, exist_ok=True)
         self._db = databases
         self._segments: dict[str, int] = {}
         self._segments_guard = threading.Lock()
         self.reconcile()
 
-    # -- paths ---------------------------------------------------------------------------------------
     def folder(self, learner_id: str) -> Path:
-        if not is_learner_id(learner_id):
-            raise KeyError(learner_id)
-        return self.root / learner_id
-
-    def _profile_path(self, learner_id: str) -> Path:
-        return self.folder(learner_id) / "profile.json"
-
-    def _segment_path(self, learner_id: str, number: int) -> Path:
-        return self.folder(learner_id) / f"statements-{number:05d}.json"
+        """A learner's folder; KeyError for a string that is not a learner id."""
+        return self.paths.learner_folder(learner_id)
 
     @property
     def _index_path(self) -> Path:
-        return self.root / "index.json"
+        return self.paths.learners_index
 
     @contextmanager
     def learner_lock(self, learner_id: str) -> Iterator[None]:
@@ -73,8 +58,8 @@ class LearnerStore:
         stored = {**profile, "id": learner_id}
         folder = self.folder(learner_id)
         folder.mkdir()
-        fsync_folder(self.root)
-        with self._db.locked(self._profile_path(learner_id)) as db:
+        fsync_folder(self.paths.learners)
+        with self._db.locked(self.paths.learner_profile(learner_id)) as db:
             db.table(PROFILE).insert(stored)
         with self._db.locked(self._index_path) as db:
             db.table(INDEX).insert(_index_row(stored))
@@ -83,7 +68,7 @@ class LearnerStore:
     def profile(self, learner_id: str) -> dict | None:
         """The learner's profile, or None if there is no such learner (or its profile is damaged)."""
         try:
-            path = self._profile_path(learner_id)
+            path = self.paths.learner_profile(learner_id)
         except KeyError:
             return None
         if not path.exists():
@@ -99,7 +84,7 @@ class LearnerStore:
 
     def update_profile(self, learner_id: str, **changes) -> dict:
         """Change fields of a profile; the index follows when a listed field changes."""
-        with self._db.locked(self._profile_path(learner_id)) as db:
+        with self._db.locked(self.paths.learner_profile(learner_id)) as db:
             table = db.table(PROFILE)
             rows = table.all()
             if not rows:
@@ -123,9 +108,9 @@ class LearnerStore:
         """Remove a learner and all their records (first moved aside, so a crash cannot bring them back)."""
         folder = self.folder(learner_id)
         with self.learner_lock(learner_id):
-            trash = self.root / f"{DELETED_PREFIX}{learner_id}"
+            trash = self.paths.deleted_learner(learner_id)
             folder.replace(trash)
-            fsync_folder(self.root)
+            fsync_folder(self.paths.learners)
             for path in trash.iterdir():
                 self._db.forget(folder / path.name)
             with self._segments_guard:
@@ -143,7 +128,7 @@ class LearnerStore:
             if not self.folder(learner_id).is_dir():
                 raise KeyError(learner_id)
             number = self._current_segment(learner_id)
-            path = self._segment_path(learner_id, number)
+            path = self.paths.statement_segment(learner_id, number)
             try:
                 self._insert(path, statements, learner_id, number)
             except DamagedFile:
@@ -156,7 +141,7 @@ class LearnerStore:
                 number += 1
                 with self._segments_guard:
                     self._segments[learner_id] = number
-                path = self._segment_path(learner_id, number)
+                path = self.paths.statement_segment(learner_id, number)
                 with self._db.locked(path) as fresh:
                     fresh.table(STATEMENTS).insert_multiple(statements)
                 return
@@ -165,9 +150,9 @@ class LearnerStore:
     def statements(self, learner_id: str) -> Iterator[dict]:
         """Every stored statement of a learner, oldest first; damaged segments are quarantined and skipped.
         The statements are shared with the store's cache: read them, never change them."""
-        for number in self._segment_numbers(learner_id):
+        for number in self.paths.statement_segments(learner_id):
             try:
-                with self._db.locked(self._segment_path(learner_id, number)) as db:
+                with self._db.locked(self.paths.statement_segment(learner_id, number)) as db:
                     rows = db.table(STATEMENTS).all()
             except DamagedFile:
                 continue
@@ -176,30 +161,19 @@ class LearnerStore:
     def count(self, learner_id: str) -> int:
         """How many statements a learner has."""
         total = 0
-        for number in self._segment_numbers(learner_id):
+        for number in self.paths.statement_segments(learner_id):
             try:
-                with self._db.locked(self._segment_path(learner_id, number)) as db:
+                with self._db.locked(self.paths.statement_segment(learner_id, number)) as db:
                     total += len(db.table(STATEMENTS))
             except DamagedFile:
                 continue
         return total
 
-    def _segment_numbers(self, learner_id: str) -> list[int]:
-        folder = self.folder(learner_id)
-        if not folder.is_dir():
-            return []
-        numbers = []
-        for path in folder.iterdir():
-            match = SEGMENT_PATTERN.match(path.name)
-            if match:
-                numbers.append(int(match.group(1)))
-        return sorted(numbers)
-
     def _current_segment(self, learner_id: str) -> int:
         with self._segments_guard:
             known = self._segments.get(learner_id)
         if known is None:
-            known = max(self._segment_numbers(learner_id), default=1)
+            known = max(self.paths.statement_segments(learner_id), default=1)
             with self._segments_guard:
                 self._segments[learner_id] = known
         return known
@@ -221,10 +195,9 @@ class LearnerStore:
     def reconcile(self) -> None:
         """Bring the index in line with the learner folders (after a crash, a damaged index or a restore),
         and finish deletions a crash interrupted."""
-        for trash in self.root.glob(f"{DELETED_PREFIX}*"):
+        for trash in self.paths.deleted_learners():
             shutil.rmtree(trash, ignore_errors=True)
-        on_disk = {path.name for path in self.root.iterdir()
-                   if is_learner_id(path.name) and (path / "profile.json").is_file()}
+        on_disk = set(self.paths.learner_ids())
         try:
             with self._db.locked(self._index_path) as db:
                 listed = {row.get("id") for row in db.table(INDEX).all()}

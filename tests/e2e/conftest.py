@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from player.app import create_app
-from player.server import Server
+from player.web.server import Server
+from player.web.services import services
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -55,8 +56,8 @@ def install_into(data_dir: Path, bundle: Path, publisher_key=None, allow_unverif
     return the folder."""
     app = create_app(data_dir)
     if publisher_key is not None:
-        app.extensions["tramhoc_trust"].add(publisher_key.public)
-    app.extensions["tramhoc_library"].install(bundle, allow_unverified=allow_unverified)
+        services(app).trust.add(publisher_key.public)
+    services(app).library.install(bundle, allow_unverified=allow_unverified)
     return data_dir
 
 

@@ -9,8 +9,9 @@ import pytest
 from browser_watch import watch
 from playwright.sync_api import Page, expect
 
-from player import credentials
+from player.learners import credentials
 from player.app import create_app
+from player.web.services import services
 
 ADMIN_PIN = "482615"
 
@@ -19,7 +20,7 @@ ADMIN_PIN = "482615"
 def test_an_admin_approves_an_unsigned_course_with_the_pin_and_learners_see_it_unverified(
         page: Page, tmp_path, mini_bundle, player_server):
     data = tmp_path / "data"
-    create_app(data).extensions["tramhoc_store"].settings.update(admin_pin=credentials.hash_secret("admin", ADMIN_PIN))
+    services(create_app(data)).store.settings.update(admin_pin=credentials.hash_secret("admin", ADMIN_PIN))
     with player_server(data) as server:
         seen = watch(page)
         page.goto(server.url)

@@ -11,7 +11,7 @@ from browser_watch import assert_image_rendered, watch
 from playwright.sync_api import Page, expect
 
 from player.app import create_app
-from player.server import Server
+from player.web.server import Server
 
 
 @pytest.mark.browser

@@ -6,7 +6,7 @@ import json
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from player.results import profile
+from player.xapi import statements as profile
 from player.results.export import export_results
 from support.sources import JsonLinesSource
 

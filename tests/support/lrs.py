@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from player import xapi
+from player.xapi import vocabulary as xapi
 from player.results.lrs import LrsClient
 
 ROOT = Path(__file__).resolve().parents[2]

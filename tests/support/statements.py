@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from player.results import profile
+from player.xapi import statements as profile
 
 COURSE = ("dich-vu-cong", "Dịch vụ công trực tuyến", "1.2.0")
 START = datetime(2025, 10, 1, 7, 30, tzinfo=timezone.utc)

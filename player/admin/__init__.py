@@ -1,0 +1,1 @@
+"""The admin area: the admin PIN and session, learners, courses, trusted publishers, centre settings."""

@@ -1,0 +1,1 @@
+"""Completion certificates: the facts, a verification code, the printable page and the PDF."""

@@ -1,0 +1,1 @@
+"""The course library: installed bundles, uploads waiting for approval, trusted publishers."""

@@ -1,0 +1,1 @@
+"""Quizzes in the player: attempts, the page, reading a submitted form, grading, recording, results."""

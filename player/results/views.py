@@ -1,0 +1,192 @@
+"""The admin area's results: save an export on a USB stick or in a folder, download it, and send the
+statements to a Learning Record Store (settings, "Sync now" in the background, progress, last result)."""
+
+import dataclasses
+import errno
+import shutil
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
+
+from player.admin.access import admin_required
+from player.results.drives import removable_drives
+from player.results.export import SUFFIX, export_results
+from player.results.lrs import LrsClient, LrsError
+from player.results.resultsfile import ResultsFileError, verify
+from player.results.runner import UNEXPECTED, SyncRun
+from player.results.sync import BATCH_SIZE, SyncSettings
+from player.web.i18n import N_
+from player.web.services import services
+
+results_bp = Blueprint("results", __name__, url_prefix="/admin/results")
+REFRESH_SECONDS = 2
+GONE = {errno.ENOENT, errno.ENODEV, errno.ENXIO, errno.EIO, errno.ENOTDIR}
+READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+WINDOWS_GONE = {3, 15, 21}  # path not found, drive not found, device not ready
+SYNC_PROBLEMS = {
+    "credentials": N_("The LRS refused the user name or password. Check them in the sync settings."),
+    "certificate": N_("The secure connection to %(host)s could not be checked (its certificate). Check the "
+                      "address, and the date and time of this computer."),
+    "tls": N_("A secure connection to %(host)s failed. Check whether the address starts with http:// or "
+              "https:// as the LRS's administrator said."),
+    "unknown_host": N_("%(host)s cannot be found. Check the address and the internet connection."),
+    "refused": N_("Nothing answers at %(host)s. Is the LRS running? Check the address."),
+    "timeout": N_("%(host)s did not answer in time. The connection may be slow: try again later."),
+    "broken": N_("The connection to %(host)s broke off. Try again later: what was sent is remembered."),
+    "server": N_("The LRS had a problem of its own. Try again later."),
+    "answer": N_("The LRS gave an answer this player does not understand. Check the address."),
+    "address": N_("The LRS address must start with http:// or https://."),
+    UNEXPECTED: N_("The sync stopped because of an unexpected problem on this computer. Try again; if it "
+                   "happens again, ask for help."),
+}
+
+
+def init_app(app: Flask) -> None:
+    """The results pages; downloads left behind by a crash are removed."""
+    app.register_blueprint(results_bp)
+    for leftover in services(app).paths.download_folders():
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+@results_bp.get("/")
+@admin_required
+def index():
+    """Export to a USB stick or a folder, download, sync settings and the last sync."""
+    return render_template("results/index.html", drives=removable_drives(),
+                           settings=SyncSettings.load(services().paths), run=_shown(services().sync.current()))
+
+
+@results_bp.post("/export")
+@admin_required
+def export():
+    """Write a new results file on the chosen USB stick, or in the typed folder, and check it reads back."""
+    typed, chosen = request.form.get("folder", "").strip(), request.form.get("drive", "")
+    if typed:
+        folder = Path(typed)
+        if not folder.is_absolute():
+            flash(gettext("Type the whole path of the folder, for example E:\\ketqua or /media/usb/ketqua."),
+                  "error")
+            return redirect(url_for(".index"), code=303)
+        if not folder.is_dir() and not folder.parent.is_dir():
+            flash(_export_problem(FileNotFoundError(errno.ENOENT, "missing"), folder), "error")
+            return redirect(url_for(".index"), code=303)
+    elif chosen:
+        drives = {str(drive.path): drive.path for drive in removable_drives()}
+        if chosen not in drives:
+            flash(_export_problem(FileNotFoundError(errno.ENOENT, "missing"), Path(chosen)), "error")
+            return redirect(url_for(".index"), code=303)
+        folder = drives[chosen]
+    else:
+        flash(gettext("Choose a USB stick, or type a folder."), "error")
+        return redirect(url_for(".index"), code=303)
+    try:
+        exported = export_results(services().statements, folder)
+        verify(exported.path)
+    except OSError as error:
+        flash(_export_problem(error, folder), "error")
+        return redirect(url_for(".index"), code=303)
+    except ResultsFileError:
+        flash(gettext("The results file was written to %(place)s but does not read back whole. The USB stick "
+                      "may be faulty: try another one.", place=folder), "error")
+        return redirect(url_for(".index"), code=303)
+    flash(ngettext("Saved %(num)d learning record in the file %(file)s in %(place)s.",
+                   "Saved %(num)d learning records in the file %(file)s in %(place)s.", exported.statements,
+                   file=exported.path.name, place=folder), "success")
+    flash(gettext("Before you pull out a USB stick, use “Safely remove” (Windows) or “Eject”."), "info")
+    return redirect(url_for(".index"), code=303)
+
+
+@results_bp.get(f"/tramhoc-results{SUFFIX}")
+@admin_required
+def download():
+    """The same results file as a download (the browser, or the desktop window's Save dialog, asks where)."""
+    folder = services().paths.download_folder()
+    try:
+        exported = export_results(services().statements, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+    def chunks():
+        with open(exported.path, "rb") as data:
+            while chunk := data.read(256 * 1024):
+                yield chunk
+
+    # Not send_file: its responses skip call_on_close, and the temporary copy must go once it is sent.
+    response = Response(chunks(), mimetype="application/x-ndjson")
+    response.headers["Content-Disposition"] = f'attachment; filename="{exported.path.name}"'
+    response.content_length = exported.path.stat().st_size
+    response.cache_control.no_store = True
+    response.call_on_close(lambda: shutil.rmtree(folder, ignore_errors=True))
+    return response
+
+
+@results_bp.post("/sync-settings")
+@admin_required
+def sync_settings():
+    """Save the LRS address, user name and password (an empty password keeps the saved one)."""
+    paths = services().paths
+    saved = SyncSettings.load(paths)
+    lrs, user = request.form.get("lrs", "").strip(), request.form.get("user", "").strip()
+    password = request.form.get("password", "") or (saved.password if saved else "")
+    problems = []
+    try:
+        LrsClient(lrs, user, password)
+    except LrsError as error:
+        problems.append(gettext(SYNC_PROBLEMS[error.kind]))
+    if not user:
+        problems.append(gettext("Type the user name the LRS's administrator gave you."))
+    if not password:
+        problems.append(gettext("Type the password the LRS's administrator gave you."))
+    for problem in problems:
+        flash(problem, "error")
+    if not problems:
+        SyncSettings(lrs, user, password).save(paths)
+        flash(gettext("The sync settings are saved."), "success")
+    return redirect(url_for(".index"), code=303)
+
+
+@results_bp.post("/sync")
+@admin_required
+def sync_now():
+    """Start sending new statements to the LRS in the background, unless a sync is already running."""
+    settings = SyncSettings.load(services().paths)
+    if settings is None:
+        flash(gettext("Save the LRS address, user name and password first."), "error")
+        return redirect(url_for(".index"), code=303)
+    batch_size = current_app.config.get("SYNC_BATCH_SIZE", BATCH_SIZE)
+    if not services().sync.start(settings, services().statements, batch_size):
+        flash(gettext("A sync is already running: wait for it to finish."), "info")
+    return redirect(url_for(".sync_status"), code=303)
+
+
+@results_bp.get("/sync")
+@admin_required
+def sync_status():
+    """The running sync's progress (the page reloads itself every few seconds), or the last result."""
+    run = _shown(services().sync.current())
+    refresh = REFRESH_SECONDS if run and run["running"] else None
+    return render_template("results/sync.html", run=run, refresh=refresh,
+                           can_sync=SyncSettings.load(services().paths) is not None)
+
+
+def _shown(run: SyncRun | None) -> dict | None:
+    """A sync run with its problem in words."""
+    if run is None:
+        return None
+    problem = gettext(SYNC_PROBLEMS.get(run.problem, SYNC_PROBLEMS[UNEXPECTED]), host=run.host) if run.problem else None
+    return {**dataclasses.asdict(run), "problem": problem}
+
+
+def _export_problem(error: OSError, place: Path) -> str:
+    """What went wrong writing to a USB stick or folder, in plain words."""
+    if error.errno == errno.ENOSPC:
+        return gettext("%(place)s is full. Delete some files from it, or use another USB stick.", place=place)
+    if error.errno in READ_ONLY:
+        return gettext("Nothing can be written to %(place)s: it is read-only or protected. Some USB sticks have "
+                       "a small lock switch on the side.", place=place)
+    if error.errno in GONE or getattr(error, "winerror", None) in WINDOWS_GONE:
+        return gettext("%(place)s is not there. Was the USB stick pulled out? Plug it in again and press "
+                       "“Look again”.", place=place)
+    return gettext("Could not write to %(place)s: %(reason)s", place=place, reason=error.strerror or str(error))

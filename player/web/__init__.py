@@ -1,0 +1,1 @@
+"""Web plumbing shared by every feature: security, language, sanitising, errors, serving, services."""
