@@ -29,6 +29,7 @@ from pathlib import Path
 # Run as a script, this folder would come first on sys.path, where benchmarks/player.py would shadow the
 # player package: the project root goes there instead.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
+sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "tests"))  # statements in the player's shapes
 from benchmarks._common import PROJECT, verdict  # noqa: E402
 
 TARGET_SECONDS = 30.0
@@ -50,35 +51,32 @@ print(count)
 
 def learner_template() -> list[str]:
     """One learner's statements in two courses, as JSON text with placeholders for who and which id."""
-    from player.xapi import statements as profile
+    from player.xapi import statements
+    from support.statements import answered, single
 
     when = datetime(2025, 10, 1, 7, 0, tzinfo=timezone.utc)
     made = []
     for course_id, title in (("dich-vu-cong", "Dịch vụ công trực tuyến"), ("chu-ky-so", "Chữ ký số")):
-        where = profile.Scope(LEARNER_TOKEN, NAME_TOKEN, course_id, title, "1.0.0", "vi", "DEVICE-TOKEN",
-                              "CENTRE-TOKEN")
+        where = statements.Scope(LEARNER_TOKEN, NAME_TOKEN, course_id, title, "1.0.0", "vi", "DEVICE-TOKEN",
+                                 "CENTRE-TOKEN")
         for lesson in range(1, 11):
             lesson_id, lesson_title = f"bai-{lesson}", f"Bài {lesson}"
-            made += [profile.lesson_launched(where, lesson_id, lesson_title, when),
-                     profile.lesson_experienced(where, lesson_id, lesson_title, 300 + lesson, when),
-                     profile.lesson_completed(where, lesson_id, lesson_title, when)]
+            made += [statements.lesson_launched(where, lesson_id, lesson_title, when),
+                     statements.lesson_experienced(where, lesson_id, lesson_title, 300 + lesson, when),
+                     statements.lesson_completed(where, lesson_id, lesson_title, when)]
             if lesson % 2 == 0:
                 registration = str(uuid.uuid4())
-                made.append(profile.quiz_attempted(where, lesson_id, lesson_title, registration, when))
-                right = 0
+                answers = []
                 for number in range(5):
-                    question = profile.Question(
-                        f"{lesson_id}-cau-{number}", f"Câu hỏi {number} của {lesson_title}?", "choice",
-                        {"choices": [("a", "Đáp án A"), ("b", "Đáp án B"), ("c", "Đáp án C")]}, ["b"])
-                    answer = "abc"[(lesson + number) % 3]
-                    right += answer == "b"
-                    made.append(profile.question_answered(where, lesson_id, lesson_title, question, answer,
-                                                          answer == "b", registration, when,
-                                                          points=float(answer == "b")))
-                made.append(profile.quiz_finished(where, lesson_id, lesson_title, right >= 3, right, 5, 120,
-                                                  registration, when))
+                    question = single(f"{lesson_id}-cau-{number}", f"Câu hỏi {number} của {lesson_title}?",
+                                      "Đáp án B", "Đáp án A", "Đáp án C")
+                    answers.append(answered(question, ("Đáp án A", "Đáp án B", "Đáp án C")[(lesson + number) % 3]))
+                    made.append(statements.question_answered(where, lesson_id, lesson_title, answers[-1],
+                                                             registration, when))
+                made.append(statements.quiz_finished(where, lesson_id, lesson_title, answers,
+                                                     sum(a.correct for a in answers) >= 3, 120, registration, when))
             when += timedelta(minutes=7)
-        made.append(profile.course_completed(where, when, 0.8, 3600))
+        made.append(statements.course_completed(where, when, 0.8, 3600))
     return [json.dumps(statement, ensure_ascii=False, separators=(",", ":")) for statement in made]
 
 

@@ -25,15 +25,14 @@ from benchmarks import _common  # noqa: E402
 
 def make_statement(number: int) -> dict:
     """A realistic statement (a lesson launch) as the player records it."""
-    from courses import Course, Lesson, Section
-    from player.xapi import vocabulary as xapi
+    from player import clock
+    from player.xapi import statements
 
-    lesson = Lesson(f"bai-{number % 40:03d}", f"Bài {number % 40}: Đăng nhập Cổng Dịch vụ công bằng VNeID", 10)
-    course = Course("dich-vu-cong", "Dịch vụ công trực tuyến cho người dân", "vi", "1.2.0", ("Tổ biên soạn",),
-                    "", (Section(None, (lesson,)),))
-    context = xapi.context(course, "8b2f6a4e-0c55-4a8e-9d1f-2f4b8c1d9e70", "Trạm Học xã Tân Lập")
-    actor = xapi.actor("5f0c3e9a1b2d4c6e8f0a1b2c3d4e5f60", "Nguyễn Thị Lan")
-    return xapi.statement(actor, "launched", xapi.lesson_activity(course, lesson), context)
+    where = statements.Scope("5f0c3e9a1b2d4c6e8f0a1b2c3d4e5f60", "Nguyễn Thị Lan", "dich-vu-cong",
+                             "Dịch vụ công trực tuyến cho người dân", "1.2.0", "vi",
+                             "8b2f6a4e-0c55-4a8e-9d1f-2f4b8c1d9e70", "Trạm Học xã Tân Lập")
+    return statements.lesson_launched(where, f"bai-{number % 40:03d}",
+                                      f"Bài {number % 40}: Đăng nhập Cổng Dịch vụ công bằng VNeID", clock.utcnow())
 
 
 def time_writes(write, count: int) -> list[float]:

@@ -28,19 +28,20 @@ from support.lrs import PASSWORD, RALPH_PYTHON, USER, Ralph  # noqa: E402
 
 
 def statements(count: int) -> list[dict]:
-    from player.xapi import statements as profile
+    from player.xapi import statements as xapi_statements
+    from support.statements import answered, single
 
-    where = profile.Scope(uuid.uuid4().hex, "Học viên", "dich-vu-cong", "Dịch vụ công trực tuyến", "1.0.0", "vi",
-                          str(uuid.uuid4()), "Xã Tân Lập")
+    where = xapi_statements.Scope(uuid.uuid4().hex, "Học viên", "dich-vu-cong", "Dịch vụ công trực tuyến", "1.0.0",
+                                  "vi", str(uuid.uuid4()), "Xã Tân Lập")
     start = datetime(2025, 10, 1, tzinfo=timezone.utc)
-    question = profile.Question("q1", "Câu hỏi?", "choice", {"choices": [("a", "A"), ("b", "B")]}, ["b"])
+    answer = answered(single("q1", "Câu hỏi?", "B", "A"), "A")
     made = []
     while len(made) < count:
         when = start + timedelta(seconds=len(made))
         registration = str(uuid.uuid4())
-        made += [profile.lesson_launched(where, "bai-1", "Bài 1", when),
-                 profile.question_answered(where, "bai-1", "Bài 1", question, "a", False, registration, when, 0),
-                 profile.quiz_finished(where, "bai-1", "Bài 1", False, 0, 1, 30, registration, when)]
+        made += [xapi_statements.lesson_launched(where, "bai-1", "Bài 1", when),
+                 xapi_statements.question_answered(where, "bai-1", "Bài 1", answer, registration, when),
+                 xapi_statements.quiz_finished(where, "bai-1", "Bài 1", [answer], False, 30, registration, when)]
     return made[:count]
 
 

@@ -18,6 +18,7 @@ from support.lrs import Proxy, Ralph, require_ralph
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "courses" / "mini"
+QUIZ_COURSE = FIXTURES / "courses" / "quiz"  # every kind of question, a test and self-checks
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 
 
@@ -43,6 +44,12 @@ def publisher_key() -> SigningKey:
 def signed_bundle(tmp_path_factory, publisher_key) -> Path:
     """The mini course built once per session and signed with publisher_key."""
     return build(MINI, tmp_path_factory.mktemp("signed"), use_cache=False, signer=publisher_key)
+
+
+@pytest.fixture(scope="session")
+def signed_quiz_bundle(tmp_path_factory, publisher_key) -> Path:
+    """The quiz course built once per session and signed with publisher_key."""
+    return build(QUIZ_COURSE, tmp_path_factory.mktemp("quiz-dist"), use_cache=False, signer=publisher_key)
 
 
 @pytest.fixture(scope="session")
@@ -108,6 +115,14 @@ def app(tmp_path, signed_bundle, publisher_key):
     """A player that trusts publisher_key, with the signed mini course installed."""
     app = player_app(tmp_path / "data", trusted=(publisher_key,))
     services(app).library.install(signed_bundle)
+    return app
+
+
+@pytest.fixture
+def quiz_app(tmp_path, signed_quiz_bundle, publisher_key):
+    """A player that trusts publisher_key, with the signed quiz course installed."""
+    app = player_app(tmp_path / "data", trusted=(publisher_key,))
+    services(app).library.install(signed_quiz_bundle)
     return app
 
 

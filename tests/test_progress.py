@@ -12,7 +12,7 @@ from player.progress import recorder, summary
 from player.quizzes import catalogue
 from player.xapi import vocabulary as xapi
 from player.certificates.certificate import completion_date, verification_code
-from player.progress.recorder import AnswerResult
+from player.xapi.statements import Answer
 from player.web.services import services
 from support.pages import text
 
@@ -153,14 +153,14 @@ def test_quiz_lessons_plug_into_the_rule(app, client, learner, monkeypatch):
     finish(client, LESSONS[:2])
     client.get("/courses/mini/lessons/ky-so")
     course = services(app).library.course("mini")
-    answers = [AnswerResult("q1", "a", True), AnswerResult("q2", "b", False)]
+    answers = [Answer("q1", "a", True), Answer("q2", "b", False)]
     with app.test_request_context():
         profile = services(app).store.learners.profile(learner)
-        recorder.record_quiz_attempt(course, "ky-so", answers, passed=False, duration_seconds=40, learner=profile)
+        recorder.record_quiz_attempt(course, "ky-so", answers, passed=False, seconds=40, learner=profile)
     assert client.get("/courses/mini/certificate").status_code == 404
     assert "điểm kiểm tra cao nhất 50%" in text(client.get("/"))
     with app.test_request_context():
-        recorder.record_quiz_attempt(course, "ky-so", answers[:1], passed=True, duration_seconds=30, learner=profile)
+        recorder.record_quiz_attempt(course, "ky-so", answers[:1], passed=True, seconds=30, learner=profile)
     assert "điểm kiểm tra cao nhất 100%" in text(client.get("/"))
     page = text(client.get("/courses/mini/certificate"))
     assert "Điểm: 100%" in page
@@ -173,9 +173,9 @@ def test_record_quiz_attempt_needs_a_learner_and_a_real_lesson(app):
     course = services(app).library.course("mini")
     with app.test_request_context():
         with pytest.raises(LookupError):
-            recorder.record_quiz_attempt(course, "ky-so", [], passed=True, duration_seconds=1)
+            recorder.record_quiz_attempt(course, "ky-so", [], passed=True, seconds=1)
         with pytest.raises(KeyError):
-            recorder.record_quiz_attempt(course, "nope", [], passed=True, duration_seconds=1,
+            recorder.record_quiz_attempt(course, "nope", [], passed=True, seconds=1,
                                         learner={"id": "0" * 32, "name": "x"})
 
 

@@ -15,7 +15,7 @@ from builder.build import build, check
 from builder.cli import main as builder_main
 from builder.problems import BuildFailed
 from courses import Bundle, BundleError
-from player.quizzes.grading import grade_question
+from player.quizzes.grading import feedback, grade_question
 from courses.members import lesson_member, quiz_member
 from courses.manifest import Manifest
 from courses.quiz import load_quiz, load_quizzes, quiz_from_bytes
@@ -97,9 +97,8 @@ def test_quiz_settings_feedback_and_explanation_reach_the_bundle(quiz_bundle):
     assert quiz.settings.assessment and bank.settings.assessment  # `quiz:` makes a lesson a test
     assert [q.id for q in bank.questions] == ["gift-otp", "gift-mat-khau", "gift-ngay", "gift-gioi-thieu"]
     login = quiz.question("dang-nhap-vneid")
-    result = grade_question(login, keys_by_text(login)["Tài khoản thư điện tử (email)"])
-    assert result.feedback == ("Email chỉ dùng để nhận thông báo.",)
-    assert result.explanation.startswith("Từ 1/7/2024 người dân đăng nhập Cổng")
+    assert feedback(login, keys_by_text(login)["Tài khoản thư điện tử (email)"]) == ("Email chỉ dùng để nhận thông báo.",)
+    assert login.explanation.startswith("Từ 1/7/2024 người dân đăng nhập Cổng")
     assert quiz.question("chu-ky-so-hop-le").points == 2
     essay = quiz.question("cam-nhan")
     assert essay.type == "essay" and grade_question(essay, "x").status == "ungraded"

@@ -28,19 +28,6 @@ from support.pages import ADMIN_PIN, text
 
 COURSE = "quiz-mau"
 TEST, BANK, SELF_CHECK = "on-tap", "ngan-hang", "tu-kiem-tra"
-QUIZ_COURSE = Path(__file__).parent / "fixtures" / "courses" / "quiz"
-
-
-@pytest.fixture(scope="session")
-def quiz_bundle(tmp_path_factory, publisher_key) -> Path:
-    return build(QUIZ_COURSE, tmp_path_factory.mktemp("quiz-dist"), use_cache=False, signer=publisher_key)
-
-
-@pytest.fixture
-def quiz_app(tmp_path, quiz_bundle, make_player, publisher_key):
-    app = make_player(tmp_path / "data", trusted=(publisher_key,))
-    services(app).library.install(quiz_bundle)
-    return app
 
 
 @pytest.fixture
@@ -179,9 +166,9 @@ def quiz_lessons(bundle_path: Path) -> dict[str, tuple]:
 
 
 @pytest.mark.parametrize("course", ["quiz-mau", "dich-vu-cong", "chu-ky-so", "dich-vu-cong-en"])
-def test_no_quiz_page_holds_any_part_of_the_key(course, quiz_bundle, content_bundle, tmp_path, make_player,
+def test_no_quiz_page_holds_any_part_of_the_key(course, signed_quiz_bundle, content_bundle, tmp_path, make_player,
                                                 publisher_key):
-    bundle = quiz_bundle if course == "quiz-mau" else content_bundle(course)
+    bundle = signed_quiz_bundle if course == "quiz-mau" else content_bundle(course)
     app = make_player(tmp_path / "data", trusted=(publisher_key,))
     services(app).library.install(bundle)
     client = app.test_client()
@@ -201,8 +188,8 @@ def test_no_quiz_page_holds_any_part_of_the_key(course, quiz_bundle, content_bun
     assert client.get("/static/quiz.js").status_code == 200
 
 
-def test_after_checking_one_self_check_the_other_still_keeps_its_key(learner, quiz_app, quiz_bundle):
-    quiz, lesson_html = quiz_lessons(quiz_bundle)[SELF_CHECK]
+def test_after_checking_one_self_check_the_other_still_keeps_its_key(learner, quiz_app, signed_quiz_bundle):
+    quiz, lesson_html = quiz_lessons(signed_quiz_bundle)[SELF_CHECK]
     page = open_quiz(learner, COURSE, SELF_CHECK)
     response = submit(learner, COURSE, SELF_CHECK, page, answer(quiz.question("tu-kiem-tra-otp"), "wrong", page))
     assert response.headers["Location"].endswith(f"/lessons/{SELF_CHECK}#q-tu-kiem-tra-otp")
@@ -396,9 +383,9 @@ def test_a_foreign_or_expired_attempt_is_refused_clearly(learner, quiz_app):
     assert open_quiz(learner, COURSE, TEST).attempt != mine.attempt  # opening the lesson starts a new one
 
 
-def test_an_attempt_at_a_quiz_that_changed_is_refused(learner, quiz_app, quiz_bundle, tmp_path, publisher_key):
+def test_an_attempt_at_a_quiz_that_changed_is_refused(learner, quiz_app, signed_quiz_bundle, tmp_path, publisher_key):
     page = open_quiz(learner, COURSE, TEST)
-    changed = rewrite_quiz(quiz_bundle, tmp_path / "changed.tramhoc", TEST, lambda data: {
+    changed = rewrite_quiz(signed_quiz_bundle, tmp_path / "changed.tramhoc", TEST, lambda data: {
         **data, "settings": {**data["settings"], "pass": 50}}, version="1.0.1", signer=publisher_key)
     services(quiz_app).library.install(changed)
     refused = submit(learner, COURSE, TEST, page, {})
@@ -576,8 +563,8 @@ def rewrite_quiz(source: Path, target: Path, lesson_id: str, change, version: st
     (lambda data: {**data, "questions": data["questions"] + data["questions"][:1]}, "duplicate question id"),
     (lambda data: {"settings": data["settings"]}, "questions: missing"),
 ])
-def test_a_bundle_with_a_bad_quiz_is_not_installed(quiz_bundle, tmp_path, make_player, change, reason):
-    broken = rewrite_quiz(quiz_bundle, tmp_path / "broken.tramhoc", TEST, change)
+def test_a_bundle_with_a_bad_quiz_is_not_installed(signed_quiz_bundle, tmp_path, make_player, change, reason):
+    broken = rewrite_quiz(signed_quiz_bundle, tmp_path / "broken.tramhoc", TEST, change)
     with Bundle(broken) as bundle:
         bundle.verify()  # the checksums are fine: only reading the quiz finds the problem
     library = services(make_player(tmp_path / "data")).library
@@ -589,8 +576,8 @@ def test_a_bundle_with_a_bad_quiz_is_not_installed(quiz_bundle, tmp_path, make_p
 # --- the xAPI definitions agree with grading --------------------------------------------------------------------
 
 @pytest.mark.parametrize("course", ["quiz-mau", "dich-vu-cong", "chu-ky-so"])
-def test_every_correct_response_pattern_grades_right(course, quiz_bundle, content_bundle):
-    bundle = quiz_bundle if course == "quiz-mau" else content_bundle(course)
+def test_every_correct_response_pattern_grades_right(course, signed_quiz_bundle, content_bundle):
+    bundle = signed_quiz_bundle if course == "quiz-mau" else content_bundle(course)
     for quiz, _ in quiz_lessons(bundle).values():
         for question in quiz.questions:
             found = interactions.definition(question, "vi")

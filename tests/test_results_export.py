@@ -1,7 +1,9 @@
 """Export: one self-checking results file per export, named for centre, device and time, written
 atomically, never touching the local data; and the damaged or foreign files the reader refuses."""
 
+import csv
 import hashlib
+import io
 import json
 from datetime import datetime, timezone
 
@@ -12,6 +14,7 @@ from player.results import resultsfile
 from player.results.export import export_results, file_stem
 from player.results.resultsfile import ResultsFileError, statement_lines, verify
 from player.web.services import services
+from quiz_helpers import answer, lesson_quiz, open_quiz, submit
 from support.pages import ADMIN_PIN
 from support.sources import JsonLinesSource
 from support.statements import many
@@ -136,3 +139,40 @@ def test_what_a_learner_does_in_the_player_reaches_the_trainers_report(tmp_path,
     assert courses[0].startswith("Course,Course id,Learners,Completed,Completion rate")
     assert courses[1].startswith("Khoá học nhỏ: Chữ ký số,mini,1,1,100")
     assert "Xã Tân Lập" in (report / "centres.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_quiz_attempt_in_the_player_reaches_the_trainers_report(tmp_path, quiz_app):
+    """A test taken in the player → export → report: the attempt, its score and each answer are counted,
+    and a wrong choice is named in words, from the definitions the player recorded."""
+    learner = quiz_app.test_client()
+    learner.sign_in("Nguyễn Thị Lan")
+    quiz = lesson_quiz(quiz_app, "quiz-mau", "on-tap")
+    page = open_quiz(learner, "quiz-mau", "on-tap")
+    outcomes = {question_id: "right" for question_id in page.question_ids}
+    outcomes.update({"dang-nhap-vneid": "wrong", "so-chu-so-otp": "wrong"})
+    fields = {}
+    for question_id, outcome in outcomes.items():
+        fields.update(answer(quiz.question(question_id), outcome, page))
+    assert submit(learner, "quiz-mau", "on-tap", page, fields).status_code == 303
+    usb, report = tmp_path / "usb", tmp_path / "report"
+    assert main(["--data", str(services(quiz_app).paths.root), "export", "--out", str(usb)]) == 0
+    assert main(["report", str(usb), "-o", str(report), "--lang", "en"]) == 0
+
+    rows = {row["Question id"]: row for row in read_csv(report / "questions.csv")}
+    wrong_choice = next(c.text for c in quiz.question("dang-nhap-vneid").choices if c.weight <= 0)
+    assert rows["dang-nhap-vneid"]["Most-chosen wrong answer"] == wrong_choice
+    assert (rows["dang-nhap-vneid"]["Answers"], rows["dang-nhap-vneid"]["Correct"]) == ("1", "0")
+    assert (rows["thu-tu-nop"]["Type"], rows["thu-tu-nop"]["Correct"]) == ("sequencing", "1")
+    assert rows["so-chu-so-otp"]["Its xAPI response"] == "98765"
+    assert (rows["cam-nhan"]["Type"], rows["cam-nhan"]["Answers"], rows["cam-nhan"]["Correct"]) == (
+        "long-fill-in", "1", "0")  # an essay is answered, never counted right
+    graded = [q for q in quiz.questions if q.graded and q.id in outcomes]
+    points = sum(q.points for q in graded)
+    lost = quiz.question("dang-nhap-vneid").points + quiz.question("so-chu-so-otp").points
+    learners = read_csv(report / "learners.csv")
+    assert [(row["Learner"], row["Quiz attempts"], row["Score"]) for row in learners] == [
+        ("Nguyễn Thị Lan", "1", str(round(100 * (points - lost) / points)))]
+
+
+def read_csv(path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))

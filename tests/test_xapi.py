@@ -9,7 +9,7 @@ import pytest
 from player import clock
 from player.progress import recorder
 from player.xapi import vocabulary as xapi
-from player.progress.recorder import AnswerResult
+from player.xapi.statements import Answer
 from player.web.services import services
 from xapi_schema import VALIDATOR_CASES, statement_errors
 
@@ -42,12 +42,12 @@ def all_kinds(app, client) -> list[dict]:
     course = services(app).library.course("mini")
     with app.test_request_context():
         learner = store.learners.profile(learner_id)
-        answers = [AnswerResult("q-vneid", "Tài khoản VNeID", True, interaction_type="choice"),
-                   AnswerResult("q-otp", "[,]".join(["a", "b"]), False, 0.5, 1.0, "choice"),
-                   AnswerResult("q-so", "3,5", True, interaction_type="numeric"),
-                   AnswerResult("q-dung-sai", "true", True, interaction_type="true-false")]
-        recorder.record_quiz_attempt(course, "ky-so", answers, passed=True, duration_seconds=95.5, learner=learner)
-        recorder.record_quiz_attempt(course, "ky-so", answers[:1], passed=False, duration_seconds=3, learner=learner)
+        answers = [Answer("q-vneid", "Tài khoản VNeID", True, interaction_type="choice"),
+                   Answer("q-otp", "[,]".join(["a", "b"]), False, 0.5, 1.0, "choice"),
+                   Answer("q-so", "3,5", True, interaction_type="numeric"),
+                   Answer("q-dung-sai", "true", True, interaction_type="true-false")]
+        recorder.record_quiz_attempt(course, "ky-so", answers, passed=True, seconds=95.5, learner=learner)
+        recorder.record_quiz_attempt(course, "ky-so", answers[:1], passed=False, seconds=3, learner=learner)
     return [statement for row in store.learners.learners() for statement in store.learners.statements(row["id"])]
 
 

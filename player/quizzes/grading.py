@@ -1,4 +1,6 @@
-"""Grading quiz responses on the player's server: pure functions that never raise on a learner's input.
+"""Grading quiz responses on the player's server, and the author's feedback for a response: pure functions
+that never raise on a learner's input. A response is graded once, when it is submitted; the results page
+shows the recorded verdict and looks up only the feedback (`feedback`).
 
 Responses name items by the opaque keys of `courses.quiz.item_keys` (the keys the public view showed):
 single choice a key; multiple choice a list of keys; true/false a bool (or "true"/"false"); short answer
@@ -22,14 +24,12 @@ _NUMBER = re.compile(r"^[+-]?(?=[\d.,]*\d)[\d.,]+$")
 
 @dataclass(frozen=True)
 class QuestionResult:
-    """One graded question: right/partial/wrong (or ungraded), its score and what to reveal now."""
+    """One graded question: right/partial/wrong (or ungraded) and its score."""
 
     question_id: str
     status: str
     score: float | None  # fraction of the question's points, 0 … 1; None when not graded
     points: float
-    feedback: tuple[str, ...]  # HTML for the choices or answer the learner gave
-    explanation: str  # HTML shown to everyone after submitting
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,23 @@ def grade_question(question: Question, response) -> QuestionResult:
     """Grade one response to one question."""
     grader = _GRADERS.get(question.type)
     if grader is None or not question.graded:
-        return QuestionResult(question.id, UNGRADED, None, question.points, (), question.explanation)
+        return QuestionResult(question.id, UNGRADED, None, question.points)
     try:
-        score, feedback = grader(question, response)
+        score = grader(question, response)
     except (TypeError, ValueError, AttributeError):  # a response of the wrong shape
-        score, feedback = 0.0, ()
+        score = 0.0
     score = max(0.0, min(1.0, round(score, 4)))
     status = RIGHT if score >= 1 else PARTIAL if score > 0 else WRONG
-    return QuestionResult(question.id, status, score, question.points,
-                          tuple(text for text in feedback if text), question.explanation)
+    return QuestionResult(question.id, status, score, question.points)
+
+
+def feedback(question: Question, response) -> tuple[str, ...]:
+    """The author's feedback (HTML) for the choices or the answer a response gave; nothing is graded."""
+    try:
+        found = _FEEDBACK.get(question.type, lambda q, r: ())(question, response)
+    except (TypeError, ValueError, AttributeError):
+        found = ()
+    return tuple(text for text in found if text)
 
 
 def grade_attempt(quiz: Quiz, question_ids, responses: dict) -> AttemptResult:
@@ -142,65 +150,86 @@ def answer_matches(pattern: str, response: str, ignore_case: bool, ignore_diacri
     return re.fullmatch("".join(parts), response, re.DOTALL) is not None
 
 
-def _single(q: SingleChoice, response) -> tuple[float, tuple[str, ...]]:
-    keys = item_keys(q.id, "choice", [c.text for c in q.choices])
-    if response not in keys:
-        return 0.0, ()
-    choice = q.choices[keys.index(response)]
-    return choice.weight / 100, (choice.feedback,)
-
-
-def _multiple(q: MultipleChoice, response) -> tuple[float, tuple[str, ...]]:
+def _chosen(q: SingleChoice | MultipleChoice, response) -> list:
+    """The choices a response names (one key for a single choice, a list of keys for several)."""
     selected = {response} if isinstance(response, str) else set(response or ())
     keys = item_keys(q.id, "choice", [c.text for c in q.choices])
-    chosen = [choice for key, choice in zip(keys, q.choices) if key in selected]
-    return sum(c.weight for c in chosen) / 100, tuple(c.feedback for c in chosen)
+    return [choice for key, choice in zip(keys, q.choices) if key in selected]
 
 
-def _truefalse(q: TrueFalse, response) -> tuple[float, tuple[str, ...]]:
-    answer = {"true": True, "false": False}.get(response.lower()) if isinstance(response, str) else response
-    if not isinstance(answer, bool):
-        return 0.0, ()
-    return float(answer == q.correct), (q.feedback_true if answer else q.feedback_false,)
+def _single(q: SingleChoice, response) -> float:
+    chosen = _chosen(q, response) if isinstance(response, str) else []
+    return chosen[0].weight / 100 if chosen else 0.0
 
 
-def _short(q: ShortAnswer, response) -> tuple[float, tuple[str, ...]]:
-    if not isinstance(response, str) or not response.strip():
-        return 0.0, ()
-    for answer in q.answers:
-        if answer_matches(answer.text, response, q.ignore_case, q.ignore_diacritics):
-            return answer.weight / 100, (answer.feedback,)
-    return 0.0, ()
+def _multiple(q: MultipleChoice, response) -> float:
+    return sum(c.weight for c in _chosen(q, response)) / 100
 
 
-def _numeric(q: Numeric, response) -> tuple[float, tuple[str, ...]]:
+def _truth(response) -> bool | None:
+    return {"true": True, "false": False}.get(response.lower()) if isinstance(response, str) else response
+
+
+def _truefalse(q: TrueFalse, response) -> float:
+    answer = _truth(response)
+    return float(answer == q.correct) if isinstance(answer, bool) else 0.0
+
+
+def _accepted(q: ShortAnswer | Numeric, response):
+    """The first accepted answer a typed response matches, or None."""
+    if isinstance(q, ShortAnswer):
+        if not isinstance(response, str) or not response.strip():
+            return None
+        return next((answer for answer in q.answers
+                     if answer_matches(answer.text, response, q.ignore_case, q.ignore_diacritics)), None)
     number = parse_number(response)
     if number is None:
-        return 0.0, ()
+        return None
     for answer in q.answers:
         if answer.low is None:
-            return answer.weight / 100, (answer.feedback,)
+            return answer
         slack = 1e-9 * max(1.0, abs(answer.low), abs(answer.high))
         if answer.low - slack <= number <= answer.high + slack:
-            return answer.weight / 100, (answer.feedback,)
-    return 0.0, ()
+            return answer
+    return None
 
 
-def _matching(q: Matching, response) -> tuple[float, tuple[str, ...]]:
+def _typed(q: ShortAnswer | Numeric, response) -> float:
+    accepted = _accepted(q, response)
+    return accepted.weight / 100 if accepted else 0.0
+
+
+def _matching(q: Matching, response) -> float:
     prompts = [pair for pair in q.pairs if pair.left]
     prompt_keys = item_keys(q.id, "prompt", [pair.left for pair in prompts])
     options = matching_options(q)
     option_of = dict(zip(options, item_keys(q.id, "option", options)))
     answers = response if isinstance(response, dict) else {}
     right = sum(1 for key, pair in zip(prompt_keys, prompts) if answers.get(key) == option_of[pair.right])
-    return right / len(prompts), ()
+    return right / len(prompts)
 
 
-def _ordering(q: Ordering, response) -> tuple[float, tuple[str, ...]]:
+def _ordering(q: Ordering, response) -> float:
     keys = item_keys(q.id, "step", q.steps)
     given = list(response) if isinstance(response, (list, tuple)) else []
-    return sum(1 for a, b in zip(given, keys) if a == b) / len(keys), ()
+    return sum(1 for a, b in zip(given, keys) if a == b) / len(keys)
 
 
-_GRADERS = {"single": _single, "multiple": _multiple, "truefalse": _truefalse, "short": _short,
-            "numeric": _numeric, "matching": _matching, "ordering": _ordering}
+def _single_feedback(q: SingleChoice, response) -> tuple[str, ...]:
+    return tuple(c.feedback for c in _chosen(q, response)) if isinstance(response, str) else ()
+
+
+def _truefalse_feedback(q: TrueFalse, response) -> tuple[str, ...]:
+    answer = _truth(response)
+    return (q.feedback_true if answer else q.feedback_false,) if isinstance(answer, bool) else ()
+
+
+def _typed_feedback(q: ShortAnswer | Numeric, response) -> tuple[str, ...]:
+    accepted = _accepted(q, response)
+    return (accepted.feedback,) if accepted else ()
+
+
+_GRADERS = {"single": _single, "multiple": _multiple, "truefalse": _truefalse, "short": _typed,
+            "numeric": _typed, "matching": _matching, "ordering": _ordering}
+_FEEDBACK = {"single": _single_feedback, "multiple": lambda q, r: tuple(c.feedback for c in _chosen(q, r)),
+             "truefalse": _truefalse_feedback, "short": _typed_feedback, "numeric": _typed_feedback}

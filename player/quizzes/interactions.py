@@ -1,5 +1,5 @@
 """Questions as xAPI interactions: the cmi.interaction definition an `answered` statement carries, and a
-learner's response written in xAPI's format for its interaction type, and read back for re-grading.
+learner's response written in xAPI's format for its interaction type (and read back for the results page).
 
 Items are named by their opaque keys (`courses.quiz.item_keys`), the same keys the form used. Formats, as
 xAPI 1.0.3 defines them: choice `key[,]key`; true-false `true`/`false`; fill-in, long-fill-in and numeric
@@ -14,13 +14,23 @@ from courses.quiz import (
     Matching, MultipleChoice, Numeric, Ordering, Question, ShortAnswer, SingleChoice, TrueFalse, item_keys,
     matching_options,
 )
+from player.quizzes.grading import RIGHT, UNGRADED, QuestionResult
 from player.xapi import vocabulary as xapi
+from player.xapi.statements import Answer
 
 SEPARATOR, PAIR, RANGE = xapi.LIST_SEPARATOR, xapi.PAIR_SEPARATOR, xapi.RANGE_SEPARATOR
 MAX_NAME = 500  # characters of a question's text kept as its name
 INTERACTION_TYPES = {"single": "choice", "multiple": "choice", "truefalse": "true-false", "short": "fill-in",
                      "numeric": "numeric", "matching": "matching", "ordering": "sequencing",
                      "essay": "long-fill-in"}
+
+
+def answer(question: Question, response, result: QuestionResult, language: str) -> Answer:
+    """A graded response to a question, as its `answered` statement records it."""
+    graded = result.status != UNGRADED
+    return Answer(question.id, response_text(question, response), result.status == RIGHT if graded else None,
+                  points=result.score * result.points if graded else None, max_points=result.points,
+                  interaction_type=interaction_type(question), definition=definition(question, language))
 
 
 def interaction_type(question: Question) -> str:

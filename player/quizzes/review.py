@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from courses.quiz import (
     Matching, MultipleChoice, Ordering, Question, SingleChoice, TrueFalse, item_keys, matching_options,
 )
-from player.quizzes.grading import grade_question
+from player.quizzes.grading import feedback
 from player.quizzes.interactions import parse_response
 from player.quizzes.recorded import RecordedAnswer
 
@@ -36,9 +36,9 @@ class Review:
 
 
 def review(question: Question, answer: RecordedAnswer) -> Review:
-    """The review of a recorded answer; the verdict is the recorded one, the feedback is looked up again."""
+    """The review of a recorded answer: the verdict recorded at submit, and the feedback for what was given."""
     response = parse_response(question, answer.response)
-    return Review(question, answer.status, given(question, response), grade_question(question, response).feedback,
+    return Review(question, answer.status, given(question, response), feedback(question, response),
                   question.explanation)
 
 

@@ -9,14 +9,14 @@ from courses import Course, Lesson
 from courses.quiz import Description, Question, Quiz
 from player import clock
 from player.progress import recorder
-from player.progress.recorder import AnswerResult
 from player.quizzes import interactions
 from player.quizzes.attempts import Attempt
-from player.quizzes.grading import RIGHT, UNGRADED, grade_attempt
+from player.quizzes.grading import grade_attempt
 from player.quizzes.recorded import RecordedAnswer, RecordedAttempt
 from player.quizzes.standings import allowed_attempts, used_attempts
 from player.web.services import services
 from player.xapi import vocabulary as xapi
+from player.xapi.statements import Answer
 
 
 class AlreadySubmitted(Exception):
@@ -26,14 +26,19 @@ class AlreadySubmitted(Exception):
 class NoAttemptsLeft(Exception):
     """The learner has used every attempt the test allows."""
 
+    def __init__(self, allowed: int):
+        super().__init__(f"all {allowed} attempts used")
+        self.allowed = allowed
 
-def submit(course: Course, lesson: Lesson, quiz: Quiz, attempt: Attempt, responses: dict,
-           learner: dict) -> RecordedAttempt:
-    """Grade and record an attempt once. A test grades every question asked (unanswered ones are wrong)
-    and refuses an attempt beyond its limit; self-checks grade only the questions answered."""
-    asked = [question for question, _ in attempt.asked(quiz) if not isinstance(question, Description)]
+
+def submit(course: Course, lesson: Lesson, quiz: Quiz, attempt: Attempt, asked: list[tuple[Question, object]],
+           responses: dict, learner: dict) -> RecordedAttempt:
+    """Grade and record an attempt once; `asked` is the attempt's questions as shown (Attempt.asked). A test
+    grades every question asked (unanswered ones are wrong) and refuses an attempt beyond its limit;
+    self-checks grade only the questions answered."""
     test = quiz.settings.assessment
-    ids = [q.id for q in asked if test or responses.get(q.id) is not None]
+    ids = [question.id for question, _ in asked
+           if not isinstance(question, Description) and (test or responses.get(question.id) is not None)]
     attempts = services().attempts
     with attempts.lock(learner["id"]):
         used = used_attempts(course.id, lesson.id, learner["id"])
@@ -41,37 +46,28 @@ def submit(course: Course, lesson: Lesson, quiz: Quiz, attempt: Attempt, respons
             raise AlreadySubmitted(attempt.id)
         allowed = allowed_attempts(quiz, learner, course.id, lesson.id)
         if allowed is not None and len(used) >= allowed:
-            raise NoAttemptsLeft(attempt.id)
+            raise NoAttemptsLeft(allowed)
         graded = grade_attempt(quiz, ids, responses)
         passed = (graded.passed is not False) if test else None  # a test of essays only is passed by doing it
-        answers = [_answer_result(quiz.question(result.question_id), result, responses, course.language)
-                   for result in graded.results]
-        seconds = xapi.parse_duration(xapi.duration(max(0.0, clock.now() - attempt.started)))
-        recorder.record_quiz_attempt(course, lesson.id, answers, passed=passed, duration_seconds=seconds,
-                                    learner=learner, registration=attempt.registration)
-        made = RecordedAttempt(attempt.id, lesson.id, tuple(_recorded_answer(answer) for answer in answers),
+        answers = [interactions.answer(quiz.question(result.question_id), responses.get(result.question_id), result,
+                                       course.language) for result in graded.results]
+        seconds = xapi.hundredths(clock.now() - attempt.started)
+        recorder.record_quiz_attempt(course, lesson.id, answers, passed=passed, seconds=seconds, learner=learner,
+                                     registration=attempt.registration)
+        made = RecordedAttempt(attempt.id, lesson.id, tuple(_recorded(answer) for answer in answers),
                                _attempt_score(answers), passed, seconds)
         attempts.remember(learner["id"], made)
     return made
 
 
-def _answer_result(question: Question, result, responses: dict, language: str) -> AnswerResult:
-    graded = result.status != UNGRADED
-    return AnswerResult(question.id, interactions.response_text(question, responses.get(question.id)),
-                        result.status == RIGHT if graded else None,
-                        points=result.score * result.points if graded else None, max_points=result.points,
-                        interaction_type=interactions.interaction_type(question),
-                        definition=interactions.definition(question, language))
-
-
-def _recorded_answer(answer: AnswerResult) -> RecordedAnswer:
+def _recorded(answer: Answer) -> RecordedAnswer:
     if answer.correct is None:
         return RecordedAnswer(answer.question_id, answer.response, None, None)
     return RecordedAnswer(answer.question_id, answer.response, xapi.score(answer.scored, answer.max_points)["scaled"],
                           answer.correct)
 
 
-def _attempt_score(answers: list[AnswerResult]) -> float | None:
+def _attempt_score(answers: list[Answer]) -> float | None:
     graded = [answer for answer in answers if answer.correct is not None]
     if not graded:
         return None

@@ -55,13 +55,14 @@ def submit(course_id: str, lesson_id: str):
     attempt_id = request.form.get("attempt", "")
     if not is_attempt_id(attempt_id):
         raise FormProblem("no attempt id")
-    if attempts.registration(attempt_id) in used_attempts(course_id, lesson_id, learner["id"]):
-        return _already_submitted(course_id, lesson_id, quiz, attempt_id)
     attempt = attempts.current_attempt(course_id, lesson_id, learner["id"])
-    if attempt is None or attempt.id != attempt_id:
-        return _problem(gettext("This quiz page is out of date: it belongs to another attempt. Open the lesson "
-                                "again to see your questions."), lesson_url, 400)
-    if attempt.expired() or attempt.fingerprint != catalogue.fingerprint(course_id, lesson_id):
+    current = attempt is not None and attempt.id == attempt_id
+    if not current or attempt.expired() or attempt.fingerprint != catalogue.fingerprint(course_id, lesson_id):
+        if attempts.registration(attempt_id) in used_attempts(course_id, lesson_id, learner["id"]):
+            return _already_submitted(course_id, lesson_id, quiz, attempt_id)
+        if not current:
+            return _problem(gettext("This quiz page is out of date: it belongs to another attempt. Open the "
+                                    "lesson again to see your questions."), lesson_url, 400)
         return _problem(gettext("This attempt was opened too long ago, or the course was updated since. Open "
                                 "the lesson again to start a new attempt."), lesson_url, 400)
     asked = attempt.asked(quiz)
@@ -72,13 +73,12 @@ def submit(course_id: str, lesson_id: str):
             flash(gettext("Answer a question first, then press Check."), "info")
             return redirect(lesson_url + "#quiz", code=303)
     try:
-        made = submitting.submit(course, lesson, quiz, attempt, responses, learner)
+        made = submitting.submit(course, lesson, quiz, attempt, asked, responses, learner)
     except AlreadySubmitted:
         return _already_submitted(course_id, lesson_id, quiz, attempt_id)
-    except NoAttemptsLeft:
+    except NoAttemptsLeft as refusal:
         return _problem(gettext("You have used all %(count)d attempts at this test, so this one was not "
-                                "counted.", count=allowed_attempts(quiz, learner, course_id, lesson_id)),
-                        lesson_url, 403)
+                                "counted.", count=refusal.allowed), lesson_url, 403)
     attempts.close_attempt(attempt, learner["id"], [] if quiz.settings.assessment else
                                 [answer.question_id for answer in made.answers])
     if quiz.settings.assessment:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from player.xapi import vocabulary as xapi
-from player.xapi import statements as profile
 from player.results.figures import Figures, LearnerCourse
 from player.web.i18n import N_
 
@@ -203,7 +202,7 @@ def answer_text(definition: dict, response: str, naming: Naming) -> str:
     if not components:
         return response
     parts = []
-    for item in profile.response_items(response):
+    for item in xapi.response_items(response):
         pair = item.split(xapi.PAIR_SEPARATOR, 1)
         parts.append(" → ".join(components.get(part, part) for part in pair))
     return "; ".join(parts)

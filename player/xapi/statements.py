@@ -1,24 +1,17 @@
-"""The xAPI 1.0.3 statement profile of Trạm Học: one builder per statement kind, over the vocabulary and
-activity IRIs of player.xapi. docs/xapi.md is the contract; the recorder, the export, the report and the
-sync all follow it.
-
-Activity IRIs are URNs built from stable ids (`urn:tramhoc:course:<course>[:lesson:<lesson>[:quiz]]`,
-`urn:tramhoc:course:<course>:question:<question>`): the same across course versions and centres. Never
-change their shape, or results already recorded would no longer match.
+"""The one builder of the player's xAPI 1.0.3 statements: the recorder, the quiz attempts, the tests'
+fixtures and the benchmarks all make their statements here. docs/xapi.md shows what each kind looks like,
+and tests/test_xapi_docs.py checks every example there against a statement the player really wrote.
 """
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from player.xapi.vocabulary import (
-    ACCOUNT_HOME, COURSE_TYPE, EXTENSION_CENTRE, EXTENSION_DEVICE, LESSON_TYPE, LIST_SEPARATOR, PAIR_SEPARATOR,
-    PLATFORM, QUESTION_TYPE, QUIZ_TYPE, VERBS, XAPI_VERSION, course_iri, duration, lesson_iri, question_iri,
-    quiz_iri, score, timestamp,
+    ACCOUNT_HOME, COURSE_TYPE, EXTENSION_CENTRE, EXTENSION_DEVICE, INTERACTION_TYPES, LESSON_TYPE, PLATFORM,
+    QUESTION_TYPE, QUIZ_TYPE, XAPI_VERSION, course_iri, duration, lesson_iri, question_iri, quiz_iri, score,
+    timestamp, verb,
 )
-
-VERB_NAMES = tuple(VERBS)
 
 
 @dataclass(frozen=True)
@@ -36,19 +29,35 @@ class Scope:
 
 
 @dataclass(frozen=True)
-class Question:
-    """A quiz question as an xAPI interaction activity.
+class Answer:
+    """How a learner answered one question of a quiz attempt.
 
-    components  interaction components by list name (`choices`, `source`, `target`, `steps`, `scale`),
-                each a sequence of (component id, text)
-    correct     the correctResponsesPattern: every accepted response in xAPI's response format
+    question_id       the question's stable id (unique in the course)
+    response          the answer in xAPI's response format for its interaction type (see
+                      player.quizzes.interactions): choice keys joined by `[,]`, the text typed, …
+    correct           whether it counts as right; None when it is not graded automatically (an essay):
+                      then no success or score is recorded and it does not count in the attempt's score
+    points            points scored, for partial credit; None means all of max_points when correct,
+                      else 0. max_points is the question's weight
+    interaction_type  xAPI interaction type: `choice`, `true-false`, `fill-in`, `long-fill-in`, `numeric`,
+                      `matching`, `sequencing` or `other`
+    definition        the rest of the question's cmi.interaction definition (name, choices, source/target,
+                      correctResponsesPattern), see player.quizzes.interactions
     """
 
     question_id: str
-    prompt: str
-    interaction_type: str
-    components: dict[str, Sequence[tuple[str, str]]] = field(default_factory=dict)
-    correct: Sequence[str] = ()
+    response: str
+    correct: bool | None
+    points: float | None = None
+    max_points: float = 1.0
+    interaction_type: str = "other"
+    definition: dict | None = None
+
+    @property
+    def scored(self) -> float:
+        if self.points is not None:
+            return self.points
+        return self.max_points if self.correct else 0.0
 
 
 def agent(scope: Scope) -> dict:
@@ -57,9 +66,8 @@ def agent(scope: Scope) -> dict:
             "account": {"homePage": ACCOUNT_HOME, "name": scope.learner_id}}
 
 
-def activity(iri: str, activity_type: str, name: str, language: str, **definition) -> dict:
-    return {"objectType": "Activity", "id": iri,
-            "definition": {"name": {language: name}, "type": activity_type, **definition}}
+def activity(iri: str, activity_type: str, name: str, language: str) -> dict:
+    return {"objectType": "Activity", "id": iri, "definition": {"name": {language: name}, "type": activity_type}}
 
 
 def course_activity(scope: Scope) -> dict:
@@ -74,15 +82,13 @@ def quiz_activity(scope: Scope, lesson_id: str, title: str) -> dict:
     return activity(quiz_iri(scope.course_id, lesson_id), QUIZ_TYPE, title, scope.language)
 
 
-def question_activity(scope: Scope, question: Question) -> dict:
-    """The question with its full interaction definition, so every answer can be read on its own."""
-    definition = {"description": {scope.language: question.prompt}, "interactionType": question.interaction_type,
-                  "correctResponsesPattern": list(question.correct)}
-    for name, components in question.components.items():
-        definition[name] = [{"id": component_id, "description": {scope.language: text}}
-                            for component_id, text in components]
-    return {"objectType": "Activity", "id": question_iri(scope.course_id, question.question_id),
-            "definition": {"type": QUESTION_TYPE, **definition}}
+def question_activity(scope: Scope, answer: Answer) -> dict:
+    """A question as a cmi.interaction, with its whole definition, so every answer can be read on its own."""
+    if answer.interaction_type not in INTERACTION_TYPES:
+        raise ValueError(f"unknown xAPI interaction type {answer.interaction_type!r}")
+    return {"objectType": "Activity", "id": question_iri(scope.course_id, answer.question_id),
+            "definition": {**(answer.definition or {}), "type": QUESTION_TYPE,
+                           "interactionType": answer.interaction_type}}
 
 
 def context(scope: Scope, parent: dict | None = None, registration: str | None = None) -> dict:
@@ -105,80 +111,67 @@ def statement(scope: Scope, verb_name: str, object_: dict, when: datetime, resul
               parent: dict | None = None, registration: str | None = None,
               statement_id: str | None = None) -> dict:
     """A complete statement; a new random UUID unless `statement_id` is given."""
-    made = {"id": statement_id or str(uuid.uuid4()), "actor": agent(scope),
-            "verb": {"id": VERBS[verb_name], "display": {"en-US": verb_name}}, "object": object_,
-            "context": context(scope, parent, registration), "timestamp": timestamp(when), "version": XAPI_VERSION}
+    made = {"id": statement_id or str(uuid.uuid4()), "actor": agent(scope), "verb": verb(verb_name),
+            "object": object_, "context": context(scope, parent, registration), "timestamp": timestamp(when),
+            "version": XAPI_VERSION}
     if result is not None:
         made["result"] = result
     return made
 
 
-# One builder per statement kind of the profile (see docs/xapi.md).
+# One builder per statement kind (see docs/xapi.md). `ids` may carry a fixed `statement_id`.
 
 def lesson_launched(scope: Scope, lesson_id: str, title: str, when: datetime, **ids) -> dict:
+    """The learner opened a lesson."""
     return statement(scope, "launched", lesson_activity(scope, lesson_id, title), when, **ids)
 
 
 def lesson_experienced(scope: Scope, lesson_id: str, title: str, seconds: float, when: datetime,
                        **ids) -> dict:
+    """Time spent on a lesson page (one visit)."""
     return statement(scope, "experienced", lesson_activity(scope, lesson_id, title), when,
                      result={"duration": duration(seconds)}, **ids)
 
 
 def lesson_completed(scope: Scope, lesson_id: str, title: str, when: datetime, **ids) -> dict:
+    """The learner reached the end of a lesson and pressed Done."""
     return statement(scope, "completed", lesson_activity(scope, lesson_id, title), when,
                      result={"completion": True}, **ids)
 
 
-def quiz_attempted(scope: Scope, lesson_id: str, title: str, registration: str, when: datetime, **ids) -> dict:
-    """The start of a quiz attempt; `registration` (a UUID) ties all statements of the attempt together."""
-    return statement(scope, "attempted", quiz_activity(scope, lesson_id, title), when,
-                     parent=lesson_activity(scope, lesson_id, title), registration=registration, **ids)
-
-
-def question_answered(scope: Scope, lesson_id: str, title: str, question: Question, response: str,
-                      success: bool, registration: str, when: datetime, points: float = 1.0,
-                      max_points: float = 1.0, **ids) -> dict:
-    """One answer of an attempt; `response` in xAPI's format for the interaction (see `response`)."""
-    return statement(scope, "answered", question_activity(scope, question), when,
-                     result={"success": success, "response": response, "score": score(points, max_points)},
+def question_answered(scope: Scope, lesson_id: str, title: str, answer: Answer, registration: str,
+                      when: datetime, **ids) -> dict:
+    """One answer of a quiz attempt; an answer not graded automatically carries only its response."""
+    if answer.correct is None:
+        result = {"response": answer.response}
+    else:
+        result = {"success": answer.correct, "response": answer.response,
+                  "score": score(answer.scored, answer.max_points)}
+    return statement(scope, "answered", question_activity(scope, answer), when, result=result,
                      parent=quiz_activity(scope, lesson_id, title), registration=registration, **ids)
 
 
-def quiz_finished(scope: Scope, lesson_id: str, title: str, passed: bool, points: float, max_points: float,
+def quiz_finished(scope: Scope, lesson_id: str, title: str, answers: list[Answer], passed: bool | None,
                   seconds: float, registration: str, when: datetime, **ids) -> dict:
-    """The end of an attempt: `passed` or `failed` for the quiz, with the attempt's score."""
-    return statement(scope, "passed" if passed else "failed", quiz_activity(scope, lesson_id, title), when,
-                     result={"score": score(points, max_points), "success": passed, "completion": True,
-                             "duration": duration(seconds)},
+    """The end of an attempt: `passed` or `failed` for a test, `completed` for self-checks (passed None),
+    with the score summed over the graded answers."""
+    result = {"completion": True, "duration": duration(seconds)}
+    graded = [answer for answer in answers if answer.correct is not None]
+    if graded:
+        result["score"] = score(sum(a.scored for a in graded), sum(a.max_points for a in graded))
+    if passed is not None:
+        result["success"] = passed
+    verb_name = "completed" if passed is None else "passed" if passed else "failed"
+    return statement(scope, verb_name, quiz_activity(scope, lesson_id, title), when, result=result,
                      parent=lesson_activity(scope, lesson_id, title), registration=registration, **ids)
 
 
 def course_completed(scope: Scope, when: datetime, scaled_score: float | None = None,
                      seconds: float | None = None, **ids) -> dict:
-    """The course's completion rule was met (all lessons done, all quizzes passed)."""
+    """The course's completion rule was met (every lesson done, every test passed)."""
     result = {"completion": True, "success": True}
-    if scaled_score is not None:
-        result["score"] = score(scaled_score, 1.0)
     if seconds is not None:
         result["duration"] = duration(seconds)
+    if scaled_score is not None:
+        result["score"] = score(scaled_score, 1.0)
     return statement(scope, "completed", course_activity(scope), when, result=result, **ids)
-
-
-def response(interaction_type: str, answer) -> str:
-    """A learner's answer in xAPI's response format: `true`/`false`; choice ids or sequence joined by
-    `[,]`; matching pairs `source[.]target` joined by `[,]`; fill-in texts joined by `[,]`; a number."""
-    if interaction_type == "true-false":
-        return "true" if answer else "false"
-    if interaction_type == "matching":
-        return LIST_SEPARATOR.join(f"{source}{PAIR_SEPARATOR}{target}" for source, target in answer)
-    if interaction_type in ("choice", "sequencing", "fill-in", "long-fill-in") and not isinstance(answer, str):
-        return LIST_SEPARATOR.join(str(item) for item in answer)
-    if interaction_type == "numeric":
-        return f"{answer:g}" if isinstance(answer, float) else str(answer)
-    return str(answer)
-
-
-def response_items(text: str) -> list[str]:
-    """The items of a response or pattern (`a[,]b` → [`a`, `b`]); an empty response has none."""
-    return text.split(LIST_SEPARATOR) if text else []

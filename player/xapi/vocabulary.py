@@ -1,18 +1,17 @@
 """The xAPI 1.0.3 vocabulary of the player: ADL verbs, activity types, stable activity IRIs built from
-course, lesson and question ids, and builders for the statements every progress record is stored as.
+course, lesson and question ids, response separators, scores, timestamps and durations. Statements are
+made from it in player.xapi.statements.
 
-Records are stored exactly as these statements, so export to a file or a Learning Record Store needs no
+Records are stored exactly as those statements, so export to a file or a Learning Record Store needs no
 translation. Activity IRIs are URNs (`urn:tramhoc:course:<course>[:lesson:<lesson>[:quiz]]`,
 `urn:tramhoc:course:<course>:question:<question>`): stable across course versions and centres, and
 owned by no web domain. Never change their shape: results already recorded would no longer match.
 """
 
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from courses import Course, Lesson
 from player import __version__
 
 XAPI_VERSION = "1.0.3"
@@ -22,7 +21,7 @@ PLATFORM = f"Trạm Học {__version__}"
 
 ADL_VERB = "http://adlnet.gov/expapi/verbs/"
 VERBS = {name: ADL_VERB + name for name in
-         ("launched", "experienced", "completed", "attempted", "answered", "passed", "failed")}
+         ("launched", "experienced", "completed", "answered", "passed", "failed")}
 
 ADL_ACTIVITY = "http://adlnet.gov/expapi/activities/"
 COURSE_TYPE = ADL_ACTIVITY + "course"
@@ -91,64 +90,6 @@ def verb_name(statement: dict) -> str | None:
     return verb_id[len(ADL_VERB):] if verb_id.startswith(ADL_VERB) else None
 
 
-def actor(learner_id: str, name: str) -> dict:
-    """A learner as an xAPI Agent, identified by an account whose name is the learner's id."""
-    return {"objectType": "Agent", "name": name, "account": {"homePage": ACCOUNT_HOME, "name": learner_id}}
-
-
-def activity(iri: str, activity_type: str, name: str, language: str, **definition) -> dict:
-    return {"objectType": "Activity", "id": iri,
-            "definition": {"name": {language: name}, "type": activity_type, **definition}}
-
-
-def course_activity(course: Course) -> dict:
-    return activity(course_iri(course.id), COURSE_TYPE, course.title, course.language)
-
-
-def lesson_activity(course: Course, lesson: Lesson) -> dict:
-    return activity(lesson_iri(course.id, lesson.id), LESSON_TYPE, lesson.title, course.language)
-
-
-def quiz_activity(course: Course, lesson: Lesson) -> dict:
-    return activity(quiz_iri(course.id, lesson.id), QUIZ_TYPE, lesson.title, course.language)
-
-
-def question_activity(course: Course, question_id: str, interaction_type: str = "other",
-                      definition: dict | None = None) -> dict:
-    """A question as a cmi.interaction; `definition` adds its name, items and correct responses."""
-    if interaction_type not in INTERACTION_TYPES:
-        raise ValueError(f"unknown xAPI interaction type {interaction_type!r}")
-    return {"objectType": "Activity", "id": question_iri(course.id, question_id),
-            "definition": {**(definition or {}), "type": QUESTION_TYPE, "interactionType": interaction_type}}
-
-
-def context(course: Course, device_id: str, centre: str, parents: list[dict] = (),
-            registration: str | None = None) -> dict:
-    """Where a statement happened: the course and its version, this installation and centre."""
-    found = {
-        "platform": PLATFORM,
-        "language": course.language,
-        "revision": course.version,
-        "contextActivities": {"grouping": [course_activity(course)]},
-        "extensions": {EXTENSION_DEVICE: device_id, EXTENSION_CENTRE: centre},
-    }
-    if parents:
-        found["contextActivities"]["parent"] = list(parents)
-    if registration:
-        found["registration"] = registration
-    return found
-
-
-def statement(actor_: dict, verb_name_: str, object_: dict, context_: dict, result: dict | None = None,
-              when: datetime | None = None) -> dict:
-    """A complete statement with a new UUID and a UTC timestamp."""
-    made = {"id": str(uuid.uuid4()), "actor": actor_, "verb": verb(verb_name_), "object": object_,
-            "context": context_, "timestamp": timestamp(when)}
-    if result is not None:
-        made["result"] = result
-    return made
-
-
 def score(raw: float, maximum: float, minimum: float = 0.0) -> dict:
     """An xAPI score; `scaled` is raw over the range (xAPI wants min < max and raw within them)."""
     if not minimum < maximum or not minimum <= raw <= maximum:
@@ -163,8 +104,18 @@ def timestamp(when: datetime | None = None) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
+def response_items(text: str) -> list[str]:
+    """The items of a response or pattern (`a[,]b` → [`a`, `b`]); an empty response has none."""
+    return text.split(LIST_SEPARATOR) if text else []
+
+
 def parse_timestamp(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def hundredths(seconds: float) -> float:
+    """Seconds as a duration keeps them: to the hundredth, never negative (parse_duration gives it back)."""
+    return max(0, round(seconds * 100)) / 100
 
 
 def duration(seconds: float) -> str:
@@ -185,4 +136,5 @@ def parse_duration(text: str) -> float:
     if match is None:
         return 0.0
     hours, minutes, seconds = match.groups()
-    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds or 0)
+    whole = int(hours or 0) * 3600 + int(minutes or 0) * 60
+    return (whole * 100 + round(float(seconds or 0) * 100)) / 100  # exactly what hundredths() gives
