@@ -18,6 +18,7 @@ ENV_VAR = "TRAMHOC_HOME"
 BUNDLE_SUFFIX = ".tramhoc"
 WAITING_PREFIX = ".upload."
 WAITING_FILE = "course.tramhoc"
+WAITING_CHECK = "verified.token"
 INSTALL_PREFIX = ".install."
 DOWNLOAD_PREFIX = ".download."
 KEY_UPLOAD_PREFIX = ".key-upload."
@@ -102,6 +103,11 @@ class DataPaths:
     @staticmethod
     def waiting_bundle(folder: Path) -> Path:
         return folder / WAITING_FILE
+
+    @staticmethod
+    def waiting_check(folder: Path) -> Path:
+        """The signed record that a waiting upload was verified."""
+        return folder / WAITING_CHECK
 
     # -- learners -------------------------------------------------------------------------------------------
     @property

@@ -12,6 +12,7 @@ import pytest
 from bundle_tools import hand_made_bundle
 from test_player import signed_version
 
+from builder.build import build
 from courses.keys import format_fingerprint
 from player.app import create_app
 from player.library.approvals import MAX_AGE_SECONDS, MAX_WAITING
@@ -274,7 +275,7 @@ def test_a_full_disk_while_installing_an_approved_course_keeps_it_waiting(player
 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(services(player).library, "install", disk_full)
+    monkeypatch.setattr(services(player).library, "admit", disk_full)
     response = learner.post(f"/install/{waiting_id}/approve", data={"pin": ADMIN_PIN, "approval": approval},
                             follow_redirects=True)
     assert "Không cài được khoá học này: No space left on device" in text(response)
@@ -283,3 +284,59 @@ def test_a_full_disk_while_installing_an_approved_course_keeps_it_waiting(player
     again = learner.post(f"/install/{waiting_id}/approve", data={"pin": ADMIN_PIN, "approval": approval})
     assert again.status_code == 303
     assert installed(player) == ["mini"]
+
+
+class CountingReads:
+    """Counts the bytes read from one file, through every open() of it (pathlib's included)."""
+
+    def __init__(self, monkeypatch, target_name: str):
+        self.read = 0
+        real_open = io.open
+
+        def counting_open(file, mode="r", *args, **kwargs):
+            handle = real_open(file, mode, *args, **kwargs)
+            if not isinstance(file, int) and Path(os.fsdecode(file)).name == target_name and "r" in mode:
+                return _Counted(handle, self)
+            return handle
+        monkeypatch.setattr(io, "open", counting_open)
+        monkeypatch.setattr("builtins.open", counting_open)
+
+
+class _Counted:
+    def __init__(self, handle, counter):
+        self._handle, self._counter = handle, counter
+
+    def read(self, *args):
+        data = self._handle.read(*args)
+        self._counter.read += len(data)
+        return data
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._handle.close()
+
+    def __iter__(self):
+        return iter(self._handle)
+
+
+def test_an_upload_is_read_three_times_at_most_from_upload_to_install(player, learner, mini_course, tmp_path,
+                                                                      monkeypatch):
+    """Hashed as it is saved (no read), verified once, hashed once more on approval: not read again for the
+    review page, the approval token or the install (a course file can be 2 GB)."""
+    (mini_course / "lessons" / "images" / "lon.png").write_bytes(os.urandom(3 * 1024 * 1024))
+    lesson = mini_course / "lessons" / "01-gioi-thieu.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n![Ảnh lớn](images/lon.png)\n", encoding="utf-8")
+    bundle = build(mini_course, tmp_path / "dist", use_cache=False)  # unsigned: it needs the admin
+    size = bundle.stat().st_size
+    counter = CountingReads(monkeypatch, "course.tramhoc")
+    waiting_id, approval = hold(learner, bundle)
+    learner.get(f"/install/{waiting_id}")
+    assert learner.post(f"/install/{waiting_id}/approve", data={"pin": ADMIN_PIN, "approval": approval}
+                        ).status_code == 303
+    assert installed(player) == ["mini"]
+    assert 2 * size <= counter.read <= 2 * size + 256 * 1024  # verified once, hashed once; the rest: manifests

@@ -150,7 +150,8 @@ def test_an_unverified_bundle_is_refused_unless_allowed(tmp_path, mini_bundle, s
 def test_the_web_form_does_not_install_unverified_bundles_and_sends_learners_to_the_administrator(
         request, fixture, tmp_path, make_player):
     """The file waits, untouched, in a private folder inside the library for the admin PIN
-    (tests/test_admin_installs.py); nothing else is written and nothing is installed."""
+    (tests/test_admin_installs.py), beside the signed record that it was verified; nothing else is written
+    and nothing is installed."""
     bundle = request.getfixturevalue(fixture)
     client = make_player(tmp_path / "data").test_client()
     client.sign_in()
@@ -164,7 +165,7 @@ def test_the_web_form_does_not_install_unverified_bundles_and_sends_learners_to_
     waiting, = [Path(path) for path in added if path.endswith(".tramhoc")]
     assert waiting.parent.parent == tmp_path / "data" / "library" and waiting.parent.name.startswith(".upload.")
     assert waiting.read_bytes() == bundle.read_bytes()
-    assert set(added) == {str(waiting.parent), str(waiting)}
+    assert set(added) == {str(waiting.parent), str(waiting), str(DataPaths.waiting_check(waiting.parent))}
     assert {path: entry for path, entry in snapshot(tmp_path).items() if path in before} == before
 
 

@@ -1,10 +1,13 @@
-"""Course files waiting for the admin's approval (unsigned, from an unknown publisher, or older than the
-installed version), each kept in a private temporary folder inside the library folder until it is
-installed or abandoned.
+"""Course files uploaded in the player: each kept in a private temporary folder inside the library folder
+until it is installed or abandoned; those that need the admin (unsigned, from an unknown publisher, or
+older than the installed version) wait there for an approval.
 
-An approval is a token signed with the player's secret key that names one waiting upload, the sha256 of
-its file as the admin was shown it, and what the admin agreed to (an unverified course, an older
-version). Installing re-hashes the file first: a file swapped after the page was shown is refused.
+An upload is read three times at most, however large: hashed as it is saved, verified completely once
+(every member against its checksum; the result is kept beside the file, signed with the player's secret
+key, bound to that sha256), and, when the admin approves it, hashed once more before it is moved into
+place. An approval is a token signed with the same key that names one waiting upload, the sha256 the
+admin was shown and what the admin agreed to (an unverified course, an older version): a file swapped
+after the page was shown has another sha256 and is refused.
 """
 
 import hashlib
@@ -13,17 +16,20 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
-from courses import Bundle, BundleError, Course
+from courses import Course
 from courses.model import version_key
-from player.library.bundles import InstallError, Library
+from player.library.bundles import InstallError, Library, opened, verified
 from player.library.trust import Provenance
 from player.paths import DataPaths
+from player.store.atomic import write_atomic
 
 MAX_AGE_SECONDS = 6 * 3600  # an upload nobody approved within this time is stale
 MAX_WAITING = 5  # the oldest waiting upload gives way to a new one beyond this
+CHUNK = 1024 * 1024
 
 
 class ApprovalError(Exception):
@@ -32,7 +38,7 @@ class ApprovalError(Exception):
 
 @dataclass(frozen=True)
 class Waiting:
-    """One uploaded course file waiting in its own folder."""
+    """One uploaded course file in its own folder."""
 
     id: str
     folder: Path
@@ -42,12 +48,10 @@ class Waiting:
     def path(self) -> Path:
         return DataPaths.waiting_bundle(self.folder)
 
-    def sha256(self) -> str:
-        digest = hashlib.sha256()
-        with open(self.path, "rb") as data:
-            while chunk := data.read(1024 * 1024):
-                digest.update(chunk)
-        return digest.hexdigest()
+    @property
+    def check_path(self) -> Path:
+        """The signed record that this file, by its sha256, was verified completely."""
+        return DataPaths.waiting_check(self.folder)
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class Review:
     course: Course
     provenance: Provenance
     installed: Course | None  # the version of this course installed now, if any
+    sha256: str  # of the file as it was verified
 
     @property
     def unverified(self) -> bool:
@@ -72,15 +77,18 @@ class Review:
 
 
 class PendingInstalls:
-    """Waiting uploads in the library folder, and installing one once the admin approved it."""
+    """Uploads in the library folder, and installing one (at once, or once the admin approved it)."""
 
     def __init__(self, library: Library, secret_key: bytes, max_age: float = MAX_AGE_SECONDS):
         self.library, self.paths, self.max_age = library, library.paths, max_age
-        self._signer = URLSafeTimedSerializer(secret_key, salt="tramhoc install approval")
+        self._approvals = URLSafeTimedSerializer(secret_key, salt="tramhoc install approval")
+        self._checks = URLSafeSerializer(secret_key, salt="tramhoc verified upload")
         self.clean()
 
-    def hold(self, save) -> Waiting:
-        """A new waiting upload: `save(path)` writes the uploaded file into its private folder."""
+    def hold(self, upload: BinaryIO) -> Waiting:
+        """Save an uploaded file in a new private folder, hashing it on the way, and verify it completely;
+        raises InstallError (and keeps nothing) when it is not a sound course file, OSError when it cannot
+        be saved."""
         self.clean()
         for old in self.waiting()[MAX_WAITING - 1:]:
             self.discard(old)
@@ -88,7 +96,14 @@ class PendingInstalls:
         waiting = Waiting(waiting_id, self.paths.waiting_folder(waiting_id), time.time())
         waiting.folder.mkdir(mode=0o700)
         try:
-            save(waiting.path)
+            digest = hashlib.sha256()
+            with open(waiting.path, "wb") as out:
+                while chunk := upload.read(CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+            verified(waiting.path)
+            write_atomic(waiting.check_path, self._checks.dumps({"id": waiting_id, "sha256": digest.hexdigest()})
+                         .encode("ascii"))
         except BaseException:
             self.discard(waiting)
             raise
@@ -113,33 +128,37 @@ class PendingInstalls:
         return sorted((w for w in found if w), key=lambda w: w.uploaded, reverse=True)
 
     def review(self, waiting: Waiting) -> Review:
-        """Verify the waiting file completely and say what it is; raises InstallError when it is damaged."""
-        try:
-            with Bundle(waiting.path) as bundle:
-                bundle.verify()
-                course, signer = bundle.course, bundle.signer
-        except BundleError as error:
-            raise InstallError(str(error)) from None
-        return Review(course, self.library.trust.provenance(signer), self.library.course(course.id))
+        """What a waiting file is, from its manifest (cheap: the file was verified when it was saved);
+        raises InstallError when it is damaged or its verification is not on record."""
+        sha256 = self._verified_sha256(waiting)
+        found = opened(waiting.path)
+        return Review(found.course, self.library.trust.provenance(found.signer), self.library.course(found.course.id),
+                      sha256)
 
     def approval(self, waiting: Waiting, review: Review) -> str:
         """The signed token an approval form carries: this upload, this exact file, these exceptions."""
-        return self._signer.dumps({"id": waiting.id, "sha256": waiting.sha256(), "unverified": review.unverified,
-                                   "older": review.older})
+        return self._approvals.dumps({"id": waiting.id, "sha256": review.sha256, "unverified": review.unverified,
+                                      "older": review.older})
+
+    def install_now(self, waiting: Waiting) -> Course:
+        """Install a waiting upload that needs no approval (just verified, in this request), then forget it."""
+        course = self.library.admit(waiting.path)
+        self.discard(waiting)
+        return course
 
     def install(self, waiting: Waiting, approval: str) -> Course:
         """Install a waiting upload the admin approved, then forget it; raises ApprovalError when the
         approval is not for this exact file, InstallError when installing needs more than was approved."""
         try:
-            claim = self._signer.loads(approval, max_age=self.max_age)
+            claim = self._approvals.loads(approval, max_age=self.max_age)
         except (BadSignature, ValueError, TypeError):
             raise ApprovalError("the approval is not valid (forged, or too old)") from None
         if not isinstance(claim, dict) or claim.get("id") != waiting.id:
             raise ApprovalError("the approval belongs to another upload")
-        if claim.get("sha256") != waiting.sha256():
+        if claim.get("sha256") != _sha256(waiting.path):
             raise ApprovalError("the file changed after it was shown for approval")
-        course = self.library.install(waiting.path, allow_unverified=claim.get("unverified") is True,
-                                      force=claim.get("older") is True)
+        course = self.library.admit(waiting.path, allow_unverified=claim.get("unverified") is True,
+                                    force=claim.get("older") is True)
         self.discard(waiting)
         return course
 
@@ -156,3 +175,20 @@ class PendingInstalls:
                 continue
             if stale:
                 shutil.rmtree(folder, ignore_errors=True)
+
+    def _verified_sha256(self, waiting: Waiting) -> str:
+        try:
+            claim = self._checks.loads(waiting.check_path.read_text(encoding="ascii"))
+        except (OSError, UnicodeDecodeError, BadSignature, ValueError, TypeError):
+            raise InstallError(f"{waiting.path.name}: this upload was not checked; upload it again") from None
+        if not isinstance(claim, dict) or claim.get("id") != waiting.id or not isinstance(claim.get("sha256"), str):
+            raise InstallError(f"{waiting.path.name}: this upload was not checked; upload it again")
+        return claim["sha256"]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as data:
+        while chunk := data.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -3,9 +3,11 @@
 import os
 import shutil
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
-from courses import Bundle, BundleError, Course
+from courses import Bundle, BundleError, Course, Manifest
+from courses.keys import PublicKey
 from courses.model import version_key
 from courses.quiz import load_quizzes
 from player.library.trust import Provenance, TrustStore
@@ -29,6 +31,38 @@ class UnverifiedBundle(InstallError):
         super().__init__(f"{course.title}: not installed: {why}")
 
 
+@dataclass(frozen=True)
+class Opened:
+    """What a bundle file says it is, and who signed it (its signature over the manifest was checked)."""
+
+    manifest: Manifest
+    signer: PublicKey | None
+
+    @property
+    def course(self) -> Course:
+        return self.manifest.course
+
+
+def opened(path: Path) -> Opened:
+    """A bundle's manifest and signer, read cheaply (structure and signature; not every member)."""
+    try:
+        with Bundle(path) as bundle:
+            return Opened(bundle.manifest, bundle.signer)
+    except BundleError as error:
+        raise InstallError(str(error)) from None
+
+
+def verified(path: Path) -> Opened:
+    """A bundle checked completely: every member against its checksum, and its quizzes well-formed."""
+    try:
+        with Bundle(path) as bundle:
+            bundle.verify()
+            load_quizzes(bundle)  # checksums do not prove a quiz is well-formed
+            return Opened(bundle.manifest, bundle.signer)
+    except BundleError as error:
+        raise InstallError(str(error)) from None
+
+
 class Library:
     """Installs, lists and opens course bundles kept in one folder."""
 
@@ -40,44 +74,52 @@ class Library:
         self._lock = threading.Lock()
 
     def install(self, source: Path, force: bool = False, allow_unverified: bool = False) -> Course:
-        """Verify a bundle completely, then copy it into the library atomically.
+        """Install a bundle from anywhere (a USB stick): copied into the library, the copy verified
+        completely, then put in place atomically.
 
         A bundle must be signed by a trusted publisher unless allow_unverified is given; an older version
-        than the installed one needs force. Nothing is written unless every check passes."""
+        than the installed one needs force. Both are decided before anything is copied; nothing is left
+        behind unless every check passes."""
+        found = opened(source)
         try:
-            with Bundle(source) as bundle:
-                bundle.verify()
-                manifest, signer = bundle.manifest, bundle.signer
-                load_quizzes(bundle)  # checksums do not prove a quiz is well-formed
-                course = manifest.course
-        except BundleError as error:
-            raise InstallError(str(error)) from None
-        provenance = self.trust.provenance(signer)
-        if not provenance.verified and not allow_unverified:
-            raise UnverifiedBundle(course, provenance)
-        installed = self.course(course.id)
-        if installed and version_key(course.version) < version_key(installed.version) and not force:
-            raise InstallError(f"{course.title}: version {installed.version} is installed; "
-                               f"{course.version} is older (use --force to install it anyway)")
+            self._admissible(found, force, allow_unverified)
+        except InstallError:
+            verified(source)  # a damaged file is refused as damaged, whatever else is wrong with it
+            raise
         temp = self.paths.install_temp()
         try:
             with open(temp, "wb") as out, open(source, "rb") as src:
                 shutil.copyfileobj(src, out, 1024 * 1024)
                 out.flush()
                 os.fsync(out.fileno())
-            with Bundle(temp) as copy:
-                copy.verify()
-                if (copy.manifest, copy.signer) != (manifest, signer):
-                    raise InstallError(f"{course.title}: the file changed while it was being installed")
-            self._forget(course.id)  # Windows cannot replace a file that is still open
-            os.replace(temp, self._path(course.id))
-        except BundleError as error:
-            temp.unlink(missing_ok=True)
-            raise InstallError(str(error)) from None
+            if verified(temp) != found:
+                raise InstallError(f"{found.course.title}: the file changed while it was being installed")
+            self._put(temp, found.course.id)
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
-        return course
+        return found.course
+
+    def admit(self, path: Path, force: bool = False, allow_unverified: bool = False) -> Course:
+        """Install a bundle that is already in the library folder and was verified (an approved upload): it
+        is moved into place, not copied or read again."""
+        found = opened(path)
+        self._admissible(found, force, allow_unverified)
+        self._put(path, found.course.id)
+        return found.course
+
+    def _admissible(self, opened: "Opened", force: bool, allow_unverified: bool) -> None:
+        provenance = self.trust.provenance(opened.signer)
+        if not provenance.verified and not allow_unverified:
+            raise UnverifiedBundle(opened.course, provenance)
+        installed = self.course(opened.course.id)
+        if installed and version_key(opened.course.version) < version_key(installed.version) and not force:
+            raise InstallError(f"{opened.course.title}: version {installed.version} is installed; "
+                               f"{opened.course.version} is older (use --force to install it anyway)")
+
+    def _put(self, path: Path, course_id: str) -> None:
+        self._forget(course_id)  # Windows cannot replace a file that is still open
+        os.replace(path, self._path(course_id))
 
     def remove(self, course_id: str) -> None:
         """Uninstall a course (learners' records of it stay in their own files)."""

@@ -55,28 +55,27 @@ def upload():
         return redirect(_back_url(), code=303)
     pending = services().approvals
     try:
-        waiting = pending.hold(chosen.save)
+        waiting = pending.hold(chosen.stream)
     except OSError as error:
         flash(gettext("Could not keep the course file on this computer: %(reason)s",
                       reason=error.strerror or str(error)), "error")
         return redirect(_back_url(), code=303)
+    except InstallError as error:
+        flash(gettext("Could not install this course: %(reason)s", reason=str(error)), "error")
+        return redirect(_back_url(), code=303)
     try:
-        course = services().library.install(waiting.path)
+        checked = pending.review(waiting)
+        if checked.needs_approval:
+            return redirect(url_for(".review", waiting_id=waiting.id, back=_back()), code=303)
+        course = pending.install_now(waiting)
     except OSError as error:
         pending.discard(waiting)
         flash(gettext("Could not install this course: %(reason)s", reason=error.strerror or str(error)), "error")
         return redirect(_back_url(), code=303)
     except InstallError as error:
-        try:
-            review = pending.review(waiting)
-        except InstallError:
-            review = None
-        if review is not None and review.needs_approval:
-            return redirect(url_for(".review", waiting_id=waiting.id, back=_back()), code=303)
         pending.discard(waiting)
         flash(gettext("Could not install this course: %(reason)s", reason=str(error)), "error")
         return redirect(_back_url(), code=303)
-    pending.discard(waiting)
     _installed(course)
     return redirect(_back_url(), code=303)
 
