@@ -21,8 +21,21 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.dont_write_bytecode = False
 
 GEN_CORPUS_ENV = "TRAMHOC_GEN_CORPUS"
-GEN_CORPUS_DEFAULT = Path("/work/shared/bench/gen_corpus.py")
+SHARED = Path(os.environ.get("TRAMHOC_SHARED") or PROJECT.parent / "shared")  # ../shared beside the project
+GEN_CORPUS_DEFAULT = SHARED / "bench" / "gen_corpus.py"
 COURSE_ID = "corpus-bench"
+
+
+def parse_args(parser, quick: dict):
+    """Parse the command line; `--quick` swaps in the small sizes of `quick` (a run of a few seconds that
+    shows the benchmark still works: its figures mean little)."""
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes, a few seconds: checks that the benchmark runs (figures mean little)")
+    args = parser.parse_args()
+    if args.quick:
+        for name, value in quick.items():
+            setattr(args, name, value)
+    return args
 
 
 def require(*modules: str, purpose: str) -> None:

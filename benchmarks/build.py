@@ -18,6 +18,7 @@ Needs mkdocs in the same venv (benchmark-only; exits 2 without it). See benchmar
 """
 
 import argparse
+import contextlib
 import cProfile
 import hashlib
 import os
@@ -34,8 +35,9 @@ from pathlib import Path
 # player package: the project root goes there instead.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 from benchmarks._common import (  # noqa: E402
-    PROJECT, environment_lines, generator_path, lesson_files, make_corpus, median, require, verdict,
+    PROJECT, environment_lines, generator_path, lesson_files, make_corpus, median, parse_args, require, verdict,
 )
+from builder.build import CACHE_VARIABLE  # noqa: E402
 
 FLOOR_CODE = '''
 import pathlib
@@ -65,10 +67,10 @@ def main() -> int:
                         help="generate the corpus into DIR/corpus and outputs into DIR/out, and keep them")
     parser.add_argument("--lessons", type=int, default=200, help="corpus size (default 200)")
     parser.add_argument("--generator", help="path of gen_corpus.py (default $TRAMHOC_GEN_CORPUS or "
-                                            "/work/shared/bench/gen_corpus.py)")
+                                            "../shared/bench/gen_corpus.py beside the project)")
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile one in-process clean build (rendering serially) and print where time goes")
-    args = parser.parse_args()
+    args = parse_args(parser, quick={"runs": 1, "lessons": 10})
     require("mkdocs", "markdown", purpose="benchmarks/build.py")
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -88,6 +90,7 @@ def run(root: Path, args, generator: Path) -> int:
     corpus, out = root / "corpus", root / "out"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+    os.environ[CACHE_VARIABLE] = str(out / "cache")  # never the per-user cache of whoever runs this
     started = time.perf_counter()
     summary = make_corpus(generator, corpus, args.lessons)
     lessons = lesson_files(corpus)
@@ -139,23 +142,27 @@ def run(root: Path, args, generator: Path) -> int:
             # (c) mkdocs
             site = _fresh(out / f"site-{number}")
             record("mkdocs_sub", _timed_subprocess([*mkdocs_cmd, "-d", str(site)]))
-            # (d) incremental: prime a cache on the original sources, edit one lesson, rebuild
+            # (d) incremental: prime a cache on the original sources, edit one lesson, rebuild (each rebuild
+            # from its own copy of the primed cache, which lives outside the output folder)
             prime = _fresh(out / f"prime-{number}")
-            _timed_subprocess(builder_cmd(prime, cache=True))
+            caches = {name: out / f"cache-{name}-{number}" for name in ("prime", "sub", "in")}
+            _timed_subprocess(builder_cmd(prime, cache=True), cache=caches["prime"])
             edited.write_bytes(original + EDIT.encode("utf-8"))
-            target_sub, target_in = out / f"rebuild-sub-{number}", out / f"rebuild-in-{number}"
-            for target in (target_sub, target_in):
-                shutil.rmtree(target, ignore_errors=True)
-                shutil.copytree(prime, target)
-            record("rebuild_sub", _timed_subprocess(builder_cmd(target_sub, cache=True)))
-            record("rebuild_in", _timed_call(lambda: build(corpus, target_in, use_cache=True)))
+            target_sub, target_in = _fresh(out / f"rebuild-sub-{number}"), _fresh(out / f"rebuild-in-{number}")
+            for name in ("sub", "in"):
+                shutil.rmtree(caches[name], ignore_errors=True)
+                shutil.copytree(caches["prime"], caches[name])
+            record("rebuild_sub", _timed_subprocess(builder_cmd(target_sub, cache=True), cache=caches["sub"]))
+            with _build_cache(caches["in"]):
+                record("rebuild_in", _timed_call(lambda: build(corpus, target_in, use_cache=True)))
             # (e) watch mode: one CourseBuild kept alive across builds, primed on the original sources
             edited.write_bytes(original)
             target_watch = _fresh(out / f"watch-{number}")
-            session = CourseBuild(corpus, target_watch)
-            session.build()
-            edited.write_bytes(original + EDIT.encode("utf-8"))
-            record("rebuild_watch", _timed_call(session.build))
+            with _build_cache(_fresh(out / f"cache-watch-{number}")):
+                session = CourseBuild(corpus, target_watch)
+                session.build()
+                edited.write_bytes(original + EDIT.encode("utf-8"))
+                record("rebuild_watch", _timed_call(session.build))
             reference = _fresh(out / f"reference-{number}")
             _timed_subprocess(builder_cmd(reference, cache=False))
             hashes = {_sha256(_bundle(t)) for t in (target_sub, target_in, target_watch, reference)}
@@ -224,7 +231,7 @@ PHASES = (  # (module, attribute, label): functions CourseBuild calls through mo
     ("builder.build", "_render", "render (cache lookups + Markdown)"),
     ("builder.build", "_check_references", "cross-lesson anchor check"),
     ("builder.build", "write_bundle", "write bundle (zip, manifest, fsync)"),
-    ("builder.cache", "EntryStore.prune", "cache: prune unused entries"),
+    ("builder.cache", "EntryStore.commit", "cache: write new entries, remove unused ones"),
 )
 
 
@@ -259,14 +266,15 @@ def phase_timings(corpus: Path, edited: Path, original: bytes, out: Path, repeat
         for number in range(repeats):
             edited.write_bytes(original)
             target = _fresh(out / f"phases-{number}")
-            for kind, use_cache in (("clean", True), ("rebuild", True)):
-                if kind == "rebuild":
-                    edited.write_bytes(original + EDIT.encode("utf-8"))
-                spent.clear()
-                start = time.perf_counter()
-                pipeline.build(corpus, target, use_cache=use_cache)
-                spent["build() total"] = time.perf_counter() - start
-                results[kind].append(dict(spent))
+            with _build_cache(_fresh(out / f"cache-phases-{number}")):
+                for kind, use_cache in (("clean", True), ("rebuild", True)):
+                    if kind == "rebuild":
+                        edited.write_bytes(original + EDIT.encode("utf-8"))
+                    spent.clear()
+                    start = time.perf_counter()
+                    pipeline.build(corpus, target, use_cache=use_cache)
+                    spent["build() total"] = time.perf_counter() - start
+                    results[kind].append(dict(spent))
     finally:
         for owner, name, original_function in saved:
             setattr(owner, name, original_function)
@@ -327,10 +335,26 @@ def profile_build(corpus: Path, target: Path) -> None:
         print(f"  {own:>7.3f} s own {cumulative:>7.3f} s cum {calls:>8} calls  {short}:{line}({name})")
 
 
-def _timed_subprocess(cmd: list[str]) -> tuple[float, float]:
+@contextlib.contextmanager
+def _build_cache(folder: Path):
+    """Builds in this process keep their cache in `folder` for the duration of the block."""
+    before = os.environ.get(CACHE_VARIABLE)
+    os.environ[CACHE_VARIABLE] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(CACHE_VARIABLE)
+        else:
+            os.environ[CACHE_VARIABLE] = before
+
+
+def _timed_subprocess(cmd: list[str], cache: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds of a command; a builder run keeps its cache in `cache` when given."""
+    env = {**os.environ, **({CACHE_VARIABLE: str(cache)} if cache else {})}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(cmd, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:

@@ -32,7 +32,7 @@ from pathlib import Path
 # player package: the project root goes there instead.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 from benchmarks._common import (  # noqa: E402
-    PROJECT, environment_lines, generator_path, make_corpus, median, percentile, require, verdict,
+    PROJECT, environment_lines, generator_path, make_corpus, median, parse_args, percentile, require, verdict,
 )
 
 HOST = "127.0.0.1"
@@ -143,8 +143,8 @@ def main() -> int:
                         help="also break the launch down (fresh interpreters, in-process timers) and cProfile requests")
     parser.add_argument("--lessons", type=int, default=200, help="corpus size when generating (default 200)")
     parser.add_argument("--generator", help="path of gen_corpus.py (default $TRAMHOC_GEN_CORPUS or "
-                                            "/work/shared/bench/gen_corpus.py)")
-    args = parser.parse_args()
+                                            "../shared/bench/gen_corpus.py beside the project)")
+    args = parse_args(parser, quick={"runs": 1, "requests": 20, "lessons": 10})
     require("psutil", purpose="benchmarks/player.py")
     if args.runs < 1 or args.requests < 1:
         parser.error("--runs and --requests must be at least 1")
@@ -402,12 +402,12 @@ def _launch(command, path: str, log: Path):
 
 
 def _spawn_until_ready_line(command, log: Path):
-    """Spawn the player and wait (polling its log) for the 'running at' line; no request is made."""
+    """Spawn the player and wait (polling its log) for the line naming its address; no request is made."""
     port = _free_port()
     with open(log, "wb") as out:
         process = subprocess.Popen(command(port), stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT)
     deadline = time.perf_counter() + LAUNCH_DEADLINE
-    while b"running at" not in log.read_bytes():
+    while f"http://{HOST}:{port}/".encode() not in log.read_bytes():
         if process.poll() is not None or time.perf_counter() > deadline:
             _stop(process)
             raise BenchError(f"player did not start:\n{log.read_text()[-2000:]}")

@@ -45,12 +45,13 @@ def fill(data: Path, learners: int, events: int) -> None:
             print(f"  filled {number + 1} learners ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
 
 
-def measure(data: Path, bundle: Path, requests: int, extra_learners: int) -> dict[str, list[float]]:
+def measure(data: Path, bundle: Path, publisher, requests: int, extra_learners: int) -> dict[str, list[float]]:
     from player.app import create_app
     from player.progress import recorder
     from player.web.services import services
 
     app = create_app(data, {"TESTING": True})
+    services(app).trust.add(publisher.public)
     services(app).library.install(bundle)
     store = services(app).store
     course = services(app).library.course("mini")
@@ -85,15 +86,18 @@ def main() -> int:
     parser.add_argument("--learners", type=int, default=2000)
     parser.add_argument("--events", type=int, default=100)
     parser.add_argument("--requests", type=int, default=300)
-    args = parser.parse_args()
+    args = _common.parse_args(parser, quick={"learners": 20, "events": 10, "requests": 20})
     from builder.build import build
+    from courses.keys import generate
 
     print("== tramhoc progress benchmark: one event recorded through the Flask app ==")
     for line in _common.environment_lines():
         print(line)
     with tempfile.TemporaryDirectory(prefix="tramhoc-bench-progress-") as temp:
         root = Path(temp)
-        bundle = build(_common.PROJECT / "tests" / "fixtures" / "courses" / "mini", root / "dist", use_cache=False)
+        publisher = generate("Trạm Học benchmarks")  # signed and trusted, as a centre's courses are
+        bundle = build(_common.PROJECT / "tests" / "fixtures" / "courses" / "mini", root / "dist", use_cache=False,
+                       signer=publisher)
         results = {}
         for label, learners in (("empty", 0), (f"{args.learners} × {args.events}", args.learners)):
             data = root / label.replace(" ", "")
@@ -101,7 +105,7 @@ def main() -> int:
                 print(f"filling {learners} learners × {args.events} events ...", file=sys.stderr)
                 fill(data, learners, args.events)
             files, size = disk_usage(data / "learners") if (data / "learners").exists() else (0, 0)
-            results[label] = measure(data, bundle, args.requests, learners)
+            results[label] = measure(data, bundle, publisher, args.requests, learners)
             files, size = disk_usage(data / "learners")
             print(f"\nstore {label}: {files} files, {size / 2**20:.1f} MiB on disk under learners/")
             for name, values in results[label].items():

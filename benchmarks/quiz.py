@@ -101,7 +101,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--course", type=Path, default=_common.PROJECT / "content" / "dich-vu-cong")
     parser.add_argument("--lesson", default="kiem-tra-cuoi-khoa", help="the test lesson to take")
-    args = parser.parse_args()
+    args = _common.parse_args(parser, quick={"requests": 10})
     with tempfile.TemporaryDirectory(prefix="tramhoc-quiz-bench-") as folder:
         folder = Path(folder)
         bundle = build(args.course, folder / "dist", use_cache=False)

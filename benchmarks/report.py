@@ -30,7 +30,7 @@ from pathlib import Path
 # player package: the project root goes there instead.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "tests"))  # statements in the player's shapes
-from benchmarks._common import PROJECT, verdict  # noqa: E402
+from benchmarks._common import PROJECT, parse_args, verdict  # noqa: E402
 
 TARGET_SECONDS = 30.0
 TARGET_MB = 500
@@ -155,7 +155,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep exports and report in this folder")
     parser.add_argument("--exports", type=Path, help="use the exports already in this folder (skip writing)")
     parser.add_argument("--write-only", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parse_args(parser, quick={"statements": 2000, "centres": 2})
     work = args.keep or Path(tempfile.mkdtemp(prefix="tramhoc-report-bench-"))
     exports = args.exports or work / "exports"
     if args.write_only:

@@ -78,7 +78,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--writes", type=int, default=200, help="timed appends per size (default 200)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 1000, 10000])
-    args = parser.parse_args()
+    args = _common.parse_args(parser, quick={"writes": 20, "sizes": [10, 200]})
     _common.require("tinydb", purpose="benchmarks/store.py")
     from player.store.learners import SEGMENT_SIZE
 

@@ -24,6 +24,7 @@ from types import SimpleNamespace
 # player package: the project root goes there instead; tests/ too, for the Ralph launcher the tests use.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "tests"))
+from benchmarks._common import parse_args  # noqa: E402
 from support.lrs import PASSWORD, RALPH_PYTHON, USER, Ralph  # noqa: E402
 
 
@@ -49,7 +50,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--statements", type=int, default=3000)
     parser.add_argument("--batch", type=int, default=100)
-    args = parser.parse_args()
+    args = parse_args(parser, quick={"statements": 200, "batch": 50})
     if not RALPH_PYTHON.exists():
         print(f"{RALPH_PYTHON} is missing: run scripts/setup test", file=sys.stderr)
         return 2

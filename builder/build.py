@@ -1,10 +1,13 @@
 """The build pipeline: config -> lessons -> render -> validate across lessons -> write through courses."""
 
+import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+
+import platformdirs
 
 from builder import GENERATOR
 from builder.cache import DeflatedMembers, EntryStore, RenderCache
@@ -22,7 +25,7 @@ from courses.model import Course, Lesson, Section
 from courses.quiz import quiz_to_bytes
 from courses.writing import write_bundle
 
-CACHE_DIR = ".tramhoc-cache"
+CACHE_VARIABLE = "TRAMHOC_BUILD_CACHE"  # where build caches live (default: the per-user cache folder)
 PARALLEL_MIN_LESSONS = 24
 
 Progress = Callable[[int, int, str], None]
@@ -52,18 +55,28 @@ def build(course_dir: Path, out_dir: Path, progress: Progress | None = None, use
     return CourseBuild(course_dir, out_dir, use_cache, signer).build(progress)
 
 
+def cache_dir(course_dir: Path) -> Path:
+    """The build cache of one course folder: in the per-user cache folder (or $TRAMHOC_BUILD_CACHE), never
+    in the output folder, which may be a USB stick."""
+    course_dir = Path(course_dir).resolve()
+    root = Path(os.environ.get(CACHE_VARIABLE) or platformdirs.user_cache_dir("tramhoc", appauthor=False))
+    key = hashlib.sha256(os.fsencode(course_dir)).hexdigest()[:12]
+    return root / "builds" / f"{course_dir.name}-{key}"
+
+
 class CourseBuild:
     """One course folder, built as often as asked; what can be kept between builds is kept.
 
-    With an output folder and use_cache, rendered lessons and deflated members are also kept on disk
-    (OUT_DIR/.tramhoc-cache/), so the next process starts warm. Watch mode keeps one CourseBuild alive.
+    With an output folder and use_cache, rendered lessons and deflated members are also kept on disk (see
+    `cache_dir`) once a build succeeds, so the next process starts warm; a failed build writes nothing at
+    all. Watch mode keeps one CourseBuild alive.
     """
 
     def __init__(self, course_dir: Path, out_dir: Path | None = None, use_cache: bool = True,
                  signer: SigningKey | None = None):
         self.course_dir, self.signer = Path(course_dir), signer
         self.out_dir = Path(out_dir) if out_dir is not None else None
-        root = self.out_dir / CACHE_DIR / self.course_dir.resolve().name if self.out_dir and use_cache else None
+        root = cache_dir(self.course_dir) if self.out_dir and use_cache else None
         self.render_cache = RenderCache(EntryStore(root / "render" if root else None))
         self.deflated = DeflatedMembers(EntryStore(root / "deflate" if root else None))
         self.sources = SourceMemo()
@@ -75,8 +88,8 @@ class CourseBuild:
         compiled = self.compile(progress)
         target = self.out_dir / compiled.bundle_name
         write_bundle(target, compiled.course, compiled.members, GENERATOR, self.deflated, self.signer)
-        self.render_cache.prune()
-        self.deflated.prune()
+        self.render_cache.commit()
+        self.deflated.commit()
         return target
 
     def compile(self, progress: Progress | None = None) -> CompiledCourse:

@@ -1,8 +1,9 @@
-"""Build caches beside the output: rendered lessons and deflated members, by content hash.
+"""Build caches: rendered lessons and deflated members, by content hash (see builder.build.cache_dir).
 
 A rebuild re-renders only the lessons whose source changed and re-compresses only the members that
 changed. Each entry is one small file named by its key and guarded by a digest, so a damaged or
-half-written entry is a cache miss, never a wrong bundle; entries a build did not use are removed.
+half-written entry is a cache miss, never a wrong bundle. New entries are written only once a build
+succeeds (`commit`), and entries that build did not use are removed then.
 """
 
 import dataclasses
@@ -38,6 +39,7 @@ class EntryStore:
     def __init__(self, folder: Path | None):
         self.folder = folder
         self.used: set[str] = set()
+        self._new: dict[str, bytes] = {}
 
     def get(self, key: str) -> bytes | None:
         """The stored bytes, or None when absent or damaged."""
@@ -54,23 +56,27 @@ class EntryStore:
         return data
 
     def put(self, key: str, data: bytes) -> None:
-        """Store an entry; a cache that cannot be written only makes the next build slower."""
+        """Keep a new entry, to be written by `commit`."""
         self.used.add(key)
+        if self.folder is not None:
+            self._new[key] = data
+
+    def commit(self) -> None:
+        """The build succeeded: write its new entries and remove those it did not use, then start counting
+        afresh. A cache that cannot be written only makes the next build slower."""
         if self.folder is None:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            (self.folder / key).write_bytes(hashlib.sha256(data).digest() + data)
-        except OSError:
-            pass
-
-    def prune(self) -> None:
-        """Remove the entries this build did not use, then start counting afresh."""
-        if self.folder is not None and self.folder.is_dir():
+            for key, data in self._new.items():
+                if key in self.used:
+                    (self.folder / key).write_bytes(hashlib.sha256(data).digest() + data)
             for entry in os.scandir(self.folder):
                 if entry.name not in self.used:
                     Path(entry.path).unlink(missing_ok=True)
-        self.used = set()
+        except OSError:
+            pass
+        self._new, self.used = {}, set()
 
 
 class RenderCache:
@@ -106,9 +112,9 @@ class RenderCache:
         self._memory[key] = rendered
         self.store.put(key, json.dumps(dataclasses.asdict(rendered), ensure_ascii=False).encode())
 
-    def prune(self) -> None:
+    def commit(self) -> None:
         self._memory = {key: value for key, value in self._memory.items() if key in self.store.used}
-        self.store.prune()
+        self.store.commit()
 
 
 class DeflatedMembers(MutableMapping):
@@ -141,9 +147,9 @@ class DeflatedMembers(MutableMapping):
     def __len__(self) -> int:
         return len(self._memory)
 
-    def prune(self) -> None:
+    def commit(self) -> None:
         self._memory = {key: value for key, value in self._memory.items() if key in self.store.used}
-        self.store.prune()
+        self.store.commit()
 
 
 def _decode(raw: bytes | None) -> RenderedLesson | None:

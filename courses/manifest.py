@@ -3,7 +3,7 @@
 import json
 from dataclasses import dataclass
 
-from courses.errors import BundleError
+from courses.errors import BundleError, UnsupportedFormat
 from courses.members import is_content_member, lesson_member, quiz_lesson_id, unsafe_reason
 from courses.model import (
     LANGUAGE_PATTERN, SEMVER_PATTERN, Course, FileEntry, Lesson, Section, is_valid_id,
@@ -93,9 +93,9 @@ def _parse(root: _Checker) -> Manifest:
         root.fail("not a tramhoc bundle manifest")
     version = root.get("format_version", int).value
     if version != FORMAT_VERSION:
-        raise BundleError(
+        raise UnsupportedFormat(
             f"unsupported bundle format version {version}; this player reads version {FORMAT_VERSION}"
-            " (update the player, or rebuild the course)")
+            " (update the player, or rebuild the course)", version, FORMAT_VERSION)
     course = _parse_course(root.get("course", dict))
     files = {}
     for name, entry in root.get("files", dict).value.items():

@@ -37,13 +37,6 @@ def asset_member(relative_path: str) -> str:
     return ASSETS_DIR + unicodedata.normalize("NFC", relative_path)
 
 
-def asset_path(member: str) -> str:
-    """The course-relative path of an asset member (the inverse of asset_member)."""
-    if not member.startswith(ASSETS_DIR):
-        raise ValueError(f"not an asset member: {member!r}")
-    return member[len(ASSETS_DIR):]
-
-
 def unsafe_reason(name: str) -> str | None:
     """Why a member name is unsafe to use, or None when it is a clean relative POSIX path."""
     if not name:

@@ -52,9 +52,10 @@ class Bundle:
             _check_listing(self.manifest, self._infos)
         except BundleError as error:
             self.close()
-            message = str(error)
             prefix = f"{self.path.name}: "
-            raise BundleError(message if message.startswith(prefix) else prefix + message) from None
+            if not str(error).startswith(prefix):
+                error.args = (prefix + str(error),)
+            raise error from None
         except BaseException:
             self.close()
             raise

@@ -41,59 +41,75 @@ def main(argv: list[str] | None = None) -> int:
     trust_remove.add_argument("fingerprint", nargs="+", help="its fingerprint (or its first 8+ hex digits)")
     results_commands.add_parsers(commands)
     args = parser.parse_args(argv)
-    if args.command in results_commands.NAMES:
-        return results_commands.run(args)
+    if args.command == "report":  # no data folder: the report's language is --lang
+        return results_commands.report(args)
 
     from player.app import create_app  # after parsing, so --help stays instant
+    from player.web.i18n import Language
     from player.web.services import services
 
     app = create_app(args.data)
+    made = services(app)
+    lang = Language(made.store.settings.get()["language"])  # messages in the centre's language
     command = args.command or "open"
+    if command in results_commands.NAMES:
+        return results_commands.run(made, args, lang)
     if command == "install":
-        return _install(services(app).library, args.bundle, args.force, args.allow_unverified)
+        return _install(made.library, args.bundle, args.force, args.allow_unverified, lang)
     if command == "list":
-        library = services(app).library
-        for course in library.courses():
-            origin = library.provenance(course.id)
-            label = f"verified: {origin.publisher}" if origin.verified else "UNVERIFIED"
+        for course in made.library.courses():
+            origin = made.library.provenance(course.id)
+            label = (lang.gettext("verified: %(publisher)s", publisher=origin.publisher) if origin.verified
+                     else lang.gettext("UNVERIFIED"))
             print(f"{course.id}\t{course.version}\t{course.title}\t{label}")
         return 0
     if command == "trust":
         from player.library.trust_commands import run
 
-        return run(services(app).trust, args)
+        return run(made.trust, args, lang)
     if command == "open":
         from player.desktop import NoWindowEngine, run_window
 
         try:
-            run_window(app, services(app).paths.webview)
+            run_window(app, made.paths.webview)
             return 0
         except NoWindowEngine as reason:
-            print(f"No desktop window ({reason}); serving for a web browser instead.", file=sys.stderr)
-        return _serve(app, "127.0.0.1", DEFAULT_PORT, any_port_if_busy=True)
+            print(lang.gettext("No desktop window (%(reason)s); serving for a web browser instead.",
+                               reason=reason), file=sys.stderr)
+        return _serve(app, "127.0.0.1", DEFAULT_PORT, lang, any_port_if_busy=True)
     app.config["ALLOWED_HOSTS"] = tuple(args.allow_host)
-    return _serve(app, args.host, args.port)
+    return _serve(app, args.host, args.port, lang)
 
 
-def _install(library, bundle: Path, force: bool, allow_unverified: bool) -> int:
-    from player.library.bundles import InstallError, UnverifiedBundle
+def _install(library, bundle: Path, force: bool, allow_unverified: bool, lang) -> int:
+    from player.library.bundles import InstallError, OlderVersion, UnverifiedBundle
+    from player.web.errors import os_problem
 
     try:
         course = library.install(bundle, force=force, allow_unverified=allow_unverified)
-    except UnverifiedBundle as error:
-        print(f"{bundle}: {error}.\nTrust its publisher first (python -m player trust add PUBLISHER.pub), or, "
-              "if you are sure where it came from, install it with --allow-unverified.", file=sys.stderr)
+    except InstallError as error:
+        print(f"{bundle}: {error.problem.about(file=bundle.name).text(lang.gettext)}", file=sys.stderr)
+        if isinstance(error, UnverifiedBundle):
+            print(lang.gettext("Trust its publisher first (python -m player trust add PUBLISHER.pub), or, if you "
+                               "are sure where it came from, install it with --allow-unverified."), file=sys.stderr)
+        elif isinstance(error, OlderVersion):
+            print(lang.gettext("To install the older version anyway, add --force."), file=sys.stderr)
+        if error.problem.detail:
+            print(f"  ({error.problem.detail})", file=sys.stderr)
         return 1
-    except (InstallError, OSError) as error:
-        print(f"{bundle}: {error}", file=sys.stderr)
+    except OSError as error:
+        problem = os_problem(error)
+        print(f"{bundle}: {problem.text(lang.gettext)} ({problem.detail})", file=sys.stderr)
         return 1
     origin = library.provenance(course.id)
-    label = f"verified publisher: {origin.publisher}" if origin.verified else "UNVERIFIED"
-    print(f"installed {course.id} {course.version}: {course.title} ({label})")
+    label = (lang.gettext("verified publisher: %(publisher)s", publisher=origin.publisher) if origin.verified
+             else lang.gettext("UNVERIFIED"))
+    print(lang.gettext("installed %(id)s %(version)s: %(title)s (%(label)s)", id=course.id, version=course.version,
+                       title=course.title, label=label))
     return 0
 
 
-def _serve(app, host: str, port: int, any_port_if_busy: bool = False) -> int:
+def _serve(app, host: str, port: int, lang, any_port_if_busy: bool = False) -> int:
     from player.web.server import Server
 
     try:
@@ -104,12 +120,14 @@ def _serve(app, host: str, port: int, any_port_if_busy: bool = False) -> int:
                 raise
             server = Server(app, host=host, port=0)
     except OSError as error:
-        print(f"cannot listen on {host}:{port}: {error}", file=sys.stderr)
+        print(lang.gettext("Cannot listen on %(host)s:%(port)s: %(reason)s", host=host, port=port,
+                           reason=error.strerror or error), file=sys.stderr)
         return 1
     if host not in LOOPBACK_HOSTS:
-        names = ", ".join(app.config["ALLOWED_HOSTS"]) or "its IP address only (add names with --allow-host)"
-        print(f"LAN mode: other computers can reach this player at port {server.port}, by {names}.",
-              file=sys.stderr)
-    print(f"Trạm Học is running at {server.url} (press Ctrl+C to stop)", flush=True)
+        names = ", ".join(app.config["ALLOWED_HOSTS"]) or lang.gettext(
+            "its IP address only (add names with --allow-host)")
+        print(lang.gettext("LAN mode: other computers can reach this player at port %(port)s, by %(names)s.",
+                           port=server.port, names=names), file=sys.stderr)
+    print(lang.gettext("Trạm Học is running at %(url)s (press Ctrl+C to stop)", url=server.url), flush=True)
     server.run()
     return 0

@@ -1,22 +1,29 @@
 """Shared fixtures: a small real course, its bundle (unsigned, and signed by a test publisher), a player
 app over a temporary data folder that trusts that publisher, and a real xAPI LRS (Ralph) for sync tests."""
 
+import atexit
+import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from support.lrs import Proxy, Ralph, require_ralph
+from support.pages import ADMIN_PIN
 
 from builder.build import build
 from courses.keys import SigningKey, generate
 from player import clock
 from player.app import create_app
 from player.web.services import services
-from support.pages import ADMIN_PIN
-from support.lrs import Proxy, Ralph, require_ralph
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Builds in the tests (and the processes they start) keep their caches in a folder of their own, never in
+# the per-user cache folder of whoever runs them.
+os.environ["TRAMHOC_BUILD_CACHE"] = tempfile.mkdtemp(prefix="tramhoc-test-build-cache-")
+atexit.register(shutil.rmtree, os.environ["TRAMHOC_BUILD_CACHE"], True)
 MINI = FIXTURES / "courses" / "mini"
 QUIZ_COURSE = FIXTURES / "courses" / "quiz"  # every kind of question, a test and self-checks
 CONTENT = Path(__file__).resolve().parents[1] / "content"
@@ -186,17 +193,28 @@ def pytest_terminal_summary(terminalreporter):
             f"{counts['other files parse'][0]}/{counts['other files parse'][1]} other files parse")
 
 
+class FakeClock:
+    """The player's clock in a test's hands: it stands still at `now` until moved, or advances `tick`
+    seconds at every look (so that each step of a test takes time)."""
+
+    def __init__(self, now: float, tick: float = 0.0):
+        self.now, self.tick = now, tick
+
+    def move(self, seconds: float) -> None:
+        self.now += seconds
+
+    def __call__(self) -> float:
+        moment = self.now
+        self.now += self.tick
+        return moment
+
+
 @pytest.fixture
-def clock_at(monkeypatch):
-    """`clock_at.move(seconds)`: move the player's clock forward."""
-    class Clock:
-        now = clock.now()
-
-        def move(self, seconds: float) -> None:
-            self.now += seconds
-
-    fake = Clock()
-    monkeypatch.setattr(clock, "now", lambda: fake.now)
+def fake_clock(monkeypatch) -> FakeClock:
+    """The one fake clock of the tests, standing still at the real time; `fake_clock.move(seconds)`, or set
+    `now` and `tick`."""
+    fake = FakeClock(clock.now())
+    monkeypatch.setattr(clock, "now", fake)
     return fake
 
 

@@ -5,8 +5,18 @@ import re
 from dataclasses import dataclass
 
 from courses.quiz import (
-    Essay, Matching, MultipleChoice, Numeric, Ordering, Question, Quiz, ShortAnswer, SingleChoice, TrueFalse,
-    item_keys, matching_options,
+    Essay,
+    Matching,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    Question,
+    Quiz,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+    item_keys,
+    matching_options,
 )
 from player.quizzes import catalogue
 

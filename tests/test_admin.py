@@ -3,10 +3,9 @@ a code, deleting a learner and removing a course after confirming, settings, che
 
 import re
 
-
-from player import clock
-from player.web.services import services
 from support.pages import ADMIN_PIN, text
+
+from player.web.services import services
 
 
 def test_first_run_asks_for_an_admin_pin_and_then_requires_it(app):
@@ -27,21 +26,18 @@ def test_first_run_asks_for_an_admin_pin_and_then_requires_it(app):
     assert other.post("/admin/settings", data={"centre_name": "x"}).headers["Location"] == "/admin/"
 
 
-def test_wrong_admin_pins_are_slowed_down(admin, app, monkeypatch):
-    moment = [clock.now()]
-    monkeypatch.setattr(clock, "now", lambda: moment[0])
+def test_wrong_admin_pins_are_slowed_down(admin, app, fake_clock):
     client = app.test_client()
     for _ in range(3):
         assert client.post("/admin/sign-in", data={"pin": "000000"}).status_code == 403
     assert client.post("/admin/sign-in", data={"pin": ADMIN_PIN}).status_code == 429
-    moment[0] += 31
+    fake_clock.move(31)
     assert client.post("/admin/sign-in", data={"pin": ADMIN_PIN}).status_code == 303
     assert "Cài đặt trung tâm" in text(client.get("/admin/"))
 
 
-def test_the_admin_session_expires_like_a_learners(admin, monkeypatch):
-    later = clock.now() + 11 * 60
-    monkeypatch.setattr(clock, "now", lambda: later)
+def test_the_admin_session_expires_like_a_learners(admin, fake_clock):
+    fake_clock.move(11 * 60)
     assert "Cài đặt trung tâm" not in text(admin.get("/admin/"))
 
 

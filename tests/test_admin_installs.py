@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from bundle_tools import hand_made_bundle
+from support.pages import ADMIN_PIN, text
 from test_player import signed_version
 
 from builder.build import build
@@ -18,7 +19,6 @@ from player.app import create_app
 from player.library.approvals import MAX_AGE_SECONDS, MAX_WAITING
 from player.paths import WAITING_PREFIX
 from player.web.services import services
-from support.pages import ADMIN_PIN, text
 
 PAGES = ["/", "/courses/mini/", "/courses/mini/lessons/gioi-thieu"]
 TITLE = "Khoá học nhỏ: Chữ ký số"
@@ -101,7 +101,7 @@ def test_a_course_from_an_unknown_publisher_shows_the_name_it_claims_and_its_fin
     assert format_fingerprint(publisher_key.public.fingerprint) in review
 
 
-def test_wrong_pins_install_nothing_and_are_slowed_down(player, learner, mini_bundle, clock_at):
+def test_wrong_pins_install_nothing_and_are_slowed_down(player, learner, mini_bundle, fake_clock):
     waiting_id, approval = hold(learner, mini_bundle)
     url = f"/install/{waiting_id}/approve"
     for _ in range(3):
@@ -112,7 +112,7 @@ def test_wrong_pins_install_nothing_and_are_slowed_down(player, learner, mini_bu
     assert locked.status_code == 429 and "hãy chờ 30 giây rồi thử lại" in text(locked)
     assert installed(player) == []
     assert player.test_client().post("/admin/sign-in", data={"pin": ADMIN_PIN}).status_code == 429  # one back-off
-    clock_at.move(31)
+    fake_clock.move(31)
     assert learner.post(url, data={"pin": ADMIN_PIN, "approval": approval}).status_code == 303
     assert installed(player) == ["mini"] and waiting_folders(player) == []
 
@@ -278,7 +278,9 @@ def test_a_full_disk_while_installing_an_approved_course_keeps_it_waiting(player
     monkeypatch.setattr(services(player).library, "admit", disk_full)
     response = learner.post(f"/install/{waiting_id}/approve", data={"pin": ADMIN_PIN, "approval": approval},
                             follow_redirects=True)
-    assert "Không cài được khoá học này: No space left on device" in text(response)
+    assert "Không cài được khoá học này: ổ đĩa đã đầy" in text(response)
+    assert re.search(r"<summary>Chi tiết kỹ thuật \(cho người hỗ trợ\)</summary><code lang=\"en\">No space left on "
+                     r"device</code>", text(response))
     assert "Cài khoá học này?" in text(response) and len(waiting_folders(player)) == 1
     monkeypatch.undo()
     again = learner.post(f"/install/{waiting_id}/approve", data={"pin": ADMIN_PIN, "approval": approval})

@@ -6,10 +6,10 @@ import io
 import re
 
 import pytest
+from support.pages import ADMIN_PIN, text
 
 from courses.keys import format_fingerprint, generate, write_key_pair
 from player.web.services import services
-from support.pages import ADMIN_PIN, text
 
 PUBLISHER = "Sở TT&TT tỉnh Mẫu"
 

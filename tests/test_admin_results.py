@@ -8,6 +8,8 @@ import re
 import threading
 
 import pytest
+from support.lrs import PASSWORD, USER, ids_on_lrs
+from support.pages import ADMIN_PIN, text
 
 from player.app import create_app
 from player.results.drives import Drive
@@ -15,8 +17,6 @@ from player.results.lrs import LrsClient
 from player.results.resultsfile import statement_lines, verify
 from player.results.sync import SyncSettings
 from player.web.services import services
-from support.lrs import PASSWORD, USER, ids_on_lrs
-from support.pages import ADMIN_PIN, text
 
 
 @pytest.fixture

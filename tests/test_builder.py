@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import CACHE_DIR, build, check
+from builder.build import build, cache_dir, check
 from builder.cli import main as builder_main
 from builder.problems import BuildFailed
 from builder.render import vietnamese_slug
@@ -260,10 +260,27 @@ def test_watch_rebuilds_after_each_save_and_keeps_the_last_good_bundle(tmp_path,
 def test_a_damaged_cache_entry_is_a_miss_not_a_wrong_bundle(tmp_path, mini_course):
     out = tmp_path / "dist"
     clean = sha(build(mini_course, out))
-    entries = [path for path in (out / CACHE_DIR).rglob("*") if path.is_file()]
+    entries = [path for path in cache_dir(mini_course).rglob("*") if path.is_file()]
     assert entries, "the build left no cache entries"
     for path in entries:
         data = bytearray(path.read_bytes())
         data[-1] ^= 0xFF
         path.write_bytes(bytes(data))
     assert sha(build(mini_course, out)) == clean
+
+
+def test_the_cache_stays_out_of_the_output_folder_and_a_failed_build_writes_nothing(tmp_path, mini_course):
+    """The output folder may be a USB stick: only the bundle goes there. A build that fails leaves no
+    bundle, no cache entry and no folder behind."""
+    out = tmp_path / "usb"
+    lesson = mini_course / "lessons" / "03-ky-so.md"
+    good = lesson.read_text(encoding="utf-8")
+    lesson.write_text(good + "\n![thiếu](images/khong-co.png)\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build(mini_course, out)
+    assert not out.exists() and not cache_dir(mini_course).exists()
+    lesson.write_text(good, encoding="utf-8")
+    bundle = build(mini_course, out)
+    assert [path.name for path in out.iterdir()] == [bundle.name]
+    assert any(path.is_file() for path in cache_dir(mini_course).rglob("*"))
+    assert not cache_dir(mini_course).is_relative_to(out)

@@ -6,7 +6,8 @@ import zipfile
 
 import pytest
 from bundle_tools import rewrite_bundle
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from courses import Bundle, BundleError, Course, Lesson, Manifest, Section, write_bundle
 from courses.members import MANIFEST, asset_member, lesson_member, unsafe_reason

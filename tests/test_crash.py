@@ -15,9 +15,9 @@ import uuid
 
 import pytest
 
+from player.paths import DataPaths
 from player.store import Store
 from player.store.atomic import TEMP_MARK
-from player.paths import DataPaths
 
 TRIALS = 200
 LEARNERS = 3

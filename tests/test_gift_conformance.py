@@ -14,7 +14,13 @@ import pytest
 from builder.quiz_gift import comment_metadata, decode_gift, parse_gift
 from builder.quiz_source import QuizSyntaxError
 from courses.quiz import (
-    Description, Matching, MultipleChoice, Numeric, ShortAnswer, SingleChoice, TrueFalse,
+    Description,
+    Matching,
+    MultipleChoice,
+    Numeric,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
 )
 
 SHARED = Path(os.environ.get("TRAMHOC_SHARED") or Path(__file__).resolve().parents[1] / ".." / "shared")

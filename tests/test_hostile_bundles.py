@@ -11,10 +11,18 @@ import warnings
 import zipfile
 
 import pytest
-from hypothesis import given, settings, strategies as st
 from bundle_tools import (
-    add_entry, patch_central, patch_end, patch_local, read_entries, relist, snapshot, write_entries,
+    add_entry,
+    patch_central,
+    patch_end,
+    patch_local,
+    read_entries,
+    relist,
+    snapshot,
+    write_entries,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from courses import Bundle, BundleError
 from courses.members import MANIFEST, SIGNATURE

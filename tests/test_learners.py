@@ -5,12 +5,11 @@ like HTML shown as text everywhere."""
 import re
 
 import pytest
+from support.pages import text
 
 import player
-from player.learners import profiles
 from player.learners.credentials import delay_after
 from player.web.services import services
-from support.pages import text
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -82,7 +81,7 @@ def test_the_most_recent_learner_is_offered_first(app):
     assert page.index("Tiếp tục với tên Lan") < page.index("Hoa") < page.index("Minh")
 
 
-def test_pin_right_wrong_and_back_off(app, clock_at):
+def test_pin_right_wrong_and_back_off(app, fake_clock):
     client = app.test_client()
     learner = client.sign_in("Lan", kind="pin", pin="2468", pin2="2468")
     profile = services(app).store.learners.profile(learner)
@@ -102,16 +101,16 @@ def test_pin_right_wrong_and_back_off(app, clock_at):
     assert locked.status_code == 429 and "hãy chờ 30 giây" in text(locked)
     assert "Ai đang học?" in text(client.get("/"))
 
-    clock_at.move(31)
+    fake_clock.move(31)
     assert client.post(unlock, data={"pin": "1111"}).status_code == 403  # the 4th wrong try: a longer wait
-    clock_at.move(delay_after(4) - 1)
+    fake_clock.move(delay_after(4) - 1)
     assert client.post(unlock, data={"pin": "2468"}).status_code == 429
-    clock_at.move(2)
+    fake_clock.move(2)
     assert client.post(unlock, data={"pin": "2468", "next": "/courses/mini/"}).headers["Location"] == "/courses/mini/"
     assert services(app).store.learners.profile(learner)["failures"] == 0
 
 
-def test_the_back_off_survives_a_restart(app, make_player, clock_at):
+def test_the_back_off_survives_a_restart(app, make_player, fake_clock):
     client = app.test_client()
     learner = client.sign_in("Lan", kind="pin", pin="2468", pin2="2468")
     client.post("/learners/sign-out")
@@ -154,25 +153,25 @@ def test_switching_learner_goes_back_to_the_start_screen(client):
     assert "Ai đang học?" in text(client.get("/"))
 
 
-def test_the_server_signs_out_after_inactivity(client, app, clock_at):
+def test_the_server_signs_out_after_inactivity(client, app, fake_clock):
     assert client.get("/courses/mini/").status_code == 200
-    clock_at.move(9 * 60)
+    fake_clock.move(9 * 60)
     assert client.get("/courses/mini/").status_code == 200  # activity restarts the countdown
-    clock_at.move(10 * 60 + 1)
+    fake_clock.move(10 * 60 + 1)
     response = client.get("/courses/mini/", headers={"Accept": "text/html"})
     assert response.status_code == 303
     assert "đã được đăng xuất" in text(client.get("/"))
 
 
-def test_heartbeats_without_input_do_not_keep_a_learner_signed_in(client, clock_at):
+def test_heartbeats_without_input_do_not_keep_a_learner_signed_in(client, fake_clock):
     page = client.get("/courses/mini/lessons/gioi-thieu").get_data(as_text=True)
     visit = re.search(r'data-visit="([0-9a-f]+)"', page).group(1)
     token = {"X-CSRFToken": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)}
     for _ in range(19):  # like a page left open for 9.5 minutes: the script beats, nobody touches anything
-        clock_at.move(30)
+        fake_clock.move(30)
         beat = client.post("/activity/beat", json={"visit": visit, "active": False}, csrf=False, headers=token)
         assert beat.status_code == 200 and beat.json["ok"] is True
-    clock_at.move(31)
+    fake_clock.move(31)
     response = client.post("/activity/beat", json={"visit": visit, "active": True}, csrf=False, headers=token)
     assert response.status_code == 401 and response.json["error"] == "signed_out"
 

@@ -5,16 +5,16 @@ import re
 
 import pytest
 from bundle_tools import rewrite_bundle
+from support.pages import text
 
 from builder.build import build
+from courses.keys import format_fingerprint, write_key_pair
 from player.app import create_app
 from player.cli import main as player_main
-from player.paths import ENV_VAR, resolve_data_dir
-from courses.keys import format_fingerprint, write_key_pair
 from player.library.bundles import InstallError
+from player.paths import ENV_VAR, resolve_data_dir
 from player.web.security import CONTENT_SECURITY_POLICY
 from player.web.services import services
-from support.pages import text
 
 PAGES = ["/", "/courses/mini/", "/courses/mini/lessons/gioi-thieu", "/courses/mini/lessons/dang-nhap",
          "/courses/mini/lessons/ky-so"]
@@ -69,7 +69,7 @@ def test_assets_are_served_from_the_bundle_with_ranges(client):
 def test_unknown_things_are_a_friendly_404(client, url):
     response = client.get(url)
     assert response.status_code == 404
-    assert "Không tìm thấy trang" in text(response) or response.status_code == 404
+    assert "Không tìm thấy trang" in text(response)
 
 
 def test_language_switch_to_english_and_back(client):
@@ -166,34 +166,50 @@ def test_newer_version_replaces_the_course_keeps_progress_and_older_is_refused_u
 def test_cli_install_trust_and_list(tmp_path, signed_bundle, publisher_key, capsys):
     data = str(tmp_path / "data")
     assert player_main(["--data", data, "install", str(signed_bundle)]) == 1
-    assert "not installed: it is signed by a key this player does not trust" in capsys.readouterr().err
+    assert "tệp được ký bởi một đơn vị phát hành mà trình học này không tin cậy" in capsys.readouterr().err
     key_file = write_key_pair(publisher_key, tmp_path / "keys", None)[1]
     assert player_main(["--data", data, "trust", "add", str(key_file), "--name", "Sở TT&TT Mẫu"]) == 0
     assert format_fingerprint(publisher_key.public.fingerprint) in capsys.readouterr().out
     assert player_main(["--data", data, "install", str(signed_bundle)]) == 0
     out = capsys.readouterr().out
-    assert "installed mini 1.0.0: Khoá học nhỏ: Chữ ký số (verified publisher: Sở TT&TT Mẫu)" in out
+    assert "đã cài mini 1.0.0: Khoá học nhỏ: Chữ ký số (đơn vị phát hành đã xác minh: Sở TT&TT Mẫu)" in out
     assert player_main(["--data", data, "list"]) == 0
-    assert capsys.readouterr().out == "mini\t1.0.0\tKhoá học nhỏ: Chữ ký số\tverified: Sở TT&TT Mẫu\n"
+    assert capsys.readouterr().out == "mini\t1.0.0\tKhoá học nhỏ: Chữ ký số\tđã xác minh: Sở TT&TT Mẫu\n"
 
 
 def test_cli_installs_an_unsigned_bundle_only_when_told_and_lists_it_unverified(tmp_path, mini_bundle, capsys):
     data = str(tmp_path / "data")
     assert player_main(["--data", data, "install", str(mini_bundle)]) == 1
     err = capsys.readouterr().err
-    assert "the course file is not signed" in err and "--allow-unverified" in err
+    assert "tệp khoá học không có chữ ký số" in err and "--allow-unverified" in err
     assert not list((tmp_path / "data" / "library").glob("*.tramhoc"))
     assert player_main(["--data", data, "install", "--allow-unverified", str(mini_bundle)]) == 0
-    assert "(UNVERIFIED)" in capsys.readouterr().out
+    assert "(CHƯA XÁC MINH)" in capsys.readouterr().out
     assert player_main(["--data", data, "list"]) == 0
-    assert capsys.readouterr().out.endswith("\tUNVERIFIED\n")
+    assert capsys.readouterr().out.endswith("\tCHƯA XÁC MINH\n")
 
 
 def test_cli_install_refuses_a_broken_bundle_clearly(tmp_path, capsys):
     bogus = tmp_path / "bogus.tramhoc"
     bogus.write_bytes(b"not a zip")
     assert player_main(["--data", str(tmp_path / "data"), "install", str(bogus)]) == 1
-    assert "bogus.tramhoc: not a readable bundle" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Tệp khoá học bogus.tramhoc bị hỏng, hoặc không phải là tệp khoá học của Trạm Học." in err
+    assert "(bogus.tramhoc: not a readable bundle" in err  # the technical detail, for whoever helps
+
+
+def test_the_command_line_speaks_the_centres_language(tmp_path, mini_bundle, capsys):
+    """Every line in one language: the one the admin chose for the centre (Vietnamese unless changed)."""
+    data = tmp_path / "data"
+    assert player_main(["--data", str(data), "install", str(mini_bundle)]) == 1
+    vietnamese = capsys.readouterr().err
+    assert "Chưa cài “Khoá học nhỏ: Chữ ký số”" in vietnamese and "Hãy tin cậy đơn vị phát hành trước" in vietnamese
+    assert "not installed" not in vietnamese and "Trust its publisher" not in vietnamese
+    services(create_app(data)).store.settings.update(language="en")
+    assert player_main(["--data", str(data), "install", str(mini_bundle)]) == 1
+    english = capsys.readouterr().err
+    assert "“Khoá học nhỏ: Chữ ký số” was not installed: the course file is not signed" in english
+    assert "Trust its publisher first" in english and "Chưa cài" not in english
 
 
 def test_data_dir_comes_from_argument_then_environment(tmp_path, monkeypatch):

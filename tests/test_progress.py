@@ -7,14 +7,14 @@ import subprocess
 import unicodedata
 
 import pytest
-
-from player.progress import recorder, summary
-from player.quizzes import catalogue
-from player.xapi import vocabulary as xapi
-from player.certificates.certificate import completion_date, verification_code
-from player.xapi.statements import Answer
-from player.web.services import services
 from support.pages import text
+
+from player.certificates.certificate import completion_date, verification_code
+from player.progress import recorder
+from player.quizzes import catalogue
+from player.web.services import services
+from player.xapi import vocabulary as xapi
+from player.xapi.statements import Answer
 
 LESSONS = ("gioi-thieu", "dang-nhap", "ky-so")
 
@@ -85,51 +85,51 @@ def test_done_is_recorded_once_and_the_last_lesson_returns_to_the_contents(app, 
     assert verbs(app, learner).count(("completed", "ky-so")) == 1
 
 
-def test_time_spent_from_heartbeats_and_the_leaving_beacon(app, client, learner, clock_at):
+def test_time_spent_from_heartbeats_and_the_leaving_beacon(app, client, learner, fake_clock):
     page = client.get("/courses/mini/lessons/gioi-thieu").get_data(as_text=True)
     visit = re.search(r'data-visit="([0-9a-f]+)"', page).group(1)
     for _ in range(4):
-        clock_at.move(30)
+        fake_clock.move(30)
         assert client.post("/activity/beat", json={"visit": visit, "active": True}).json["ok"]
-    clock_at.move(12)
+    fake_clock.move(12)
     assert client.post("/activity/end", data={"visit": visit}).status_code == 204
-    clock_at.move(12)
+    fake_clock.move(12)
     assert client.post("/activity/end", data={"visit": visit}).status_code == 204  # a second beacon: nothing
     spent = [s["result"]["duration"] for s in statements(app, learner) if xapi.verb_name(s) == "experienced"]
     assert spent == ["PT2M12S"]
 
 
-def test_a_long_pause_between_heartbeats_counts_little(app, client, learner, clock_at):
+def test_a_long_pause_between_heartbeats_counts_little(app, client, learner, fake_clock):
     page = client.get("/courses/mini/lessons/gioi-thieu").get_data(as_text=True)
     visit = re.search(r'data-visit="([0-9a-f]+)"', page).group(1)
-    clock_at.move(30)
+    fake_clock.move(30)
     client.post("/activity/beat", json={"visit": visit, "active": True})
-    clock_at.move(80)  # a late beat (a busy old PC) counts at most two intervals
+    fake_clock.move(80)  # a late beat (a busy old PC) counts at most two intervals
     client.post("/activity/beat", json={"visit": visit, "active": True})
-    clock_at.move(500)  # the PC slept: the visit ended at its last beat
+    fake_clock.move(500)  # the PC slept: the visit ended at its last beat
     assert client.post("/activity/beat", json={"visit": visit, "active": True}).json["ok"] is False
     client.post("/activity/end", data={"visit": visit})
     spent = [s["result"]["duration"] for s in statements(app, learner) if xapi.verb_name(s) == "experienced"]
     assert spent == ["PT1M30S"]
 
 
-def test_a_closed_window_is_counted_up_to_its_last_heartbeat(app, client, learner, clock_at):
+def test_a_closed_window_is_counted_up_to_its_last_heartbeat(app, client, learner, fake_clock):
     page = client.get("/courses/mini/lessons/dang-nhap").get_data(as_text=True)
     visit = re.search(r'data-visit="([0-9a-f]+)"', page).group(1)
     for _ in range(2):
-        clock_at.move(30)
+        fake_clock.move(30)
         client.post("/activity/beat", json={"visit": visit, "active": True})
-    clock_at.move(200)  # no beacon came: the window was closed; any later request sweeps the visit
+    fake_clock.move(200)  # no beacon came: the window was closed; any later request sweeps the visit
     client.get("/")
     spent = [s["result"]["duration"] for s in statements(app, learner) if xapi.verb_name(s) == "experienced"]
     assert spent == ["PT1M0S"]
 
 
-def test_without_script_the_time_between_page_views_counts(app, client, learner, clock_at):
+def test_without_script_the_time_between_page_views_counts(app, client, learner, fake_clock):
     client.get("/courses/mini/lessons/gioi-thieu")
-    clock_at.move(75)
+    fake_clock.move(75)
     client.get("/courses/mini/lessons/dang-nhap")
-    clock_at.move(5)
+    fake_clock.move(5)
     client.post("/learners/sign-out")  # signing out ends the open visit too
     spent = [(s["object"]["id"].rsplit(":", 1)[1], s["result"]["duration"])
              for s in statements(app, learner) if xapi.verb_name(s) == "experienced"]

@@ -15,10 +15,10 @@ from builder.build import build, check
 from builder.cli import main as builder_main
 from builder.problems import BuildFailed
 from courses import Bundle, BundleError
-from player.quizzes.grading import feedback, grade_question
-from courses.members import lesson_member, quiz_member
 from courses.manifest import Manifest
+from courses.members import lesson_member, quiz_member
 from courses.quiz import load_quiz, load_quizzes, quiz_from_bytes
+from player.quizzes.grading import feedback, grade_question
 from player.quizzes.public import public_question
 
 QUIZ_COURSE = Path(__file__).parent / "fixtures" / "courses" / "quiz"

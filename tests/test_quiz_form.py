@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from player.quizzes.grading import grade_question
 from courses.quiz import Choice, Essay, Matching, MultipleChoice, Ordering, Pair, ShortAnswer, TextAnswer, TrueFalse
-from player.quizzes.public import public_question
 from player.quizzes.form import MAX_SHORT, FormProblem, read_answers
+from player.quizzes.grading import grade_question
+from player.quizzes.public import public_question
 
 QUESTIONS = [
     MultipleChoice(id="giay-to", text="Mang gì?", choices=(Choice("Căn cước", 50), Choice("Điện thoại", 50),

@@ -9,12 +9,35 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from courses import BundleError
-from player.quizzes.grading import (
-    answer_matches, draw_questions, feedback, grade_attempt, grade_question, normalise_answer, parse_number,
-)
 from courses.quiz import (
-    Choice, Description, Essay, Matching, MultipleChoice, NumberAnswer, Numeric, Ordering, Pair, Quiz, QuizSettings,
-    ShortAnswer, SingleChoice, TextAnswer, TrueFalse, item_keys, matching_options, quiz_from_bytes, quiz_to_bytes,
+    Choice,
+    Description,
+    Essay,
+    Matching,
+    MultipleChoice,
+    NumberAnswer,
+    Numeric,
+    Ordering,
+    Pair,
+    Quiz,
+    QuizSettings,
+    ShortAnswer,
+    SingleChoice,
+    TextAnswer,
+    TrueFalse,
+    item_keys,
+    matching_options,
+    quiz_from_bytes,
+    quiz_to_bytes,
+)
+from player.quizzes.grading import (
+    answer_matches,
+    draw_questions,
+    feedback,
+    grade_attempt,
+    grade_question,
+    normalise_answer,
+    parse_number,
 )
 from player.quizzes.public import public_question
 

@@ -10,21 +10,20 @@ import threading
 from pathlib import Path
 
 import pytest
+from quiz_helpers import FIELD, QuizPage, answer, lesson_quiz, open_quiz, submit
+from support.pages import ADMIN_PIN, text
+from xapi_schema import statement_errors
 
-from builder.build import build
 from courses import Bundle
-from player.quizzes.grading import grade_question
 from courses.quiz import Description, quiz_from_bytes
 from courses.writing import write_bundle
 from player import clock
-from player.quizzes import attempts, interactions
-from player.quizzes.recorded import recorded
-from player.xapi import vocabulary as xapi
 from player.library.bundles import InstallError
+from player.quizzes import attempts, interactions
+from player.quizzes.grading import grade_question
+from player.quizzes.recorded import recorded
 from player.web.services import services
-from quiz_helpers import FIELD, QuizPage, answer, lesson_quiz, open_quiz, submit
-from xapi_schema import statement_errors
-from support.pages import ADMIN_PIN, text
+from player.xapi import vocabulary as xapi
 
 COURSE = "quiz-mau"
 TEST, BANK, SELF_CHECK = "on-tap", "ngan-hang", "tu-kiem-tra"

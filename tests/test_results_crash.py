@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from support.statements import many
 
 from player.results.merge import results_files
 from player.results.resultsfile import verify
 from player.results.sync import Ledger
-from support.statements import many
 
 ROOT = Path(__file__).resolve().parents[1]
 TRIALS = 8

@@ -8,16 +8,16 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+from quiz_helpers import answer, lesson_quiz, open_quiz, submit
+from support.pages import ADMIN_PIN
+from support.sources import JsonLinesSource
+from support.statements import many
 
 from player.cli import main
 from player.results import resultsfile
 from player.results.export import export_results, file_stem
 from player.results.resultsfile import ResultsFileError, statement_lines, verify
 from player.web.services import services
-from quiz_helpers import answer, lesson_quiz, open_quiz, submit
-from support.pages import ADMIN_PIN
-from support.sources import JsonLinesSource
-from support.statements import many
 
 WHEN = datetime(2025, 10, 1, 7, 30, 5, tzinfo=timezone.utc)
 
@@ -95,7 +95,7 @@ def test_export_command_exports_what_learners_recorded_in_the_store(tmp_path, ap
     settings = services(app).store.settings.update(centre_name="Xã Tân Lập")
     data = str(services(app).paths.root)
     assert main(["--data", data, "export", "--out", str(tmp_path / "usb")]) == 0
-    assert "exported 2 statements to" in capsys.readouterr().out
+    assert "Đã xuất 2 bản ghi kết quả học vào tệp" in capsys.readouterr().out
     assert main(["--data", data, "export", "--out", str(tmp_path / "usb")]) == 0
     files = sorted((tmp_path / "usb").iterdir())
     assert len(files) == 2
@@ -123,7 +123,7 @@ def test_export_to_a_place_that_cannot_be_written_says_so(tmp_path, capsys):
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("x")
     assert main(["--data", str(tmp_path / "data"), "export", "--out", str(blocked / "usb")]) == 1
-    assert "cannot write to" in capsys.readouterr().err
+    assert "Không ghi được vào" in capsys.readouterr().err
 
 
 def test_what_a_learner_does_in_the_player_reaches_the_trainers_report(tmp_path, app, client):

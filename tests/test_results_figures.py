@@ -3,7 +3,7 @@
 from collections import Counter
 
 from player.results.figures import QuestionStats, actor_key, duration_seconds, utc_timestamp
-from player.results.tables import answer_text, Naming
+from player.results.tables import Naming, answer_text
 
 
 def test_timestamps_in_any_offset_compare_as_utc():

@@ -7,12 +7,24 @@ import shutil
 from datetime import datetime, timezone
 
 import pytest
+from support.centres import (
+    C1,
+    DEVICE_A,
+    DEVICE_B,
+    Q_BUOC,
+    Q_MATKHAU,
+    Q_OTP,
+    Q_USB,
+    WRONG_ORDER,
+    Learner,
+    export,
+    scenario,
+)
 
+from courses.quiz import item_keys
 from player.cli import main
 from player.results import merge
 from player.results.report import build_report
-from courses.quiz import item_keys
-from support.centres import C1, DEVICE_A, DEVICE_B, Q_BUOC, Q_MATKHAU, Q_OTP, Q_USB, WRONG_ORDER, Learner, export, scenario
 
 
 def key(question, text: str) -> str:
@@ -54,7 +66,7 @@ def test_report_figures_match_the_hand_computed_ones(usb, tmp_path):
     # Files: three exports and the copy read; the damaged, cut-short and foreign ones named and left out.
     assert sorted(item.path.name for item in report.log.files) == sorted(
         [usb["e1"].name, usb["e2"].name, usb["e3"].name, "ban-sao.jsonl"])
-    skipped = {item.path.name: item.message for item in report.log.skipped}
+    skipped = {item.path.name: item.problem.message for item in report.log.skipped}
     assert skipped == {"hong.jsonl": "the checksum does not match: the file was changed or damaged",
                        "rut-usb.jsonl": "the file ends too early (was the USB stick removed while it was written?)",
                        "ghi-chu.jsonl": "this is not a Trạm Học results file"}
@@ -147,7 +159,7 @@ def test_vietnamese_report_is_the_default_and_self_contained(usb, tmp_path, caps
     assert code == 0
     out, err = capsys.readouterr()
     assert "hong.jsonl: bỏ qua: tổng kiểm tra không khớp" in err.lower()
-    assert "4 files read, 3 skipped" in out
+    assert "Đã đọc 4 tệp, bỏ qua 3 tệp" in out and "skipped" not in out + err
     page = (tmp_path / "bao-cao" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="vi">' in page
     assert "Báo cáo kết quả học tập" in page

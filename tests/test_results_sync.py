@@ -5,13 +5,13 @@ import json
 import uuid
 
 import pytest
-
-from player.results.lrs import LrsClient, LrsError
-from support.sources import JsonLinesSource
-from player.paths import DataPaths
-from player.results.sync import Ledger, SyncSettings, run_sync_command, sync
 from support.lrs import PASSWORD, USER, free_port, ids_on_lrs
+from support.sources import JsonLinesSource
 from support.statements import many
+
+from player.paths import DataPaths
+from player.results.lrs import LrsClient, LrsError
+from player.results.sync import Ledger, SyncSettings, run_sync_command, sync
 
 
 def source_of(tmp_path, statements, name="statements.jsonl") -> JsonLinesSource:
@@ -99,14 +99,14 @@ def test_sync_command_saves_settings_and_resumes(ralph, tmp_path):
     lines = []
     code = run_sync_command(DataPaths(tmp_path), source, ralph.endpoint, USER, PASSWORD, batch_size=10, echo=lines.append)
     assert code == 0
-    assert lines == ["sync: 0/25 statements delivered", "sync: 10/25 statements delivered",
-                     "sync: 20/25 statements delivered", "sync: 25/25 statements delivered",
-                     "sync finished: 25 sent, 0 already on the LRS, 0 refused as invalid"]
+    assert lines == ["đồng bộ: đã gửi 0 trên 25 bản ghi", "đồng bộ: đã gửi 10 trên 25 bản ghi",
+                     "đồng bộ: đã gửi 20 trên 25 bản ghi", "đồng bộ: đã gửi 25 trên 25 bản ghi",
+                     "đồng bộ xong: đã gửi 25, 0 đã có trên LRS, 0 bị từ chối vì không hợp lệ"]
     assert SyncSettings.load(DataPaths(tmp_path)) == SyncSettings(ralph.endpoint, USER, PASSWORD)
     assert oct(DataPaths(tmp_path).sync_settings.stat().st_mode & 0o777) == "0o600"
     assert len(Ledger(DataPaths(tmp_path).sync_ledger(ralph.endpoint)).ids) == 25
 
     lines.clear()
     assert run_sync_command(DataPaths(tmp_path), source, None, None, None, echo=lines.append) == 0  # saved settings
-    assert lines[-1] == "sync finished: 0 sent, 0 already on the LRS, 0 refused as invalid"
+    assert lines[-1] == "đồng bộ xong: đã gửi 0, 0 đã có trên LRS, 0 bị từ chối vì không hợp lệ"
     assert sum(ids_on_lrs(ralph, learner).values()) == 25

@@ -8,13 +8,13 @@ from collections import Counter
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.statements import QUESTIONS, every_kind, response, scope
+from xapi_schema import LRS_CASES, is_valid, require_xapi_material, statement_errors
 
 from courses.quiz import item_keys
 from player.quizzes import interactions
 from player.xapi import vocabulary as xapi
 from player.xapi.validate import problem
-from support.statements import QUESTIONS, every_kind, response, scope
-from xapi_schema import LRS_CASES, is_valid, require_xapi_material, statement_errors
 
 EXPECTED_KINDS = {
     ("launched", "lesson"), ("experienced", "lesson"), ("completed", "lesson"), ("answered", "cmi.interaction"),

@@ -133,7 +133,7 @@ def test_round_trip_keygen_sign_trust_install_verified(tmp_path, passphrase_file
     data = str(tmp_path / "data")
     assert player_main(["--data", data, "trust", "add", str(public)]) == 0
     assert player_main(["--data", data, "install", str(bundle)]) == 0
-    assert "(verified publisher: Sở TT&TT tỉnh Mẫu)" in capsys.readouterr().out
+    assert "(đơn vị phát hành đã xác minh: Sở TT&TT tỉnh Mẫu)" in capsys.readouterr().out
     client = make_player(tmp_path / "data").test_client()
     client.sign_in()
     for url in ("/", "/courses/mini/", "/courses/mini/lessons/gioi-thieu"):

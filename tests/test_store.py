@@ -9,11 +9,11 @@ import pytest
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 
+from player.paths import DataPaths
 from player.store import DamagedFile, Store
 from player.store.atomic import AtomicJSONStorage, temp_files
 from player.store.databases import Databases, damaged_files
 from player.store.learners import SEGMENT_SIZE
-from player.paths import DataPaths
 
 
 @pytest.fixture(params=["atomic", "memory"])

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from bundle_tools import hand_made_bundle, read_entries, relist, write_entries
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder.build import check
 from courses.lesson_html import TAGS
@@ -204,11 +205,11 @@ def fake_server(monkeypatch):
 
 def test_serve_binds_loopback_unless_lan_mode_is_explicit(tmp_path, fake_server, capsys):
     assert player_main(["--data", str(tmp_path), "serve"]) == 0
-    assert fake_server[-1].host == "127.0.0.1" and "LAN mode" not in capsys.readouterr().err
+    assert fake_server[-1].host == "127.0.0.1" and "mạng nội bộ" not in capsys.readouterr().err
     assert player_main(["--data", str(tmp_path), "serve", "--host", "0.0.0.0", "--allow-host", "tram-hoc-xa"]) == 0
     server = fake_server[-1]
     assert server.host == "0.0.0.0" and server.app.config["ALLOWED_HOSTS"] == ("tram-hoc-xa",)
-    assert "LAN mode" in capsys.readouterr().err
+    assert "Chế độ mạng nội bộ" in capsys.readouterr().err
     client = server.app.test_client()
     assert client.get("/", headers={"Host": "tram-hoc-xa:8765"}).status_code == 200
     assert client.get("/", headers={"Host": "evil.example:8765"}).status_code == 400

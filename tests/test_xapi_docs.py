@@ -7,11 +7,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from quiz_helpers import answer, lesson_quiz, open_quiz, submit
 
-from player import clock
 from player.web.services import services
 from player.xapi import vocabulary as xapi
-from quiz_helpers import answer, lesson_quiz, open_quiz, submit
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "xapi.md"
 EXAMPLE = re.compile(r"<!-- example: (?P<name>[a-z -]+) -->\n```json\n(?P<json>.*?)\n```", re.S)
@@ -44,16 +43,15 @@ def kind(statement: dict) -> str:
 
 
 @pytest.fixture
-def written(quiz_app, monkeypatch) -> dict[str, dict]:
+def written(quiz_app, fake_clock) -> dict[str, dict]:
     """One statement of every kind, as the player wrote it (normalised), by kind."""
-    now = [START.timestamp()]
-    monkeypatch.setattr(clock, "now", lambda: now[0])
+    fake_clock.now = START.timestamp()
     store = services(quiz_app).store
     store.settings.update(centre_name="Trạm Học xã Tân Lập", device_id=DEVICE_ID)
     client = quiz_app.test_client()
     learner_id = client.sign_in("Nguyễn Thị Lan")
     client.get(f"/courses/{COURSE}/lessons/chi-doc")
-    now[0] += 312
+    fake_clock.move(312)
     client.post(f"/courses/{COURSE}/lessons/chi-doc/done")
     page = open_quiz(client, COURSE, "on-tap")  # ends the visit of chi-doc: 312 s
     quiz = lesson_quiz(quiz_app, COURSE, "on-tap")
@@ -61,10 +59,10 @@ def written(quiz_app, monkeypatch) -> dict[str, dict]:
     for question_id, outcome in OUTCOMES.items():
         fields.update(answer(quiz.question(question_id), outcome, page))
     fields["a-cam-nhan"] = "Bước điền tờ khai khó nhất."
-    now[0] += 95
+    fake_clock.move(95)
     assert submit(client, COURSE, "on-tap", page, fields).status_code == 303
     checks = open_quiz(client, COURSE, "tu-kiem-tra")
-    now[0] += 20
+    fake_clock.move(20)
     self_check = lesson_quiz(quiz_app, COURSE, "tu-kiem-tra").question("tu-kiem-tra-otp")
     assert submit(client, COURSE, "tu-kiem-tra", checks, answer(self_check, "right", checks)).status_code == 303
     client.post(f"/courses/{COURSE}/lessons/tu-kiem-tra/done")

@@ -13,10 +13,17 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from courses import Course
 from courses.errors import KeyFileError
-from courses.keys import (MAX_KEY_FILE_BYTES, PUBLIC_SUFFIX, PublicKey, clean_publisher, load_public_key,
-                          publisher_problem)
+from courses.keys import (
+    MAX_KEY_FILE_BYTES,
+    PUBLIC_SUFFIX,
+    PublicKey,
+    clean_publisher,
+    load_public_key,
+    publisher_problem,
+)
 from player.admin.access import admin_required
 from player.library.trust import TrustError, TrustStore
+from player.web.errors import flash_problem
 from player.web.services import services
 
 publishers_bp = Blueprint("publishers", __name__, url_prefix="/admin/publishers")
@@ -39,8 +46,7 @@ def index():
         entries = trust().publishers()
     except TrustError as error:
         current_app.logger.error("%s", error)
-        flash(gettext("The list of trusted publishers cannot be read. Restore trusted-publishers.json from a "
-                      "backup, or delete it and add the publishers again."), "error")
+        flash_problem(error.problem)
         entries = []
     counts = {entry.fingerprint: len(courses_signed_by(entry.fingerprint)) for entry in entries}
     return render_template("admin/publishers.html", entries=entries, counts=counts)
@@ -90,7 +96,7 @@ def add():
     try:
         entry = trust().add(key, name)
     except TrustError as error:
-        flash(gettext("Could not add this publisher: %(reason)s", reason=str(error)), "error")
+        flash_problem(error.problem, gettext("Could not add this publisher: %(reason)s"))
         return redirect(url_for(".index"), code=303)
     flash(gettext("“%(name)s” is now a trusted publisher. Courses signed with its key are shown as "
                   "“Verified publisher”.", name=entry.name), "success")

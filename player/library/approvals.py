@@ -26,10 +26,14 @@ from player.library.bundles import InstallError, Library, opened, verified
 from player.library.trust import Provenance
 from player.paths import DataPaths
 from player.store.atomic import write_atomic
+from player.web.errors import Problem
+from player.web.i18n import N_
 
 MAX_AGE_SECONDS = 6 * 3600  # an upload nobody approved within this time is stale
 MAX_WAITING = 5  # the oldest waiting upload gives way to a new one beyond this
 CHUNK = 1024 * 1024
+NOT_CHECKED = Problem(N_("This upload was not checked (the player stopped while it was being saved). Choose the "
+                         "course file again."))
 
 
 class ApprovalError(Exception):
@@ -180,9 +184,9 @@ class PendingInstalls:
         try:
             claim = self._checks.loads(waiting.check_path.read_text(encoding="ascii"))
         except (OSError, UnicodeDecodeError, BadSignature, ValueError, TypeError):
-            raise InstallError(f"{waiting.path.name}: this upload was not checked; upload it again") from None
+            raise InstallError(NOT_CHECKED) from None
         if not isinstance(claim, dict) or claim.get("id") != waiting.id or not isinstance(claim.get("sha256"), str):
-            raise InstallError(f"{waiting.path.name}: this upload was not checked; upload it again")
+            raise InstallError(NOT_CHECKED)
         return claim["sha256"]
 
 

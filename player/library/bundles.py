@@ -12,10 +12,12 @@ from courses.model import version_key
 from courses.quiz import load_quizzes
 from player.library.trust import Provenance, TrustStore
 from player.paths import DataPaths
+from player.web.errors import Problem, ProblemError, bundle_problem
+from player.web.i18n import N_
 
 
-class InstallError(Exception):
-    """A bundle could not be installed; the message is for the person installing it."""
+class InstallError(ProblemError):
+    """A bundle could not be installed; its Problem says why, for the person installing it."""
 
 
 class UnverifiedBundle(InstallError):
@@ -24,11 +26,21 @@ class UnverifiedBundle(InstallError):
     def __init__(self, course: Course, provenance: Provenance):
         self.course, self.provenance = course, provenance
         if provenance.signer is None:
-            why = "the course file is not signed, so nobody vouches for its content"
+            super().__init__(Problem(N_("“%(title)s” was not installed: the course file is not signed, so nobody "
+                                        "vouches for its content."), {"title": course.title}))
         else:
-            why = (f"it is signed by a key this player does not trust (the file names its publisher "
-                   f"“{provenance.signer.publisher}”)")
-        super().__init__(f"{course.title}: not installed: {why}")
+            super().__init__(Problem(N_("“%(title)s” was not installed: it is signed by a publisher this player does "
+                                        "not trust (the file names its publisher “%(publisher)s”)."),
+                                     {"title": course.title, "publisher": provenance.signer.publisher}))
+
+
+class OlderVersion(InstallError):
+    """A bundle older than the installed version of its course."""
+
+    def __init__(self, course: Course, installed: Course):
+        super().__init__(Problem(N_("“%(title)s”: version %(installed)s is installed; this file holds the older "
+                                    "version %(version)s."),
+                                 {"title": course.title, "installed": installed.version, "version": course.version}))
 
 
 @dataclass(frozen=True)
@@ -49,7 +61,7 @@ def opened(path: Path) -> Opened:
         with Bundle(path) as bundle:
             return Opened(bundle.manifest, bundle.signer)
     except BundleError as error:
-        raise InstallError(str(error)) from None
+        raise InstallError(bundle_problem(error, path.name)) from None
 
 
 def verified(path: Path) -> Opened:
@@ -60,7 +72,7 @@ def verified(path: Path) -> Opened:
             load_quizzes(bundle)  # checksums do not prove a quiz is well-formed
             return Opened(bundle.manifest, bundle.signer)
     except BundleError as error:
-        raise InstallError(str(error)) from None
+        raise InstallError(bundle_problem(error, path.name)) from None
 
 
 class Library:
@@ -93,7 +105,8 @@ class Library:
                 out.flush()
                 os.fsync(out.fileno())
             if verified(temp) != found:
-                raise InstallError(f"{found.course.title}: the file changed while it was being installed")
+                raise InstallError(Problem(N_("“%(title)s”: the file changed while it was being installed. Try "
+                                              "again."), {"title": found.course.title}))
             self._put(temp, found.course.id)
         except BaseException:
             temp.unlink(missing_ok=True)
@@ -114,8 +127,7 @@ class Library:
             raise UnverifiedBundle(opened.course, provenance)
         installed = self.course(opened.course.id)
         if installed and version_key(opened.course.version) < version_key(installed.version) and not force:
-            raise InstallError(f"{opened.course.title}: version {installed.version} is installed; "
-                               f"{opened.course.version} is older (use --force to install it anyway)")
+            raise OlderVersion(opened.course, installed)
 
     def _put(self, path: Path, course_id: str) -> None:
         self._forget(course_id)  # Windows cannot replace a file that is still open

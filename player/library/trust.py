@@ -13,16 +13,26 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from courses.keys import PUBLIC_KEY_SIZE, PublicKey, clean_publisher, fingerprint, parse_fingerprint, publisher_problem
+from courses.keys import (
+    MAX_PUBLISHER_LENGTH,
+    PUBLIC_KEY_SIZE,
+    PublicKey,
+    clean_publisher,
+    fingerprint,
+    parse_fingerprint,
+    publisher_problem,
+)
 from player.store.atomic import write_atomic
+from player.web.errors import Problem, ProblemError
+from player.web.i18n import N_
 
 FORMAT = "tramhoc-trust-store"
 FORMAT_VERSION = 1
 MIN_FINGERPRINT_PREFIX = 8
 
 
-class TrustError(Exception):
-    """The trust store cannot do what was asked; the message is for the person managing it."""
+class TrustError(ProblemError):
+    """The trust store cannot do what was asked; its Problem says why, for the person managing it."""
 
 
 @dataclass(frozen=True)
@@ -82,12 +92,14 @@ class TrustStore:
         name = clean_publisher(name if name is not None else key.publisher)
         problem = publisher_problem(name)
         if problem:
-            raise TrustError(problem)
+            raise TrustError(Problem(N_("The publisher's name must be one line of 1 to %(num)d letters."),
+                                     {"num": MAX_PUBLISHER_LENGTH}, detail=problem))
         with self._lock:
             entries = self._load()
             existing = entries.get(key.fingerprint)
             if existing:
-                raise TrustError(f"this key is already trusted, as “{existing.name}”")
+                raise TrustError(Problem(N_("This publisher's key is already trusted, as “%(name)s”."),
+                                         {"name": existing.name}))
             added = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
             entry = TrustedPublisher(name, key.fingerprint, key.raw, added)
             self._save({**entries, key.fingerprint: entry})
@@ -98,16 +110,20 @@ class TrustStore:
         try:
             wanted = parse_fingerprint(key_fingerprint)
         except ValueError as error:
-            raise TrustError(str(error)) from None
+            raise TrustError(Problem(N_("“%(fingerprint)s” is not a key fingerprint."),
+                                     {"fingerprint": key_fingerprint}, detail=str(error))) from None
         if len(wanted) < MIN_FINGERPRINT_PREFIX:
-            raise TrustError(f"give at least {MIN_FINGERPRINT_PREFIX} hex digits of the fingerprint")
+            raise TrustError(Problem(N_("Give at least %(num)d hex digits of the fingerprint."),
+                                     {"num": MIN_FINGERPRINT_PREFIX}))
         with self._lock:
             entries = self._load()
             matches = [value for value in entries if value.startswith(wanted)]
             if not matches:
-                raise TrustError(f"no trusted key has the fingerprint {key_fingerprint}")
+                raise TrustError(Problem(N_("No trusted key has the fingerprint %(fingerprint)s."),
+                                         {"fingerprint": key_fingerprint}))
             if len(matches) > 1:
-                raise TrustError(f"{key_fingerprint} matches several keys; give more of the fingerprint")
+                raise TrustError(Problem(N_("%(fingerprint)s matches several keys: give more of the fingerprint."),
+                                         {"fingerprint": key_fingerprint}))
             removed = entries.pop(matches[0])
             self._save(entries)
         return removed
@@ -150,5 +166,6 @@ def _parse(path: Path) -> dict[str, TrustedPublisher]:
             entries[item["fingerprint"]] = TrustedPublisher(item["name"], item["fingerprint"], raw, item["added"])
         return entries
     except (OSError, ValueError, KeyError, TypeError, binascii.Error) as error:
-        raise TrustError(f"{path}: the list of trusted publishers cannot be read ({error}); "
-                         "restore it from a backup or delete it and add the publishers again") from None
+        raise TrustError(Problem(N_("The list of trusted publishers (%(file)s) cannot be read. Restore it from a "
+                                    "backup, or delete it and add the publishers again."), {"file": str(path)},
+                                 detail=str(error))) from None

@@ -2,6 +2,8 @@
 at once; an unsigned one, one from an unknown publisher, or an older version waits until the admin approves
 it with the admin PIN (or from the admin area), bound to that exact file (see player.library.approvals)."""
 
+import unicodedata
+
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
@@ -12,6 +14,7 @@ from player.learners.sessions import current_learner, start_page
 from player.library.approvals import ApprovalError, Review, Waiting
 from player.library.bundles import InstallError
 from player.library.trust import Provenance
+from player.web.errors import flash_problem, os_problem
 from player.web.services import services
 
 library_bp = Blueprint("library", __name__)
@@ -53,31 +56,33 @@ def upload():
     if chosen is None or not chosen.filename:
         flash(gettext("Choose a course file (.tramhoc) first."), "error")
         return redirect(_back_url(), code=303)
+    chosen_name = chosen_file_name(chosen.filename)
     pending = services().approvals
     try:
         waiting = pending.hold(chosen.stream)
     except OSError as error:
-        flash(gettext("Could not keep the course file on this computer: %(reason)s",
-                      reason=error.strerror or str(error)), "error")
+        flash_problem(os_problem(error), gettext("Could not keep the course file on this computer: %(reason)s"))
         return redirect(_back_url(), code=303)
     except InstallError as error:
-        flash(gettext("Could not install this course: %(reason)s", reason=str(error)), "error")
+        flash_problem(error.problem.about(file=chosen_name), gettext("Could not install this course: %(reason)s"))
         return redirect(_back_url(), code=303)
     try:
         checked = pending.review(waiting)
         if checked.needs_approval:
             return redirect(url_for(".review", waiting_id=waiting.id, back=_back()), code=303)
         course = pending.install_now(waiting)
-    except OSError as error:
+    except (OSError, InstallError) as error:
         pending.discard(waiting)
-        flash(gettext("Could not install this course: %(reason)s", reason=error.strerror or str(error)), "error")
-        return redirect(_back_url(), code=303)
-    except InstallError as error:
-        pending.discard(waiting)
-        flash(gettext("Could not install this course: %(reason)s", reason=str(error)), "error")
+        problem = os_problem(error) if isinstance(error, OSError) else error.problem.about(file=chosen_name)
+        flash_problem(problem, gettext("Could not install this course: %(reason)s"))
         return redirect(_back_url(), code=303)
     _installed(course)
     return redirect(_back_url(), code=303)
+
+
+def chosen_file_name(name: str | None) -> str:
+    """The name of the file the person chose, as their computer shows it (no folders, NFC)."""
+    return unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])[:120]
 
 
 @library_bp.get("/install/<waiting_id>")
@@ -110,7 +115,7 @@ def approve(waiting_id: str):
                       "page was open too long). Nothing was installed. Upload the course file again."), "error")
         return redirect(_back_url(), code=303)
     except OSError as error:  # e.g. the disk is full: the file keeps waiting, the admin may try again
-        flash(gettext("Could not install this course: %(reason)s", reason=error.strerror or str(error)), "error")
+        flash_problem(os_problem(error), gettext("Could not install this course: %(reason)s"))
         return redirect(url_for(".review", waiting_id=waiting_id, back=_back()), code=303)
     except InstallError:  # the file was checked a moment ago: the library or the trust list changed since
         flash(gettext("Something changed since this page was shown (another version was installed, or the "
@@ -142,7 +147,7 @@ def _reviewed(waiting_id: str) -> tuple[Waiting, Review] | None:
         return waiting, pending.review(waiting)
     except InstallError as error:
         pending.discard(waiting)
-        flash(gettext("Could not install this course: %(reason)s", reason=str(error)), "error")
+        flash_problem(error.problem, gettext("Could not install this course: %(reason)s"))
         return None
 
 

@@ -14,8 +14,18 @@ from dataclasses import dataclass
 from random import Random
 
 from courses.quiz import (
-    Description, Matching, MultipleChoice, Numeric, Ordering, Question, Quiz, ShortAnswer, SingleChoice,
-    TrueFalse, item_keys, matching_options,
+    Description,
+    Matching,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    Question,
+    Quiz,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+    item_keys,
+    matching_options,
 )
 
 RIGHT, PARTIAL, WRONG, UNGRADED = "right", "partial", "wrong", "ungraded"

@@ -11,7 +11,15 @@ they are stored on the server for trainers' item analysis and never sent to a le
 from html.parser import HTMLParser
 
 from courses.quiz import (
-    Matching, MultipleChoice, Numeric, Ordering, Question, ShortAnswer, SingleChoice, TrueFalse, item_keys,
+    Matching,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+    item_keys,
     matching_options,
 )
 from player.quizzes.grading import RIGHT, UNGRADED, QuestionResult

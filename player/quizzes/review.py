@@ -4,7 +4,14 @@ for what they chose and the explanation. Only for questions already submitted: t
 from dataclasses import dataclass
 
 from courses.quiz import (
-    Matching, MultipleChoice, Ordering, Question, SingleChoice, TrueFalse, item_keys, matching_options,
+    Matching,
+    MultipleChoice,
+    Ordering,
+    Question,
+    SingleChoice,
+    TrueFalse,
+    item_keys,
+    matching_options,
 )
 from player.quizzes.grading import feedback
 from player.quizzes.interactions import parse_response

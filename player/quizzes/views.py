@@ -14,7 +14,8 @@ from courses.model import is_valid_id
 from courses.quiz import Quiz
 from player.learners import sessions
 from player.learners.sessions import learner_required
-from player.quizzes import attempts, catalogue, submit as submitting
+from player.quizzes import attempts, catalogue
+from player.quizzes import submit as submitting
 from player.quizzes.attempts import is_attempt_id
 from player.quizzes.form import FormProblem, field_name, max_length, read_answers
 from player.quizzes.recorded import recorded

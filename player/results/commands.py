@@ -1,10 +1,11 @@
-"""`python -m player export | report | sync`: argument parsing for the results commands, one function each."""
+"""`python -m player export | report | sync`: argument parsing for the results commands, one function each.
+`report` needs no data folder; `export` and `sync` (NAMES) work on one."""
 
 import argparse
 import sys
 from pathlib import Path
 
-NAMES = ("export", "report", "sync")
+NAMES = ("export", "sync")
 
 
 def add_parsers(commands) -> None:
@@ -28,32 +29,35 @@ def _positive(text: str) -> int:
     return value
 
 
-def run(args: argparse.Namespace) -> int:
-    if args.command == "report":
-        return _report(args)
-    from player.app import create_app
-    from player.web.services import services
-
-    app = create_app(args.data)
+def run(made, args: argparse.Namespace, lang) -> int:
+    """`export` or `sync` over a player's services, messages in `lang` (a player.web.i18n.Language)."""
     if args.command == "export":
-        return _export(services(app).statements, args.out)
-    return _sync(services(app), args)
+        return _export(made.statements, args.out, lang)
+    from player.results.sync import run_sync_command
+
+    return run_sync_command(made.paths, made.statements, args.lrs, args.user, args.password, args.batch, lang=lang)
 
 
-def _export(source, folder: Path) -> int:
+def _export(source, folder: Path, lang) -> int:
     from player.results.export import export_results
+    from player.web.errors import os_problem
 
     try:
         exported = export_results(source, folder)
     except OSError as error:
-        print(f"cannot write to {folder}: {error.strerror or error}", file=sys.stderr)
+        problem = os_problem(error)
+        print(lang.gettext("Cannot write to %(place)s: %(reason)s", place=folder, reason=problem.text(lang.gettext))
+              + f" ({problem.detail})", file=sys.stderr)
         return 1
-    print(f"exported {exported.statements} statements to {exported.path}")
+    print(lang.ngettext("Exported %(num)d learning record to %(file)s", "Exported %(num)d learning records to %(file)s",
+                        exported.statements, file=exported.path))
     return 0
 
 
-def _report(args) -> int:
+def report(args: argparse.Namespace) -> int:
+    """`report`: merge results files into a report, messages in the report's language."""
     from player.results.report import build_report
+    from player.web.errors import os_problem
     from player.web.i18n import Language
 
     try:
@@ -64,20 +68,18 @@ def _report(args) -> int:
     try:
         report = build_report(args.inputs, args.out, args.lang)
     except OSError as error:
-        print(f"cannot write the report to {args.out}: {error.strerror or error}", file=sys.stderr)
+        problem = os_problem(error)
+        print(lang.gettext("Cannot write the report to %(place)s: %(reason)s", place=args.out,
+                           reason=problem.text(lang.gettext)) + f" ({problem.detail})", file=sys.stderr)
         return 1
     left_out = lang.gettext("skipped")
     for skipped in report.log.skipped:
-        print(f"{skipped.path}: {left_out}: {lang.gettext(skipped.message, **skipped.params)}", file=sys.stderr)
+        print(f"{skipped.path}: {left_out}: {skipped.problem.text(lang.gettext)}", file=sys.stderr)
     for problem in report.log.problems:
         print(problem, file=sys.stderr)
     counted = report.log.statements - report.log.duplicates - report.log.invalid
-    print(f"{len(report.log.files)} files read, {len(report.log.skipped)} skipped, {counted} statements counted "
-          f"({report.log.duplicates} duplicates, {report.log.invalid} invalid): {report.folder / 'index.html'}")
+    print(lang.gettext("%(files)d files read, %(skipped)d skipped, %(counted)d records counted (%(duplicates)d "
+                       "duplicates, %(invalid)d invalid): %(page)s", files=len(report.log.files),
+                       skipped=len(report.log.skipped), counted=counted, duplicates=report.log.duplicates,
+                       invalid=report.log.invalid, page=report.folder / "index.html"))
     return 0 if report.log.files else 1
-
-
-def _sync(made, args) -> int:
-    from player.results.sync import run_sync_command
-
-    return run_sync_command(made.paths, made.statements, args.lrs, args.user, args.password, args.batch)

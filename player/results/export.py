@@ -11,9 +11,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from player import __version__
-from player.xapi import vocabulary as xapi
 from player.results import resultsfile
 from player.results.source import StatementSource
+from player.xapi import vocabulary as xapi
 
 SUFFIX = ".jsonl"
 

@@ -11,8 +11,33 @@ import urllib.parse
 import urllib.request
 from http.client import HTTPException
 
+from player.web.errors import Problem
+from player.web.i18n import N_
+
 XAPI_VERSION = "1.0.3"
 TIMEOUT_SECONDS = 30
+
+PROBLEMS = {  # by LrsError kind, and `unexpected` for a failure on this computer
+    "credentials": N_("The LRS refused the user name or password. Check them in the sync settings."),
+    "certificate": N_("The secure connection to %(host)s could not be checked (its certificate). Check the "
+                      "address, and the date and time of this computer."),
+    "tls": N_("A secure connection to %(host)s failed. Check whether the address starts with http:// or "
+              "https:// as the LRS's administrator said."),
+    "unknown_host": N_("%(host)s cannot be found. Check the address and the internet connection."),
+    "refused": N_("Nothing answers at %(host)s. Is the LRS running? Check the address."),
+    "timeout": N_("%(host)s did not answer in time. The connection may be slow: try again later."),
+    "broken": N_("The connection to %(host)s broke off. Try again later: what was sent is remembered."),
+    "server": N_("The LRS had a problem of its own. Try again later."),
+    "answer": N_("The LRS gave an answer this player does not understand. Check the address."),
+    "address": N_("The LRS address must start with http:// or https://."),
+    "unexpected": N_("The sync stopped because of an unexpected problem on this computer. Try again; if it "
+                   "happens again, ask for help."),
+}
+
+
+def lrs_problem(kind: str, host: str = "") -> Problem:
+    """What an LrsError of this kind (or any other failure: `unexpected`) means, in words."""
+    return Problem(PROBLEMS.get(kind, PROBLEMS["unexpected"]), {"host": host})
 
 
 class LrsError(Exception):

@@ -21,7 +21,7 @@ from player.results import resultsfile
 from player.results.export import SUFFIX
 from player.results.figures import Figures
 from player.results.resultsfile import Header, ResultsFileError
-from player.web.i18n import N_
+from player.web.errors import Problem, os_problem
 from player.xapi.validate import problem
 
 MAX_LISTED_PROBLEMS = 50
@@ -39,11 +39,10 @@ class FileRead:
 
 @dataclass(frozen=True)
 class Skipped:
-    """A file left out, and why (a gettext message id with its parameters)."""
+    """A file left out, and why."""
 
     path: Path
-    message: str
-    params: dict
+    problem: Problem
 
 
 @dataclass
@@ -138,9 +137,9 @@ def _verify(path: Path) -> FileRead | Skipped:
     try:
         return FileRead(path, resultsfile.verify(path), 0)
     except ResultsFileError as error:
-        return Skipped(path, error.message, error.params)
+        return Skipped(path, error.problem)
     except OSError as error:
-        return Skipped(path, N_("cannot be read: %(error)s"), {"error": error.strerror or str(error)})
+        return Skipped(path, os_problem(error))
 
 
 def _count_share(job: tuple[list[tuple[Path, str]], int, int]) -> _Share:

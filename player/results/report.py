@@ -15,12 +15,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 from player import __version__
-from player.xapi import vocabulary as xapi
 from player.results.charts import Series, bar_chart
 from player.results.figures import Figures
 from player.results.merge import MergeLog, merge
 from player.results.tables import Naming, Table, build_tables
 from player.web.i18n import Language
+from player.xapi import vocabulary as xapi
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "results"
 MAX_HTML_ROWS = 1000
@@ -110,7 +110,7 @@ def render_html(tables: list[Table], log: MergeLog, figures: Figures, lang: Lang
         lang=lang.code, generator=f"tramhoc-player {__version__}",
         generated=xapi.timestamp(now)[:16].replace("T", " "),
         log=log, outside_courses=figures.outside_courses,
-        skipped=[(item.path, lang.gettext(item.message, **item.params)) for item in log.skipped],
+        skipped=[(item.path, item.problem.text(lang.gettext)) for item in log.skipped],
         tables=[_html_table(table, lang) for table in tables],
         charts=_charts(by_name, lang), max_rows=MAX_HTML_ROWS)
 

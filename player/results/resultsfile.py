@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from player.web.errors import Problem, ProblemError
 from player.web.i18n import N_
 
 FORMAT = "tramhoc-results"
@@ -37,12 +38,11 @@ class Header:
     statements: int
 
 
-class ResultsFileError(Exception):
-    """A file that is not a complete, unchanged results file; the message is a gettext message id."""
+class ResultsFileError(ProblemError):
+    """A file that is not a complete, unchanged results file; its Problem says how."""
 
     def __init__(self, message: str, **params):
-        super().__init__(message % params if params else message)
-        self.message, self.params = message, params
+        super().__init__(Problem(message, params))
 
 
 def encode(item: dict) -> bytes:

@@ -7,6 +7,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
+
 from player.paths import DataPaths
 from player.results.lrs import LrsClient, LrsError
 from player.results.source import StatementSource
@@ -14,7 +15,6 @@ from player.results.sync import BATCH_SIZE, Ledger, SyncOutcome, SyncSettings, s
 from player.store.atomic import write_atomic
 
 log = logging.getLogger(__name__)
-UNEXPECTED = "unexpected"
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class SyncRunner:
             final = {"problem": error.kind, "host": error.host}
         except Exception:  # the admin must see that it stopped, whatever happened on this computer
             log.exception("sync to %s failed", settings.lrs)
-            final = {"problem": UNEXPECTED}
+            final = {"problem": "unexpected"}
         else:
             final = {"done": outcome.done, "total": outcome.total, "sent": outcome.sent,
                      "already_there": outcome.already_there, "rejected": len(outcome.rejected)}

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from player.paths import DataPaths
-from player.results.lrs import LrsClient, LrsError
+from player.results.lrs import LrsClient, LrsError, lrs_problem
 from player.results.source import StatementSource
 from player.store.atomic import write_atomic
+from player.web.i18n import Language
 
 BATCH_SIZE = 100
 RETRIES = 2
@@ -174,23 +175,26 @@ class SyncSettings:
 
 
 def run_sync_command(paths: DataPaths, source: StatementSource, lrs: str | None, user: str | None,
-                     password: str | None, batch_size: int = BATCH_SIZE, echo=print) -> int:
-    """`python -m player sync`: settings from the arguments (then saved) or from the last sync."""
+                     password: str | None, batch_size: int = BATCH_SIZE, echo=print, lang: Language | None = None) -> int:
+    """`python -m player sync`: settings from the arguments (then saved) or from the last sync; messages
+    in `lang` (Vietnamese by default)."""
+    lang = lang or Language()
     password = password or os.environ.get(PASSWORD_VARIABLE)
     saved = SyncSettings.load(paths)
     if lrs:
         if user is None or password is None:
-            echo(f"sync: give --user and --password (or {PASSWORD_VARIABLE}) with --lrs")
+            echo(lang.gettext("sync: give --user and --password (or %(variable)s) with --lrs",
+                              variable=PASSWORD_VARIABLE))
             return 2
         settings = SyncSettings(lrs, user, password)
     elif saved:
         settings = SyncSettings(saved.lrs, user or saved.user, password or saved.password)
     else:
-        echo("sync: no LRS yet; give --lrs URL --user NAME --password SECRET")
+        echo(lang.gettext("sync: no LRS yet; give --lrs URL --user NAME --password SECRET"))
         return 2
 
     def show(outcome: SyncOutcome) -> None:
-        echo(f"sync: {outcome.done}/{outcome.total} statements delivered")
+        echo(lang.gettext("sync: %(done)d of %(total)d records delivered", done=outcome.done, total=outcome.total))
 
     try:
         client = LrsClient(settings.lrs, settings.user, settings.password)
@@ -198,10 +202,11 @@ def run_sync_command(paths: DataPaths, source: StatementSource, lrs: str | None,
     except LrsError as error:
         if not error.lasting:
             settings.save(paths)
-        echo(f"sync stopped: {error}. Statements delivered so far are remembered; run sync again to go on.")
+        echo(lang.gettext("sync stopped: %(reason)s Records delivered so far are remembered; run sync again to go "
+                          "on.", reason=lrs_problem(error.kind, error.host).text(lang.gettext)) + f" ({error})")
         return 1
     settings.save(paths)
-    echo(f"sync finished: {outcome.sent} sent, {outcome.already_there} already on the LRS, "
-         f"{len(outcome.rejected)} refused as invalid" + (f" ({', '.join(outcome.rejected[:5])}…)"
-                                                          if outcome.rejected else ""))
+    echo(lang.gettext("sync finished: %(sent)d sent, %(there)d already on the LRS, %(refused)d refused as invalid",
+                      sent=outcome.sent, there=outcome.already_there, refused=len(outcome.rejected))
+         + (f" ({', '.join(outcome.rejected[:5])}…)" if outcome.rejected else ""))
     return 0 if not outcome.rejected else 1

@@ -8,9 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
-from player.xapi import vocabulary as xapi
 from player.results.figures import Figures, LearnerCourse
 from player.web.i18n import N_
+from player.xapi import vocabulary as xapi
 
 _QUESTION_MARK = ":question:"
 

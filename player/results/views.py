@@ -12,34 +12,15 @@ from flask_babel import gettext, ngettext
 from player.admin.access import admin_required
 from player.results.drives import removable_drives
 from player.results.export import SUFFIX, export_results
-from player.results.lrs import LrsClient, LrsError
+from player.results.lrs import LrsClient, LrsError, lrs_problem
 from player.results.resultsfile import ResultsFileError, verify
-from player.results.runner import UNEXPECTED, SyncRun
+from player.results.runner import SyncRun
 from player.results.sync import BATCH_SIZE, SyncSettings
-from player.web.i18n import N_
+from player.web.errors import os_kind, os_problem
 from player.web.services import services
 
 results_bp = Blueprint("results", __name__, url_prefix="/admin/results")
 REFRESH_SECONDS = 2
-GONE = {errno.ENOENT, errno.ENODEV, errno.ENXIO, errno.EIO, errno.ENOTDIR}
-READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
-WINDOWS_GONE = {3, 15, 21}  # path not found, drive not found, device not ready
-SYNC_PROBLEMS = {
-    "credentials": N_("The LRS refused the user name or password. Check them in the sync settings."),
-    "certificate": N_("The secure connection to %(host)s could not be checked (its certificate). Check the "
-                      "address, and the date and time of this computer."),
-    "tls": N_("A secure connection to %(host)s failed. Check whether the address starts with http:// or "
-              "https:// as the LRS's administrator said."),
-    "unknown_host": N_("%(host)s cannot be found. Check the address and the internet connection."),
-    "refused": N_("Nothing answers at %(host)s. Is the LRS running? Check the address."),
-    "timeout": N_("%(host)s did not answer in time. The connection may be slow: try again later."),
-    "broken": N_("The connection to %(host)s broke off. Try again later: what was sent is remembered."),
-    "server": N_("The LRS had a problem of its own. Try again later."),
-    "answer": N_("The LRS gave an answer this player does not understand. Check the address."),
-    "address": N_("The LRS address must start with http:// or https://."),
-    UNEXPECTED: N_("The sync stopped because of an unexpected problem on this computer. Try again; if it "
-                   "happens again, ask for help."),
-}
 
 
 def init_app(app: Flask) -> None:
@@ -134,7 +115,7 @@ def sync_settings():
     try:
         LrsClient(lrs, user, password)
     except LrsError as error:
-        problems.append(gettext(SYNC_PROBLEMS[error.kind]))
+        problems.append(lrs_problem(error.kind, error.host).text())
     if not user:
         problems.append(gettext("Type the user name the LRS's administrator gave you."))
     if not password:
@@ -175,18 +156,19 @@ def _shown(run: SyncRun | None) -> dict | None:
     """A sync run with its problem in words."""
     if run is None:
         return None
-    problem = gettext(SYNC_PROBLEMS.get(run.problem, SYNC_PROBLEMS[UNEXPECTED]), host=run.host) if run.problem else None
+    problem = lrs_problem(run.problem, run.host).text() if run.problem else None
     return {**dataclasses.asdict(run), "problem": problem}
 
 
 def _export_problem(error: OSError, place: Path) -> str:
     """What went wrong writing to a USB stick or folder, in plain words."""
-    if error.errno == errno.ENOSPC:
+    kind = os_kind(error)
+    if kind == "full":
         return gettext("%(place)s is full. Delete some files from it, or use another USB stick.", place=place)
-    if error.errno in READ_ONLY:
+    if kind == "read-only":
         return gettext("Nothing can be written to %(place)s: it is read-only or protected. Some USB sticks have "
                        "a small lock switch on the side.", place=place)
-    if error.errno in GONE or getattr(error, "winerror", None) in WINDOWS_GONE:
+    if kind == "gone":
         return gettext("%(place)s is not there. Was the USB stick pulled out? Plug it in again and press "
                        "“Look again”.", place=place)
-    return gettext("Could not write to %(place)s: %(reason)s", place=place, reason=error.strerror or str(error))
+    return gettext("Could not write to %(place)s: %(reason)s", place=place, reason=os_problem(error).text())

@@ -8,9 +8,24 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from player.xapi.vocabulary import (
-    ACCOUNT_HOME, COURSE_TYPE, EXTENSION_CENTRE, EXTENSION_DEVICE, INTERACTION_TYPES, LESSON_TYPE, PLATFORM,
-    QUESTION_TYPE, QUIZ_TYPE, XAPI_VERSION, course_iri, duration, lesson_iri, question_iri, quiz_iri, score,
-    timestamp, verb,
+    ACCOUNT_HOME,
+    COURSE_TYPE,
+    EXTENSION_CENTRE,
+    EXTENSION_DEVICE,
+    INTERACTION_TYPES,
+    LESSON_TYPE,
+    PLATFORM,
+    QUESTION_TYPE,
+    QUIZ_TYPE,
+    XAPI_VERSION,
+    course_iri,
+    duration,
+    lesson_iri,
+    question_iri,
+    quiz_iri,
+    score,
+    timestamp,
+    verb,
 )
 
 

@@ -9,8 +9,8 @@ import pytest
 from browser_watch import watch
 from playwright.sync_api import Page, expect
 
-from player.learners import credentials
 from player.app import create_app
+from player.learners import credentials
 from player.web.services import services
 
 ADMIN_PIN = "482615"

@@ -4,11 +4,11 @@ pictures, the page is not blank, and it asks nothing of any other computer."""
 from datetime import datetime, timezone
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from browser_watch import painted_share, watch
-from player.results.report import build_report
+from playwright.sync_api import Page, expect
 from support.centres import DEVICE_A, DEVICE_B, export, scenario
+
+from player.results.report import build_report
 
 
 @pytest.fixture

@@ -6,11 +6,12 @@ import json
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from support.sources import JsonLinesSource
+from support.statements import answered, ordering, short, single, truefalse
+
 from player.results.export import export_results
 from player.xapi import statements
 from player.xapi.statements import Scope
-from support.sources import JsonLinesSource
-from support.statements import answered, ordering, short, single, truefalse
 
 T0 = datetime(2025, 10, 1, 1, 0, tzinfo=timezone.utc)
 DEVICE_A = "aaaaaaaa-1111-4111-8111-111111111111"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from player.xapi import vocabulary as xapi
 from player.results.lrs import LrsClient
+from player.xapi import vocabulary as xapi
 
 ROOT = Path(__file__).resolve().parents[2]
 RALPH_PYTHON = ROOT / ".venv-ralph" / "bin" / "python"

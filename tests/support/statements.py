@@ -5,8 +5,20 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from courses.quiz import (
-    Choice, Matching, MultipleChoice, Numeric, NumberAnswer, Ordering, Pair, Question, ShortAnswer, SingleChoice,
-    TextAnswer, TrueFalse, item_keys, matching_options,
+    Choice,
+    Matching,
+    MultipleChoice,
+    NumberAnswer,
+    Numeric,
+    Ordering,
+    Pair,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    TextAnswer,
+    TrueFalse,
+    item_keys,
+    matching_options,
 )
 from player.quizzes import interactions
 from player.quizzes.grading import grade_question
