@@ -1,7 +1,9 @@
 """The shipped courses under content/: they check and build cleanly, and meet the bar for a real course.
 
 Quizzes are checked in the built quiz members (enough questions, a mix of types, settings, an explanation
-each) and in the lesson sources (every question writes its own unique id).
+each) and in the lesson sources (every question writes its own unique id). The courses written for issue 16
+meet a higher bar (reading lessons, final test, self-checks, a picture in every reading lesson), and the
+digital-signature course's trust-chain question is graded as the player grades it.
 """
 
 import functools
@@ -16,7 +18,7 @@ from builder.build import CompiledCourse, build, check
 from builder.problems import BuildFailed
 from courses import Bundle
 from courses.members import ASSETS_DIR, lesson_member, quiz_member
-from courses.quiz import Quiz, quiz_from_bytes
+from courses.quiz import Quiz, item_keys, quiz_from_bytes
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 COURSES = sorted(folder.name for folder in CONTENT.iterdir() if (folder / "course.yml").is_file())
@@ -27,6 +29,18 @@ GLOSSARY_ID = "tu-dien"
 QUIZ_KINDS = {"single", "multiple", "truefalse", "short", "matching", "ordering"}
 SVG_NS = "{http://www.w3.org/2000/svg}"
 MAX_SVG_BYTES = 8 * 1024
+
+NEW_COURSES = ("ky-so-can-bo-xa", "ky-nang-so-co-ban")  # written for issue 16, to the bar below
+EXPECTED_COURSES = {"dich-vu-cong", "dich-vu-cong-en", "chu-ky-so", *NEW_COURSES}
+NEW_MIN_READING_LESSONS = 9  # besides the glossary and the final test
+NEW_MIN_FINAL_QUESTIONS = 12
+NEW_MIN_FINAL_KINDS = 5  # ordering among them
+NEW_MIN_SELF_CHECKED_LESSONS = 3
+NEW_PASS_PERCENT = 70
+SVG_IMG = re.compile(r'<img [^>]*src="\.\./(assets/[^"]+\.svg)"')
+TRUST_CHAIN = ("chu-ky-so", "kiem-tra-hop-le", "ket-qua-goc-ban-co-yeu")  # course, the question, its true/false twin
+TRUSTED_ROOTS = ("NEAC", "Ban Cơ yếu Chính phủ")
+OLD_TRUST_ANSWER = "Chứng thư do tổ chức được cấp phép cấp, lần được đến chứng thư gốc quốc gia"  # NEAC only
 
 QUIZ_BLOCK = re.compile(r"^```quiz\n(.*?)^```[ \t]*$", re.M | re.S)
 QUESTION_ID = re.compile(r"id:[ \t]*([a-z0-9][a-z0-9-]*)[ \t]*")
@@ -59,6 +73,30 @@ def final_quiz(course: str) -> tuple[str, Quiz]:
     quizzes = {name.removeprefix("quizzes/").removesuffix(".json"): quiz_from_bytes(data)
                for name, data in compiled(course).members.items() if name.startswith("quizzes/")}
     return max(quizzes.items(), key=lambda item: len(item[1].questions))
+
+
+def grade(question, response) -> float:
+    """The score (0 … 1) the player gives this response. The one place this file uses the player's grading
+    (courses.grading today): re-point this import if the quiz code moves, e.g. to player/quizzes/."""
+    from courses.grading import grade_question
+    return grade_question(question, response).score
+
+
+def choice_keys(question) -> dict[str, str]:
+    """The opaque key the player's form sends for each choice, by the choice's text."""
+    texts = [choice.text for choice in question.choices]
+    return dict(zip(texts, item_keys(question.id, "choice", texts)))
+
+
+def reading_lessons(course: str) -> list:
+    """The course's lessons without the glossary and the final test."""
+    final_id = final_quiz(course)[0]
+    return [lesson for lesson in compiled(course).course.lessons if lesson.id not in (GLOSSARY_ID, final_id)]
+
+
+def lesson_quiz(course: str, lesson_id: str) -> Quiz | None:
+    data = compiled(course).members.get(quiz_member(lesson_id))
+    return None if data is None else quiz_from_bytes(data)
 
 
 @pytest.mark.parametrize("course", COURSES)
@@ -166,3 +204,61 @@ def test_course_builds_and_reads_back(course, tmp_path):
         assert bundle.course == compiled(course).course
         for lesson in bundle.course.lessons:
             assert bundle.has(lesson_member(lesson.id))
+
+
+def test_the_five_courses_are_shipped():
+    assert EXPECTED_COURSES <= set(COURSES)
+
+
+@pytest.mark.parametrize("course", NEW_COURSES)
+def test_new_course_has_enough_reading_lessons_then_a_glossary_and_a_final_test(course):
+    lessons = [lesson.id for lesson in compiled(course).course.lessons]
+    assert len(reading_lessons(course)) >= NEW_MIN_READING_LESSONS
+    assert lessons[-2:] == [GLOSSARY_ID, final_quiz(course)[0]]
+
+
+@pytest.mark.parametrize("course", NEW_COURSES)
+def test_new_course_final_test_is_long_and_varied_with_a_70_percent_pass_mark(course):
+    _, quiz = final_quiz(course)
+    kinds = {question.type for question in quiz.questions}
+    assert quiz.settings.assessment
+    assert len(quiz.questions) >= NEW_MIN_FINAL_QUESTIONS
+    assert len(kinds) >= NEW_MIN_FINAL_KINDS and "ordering" in kinds
+    assert quiz.settings.pass_percent == NEW_PASS_PERCENT
+
+
+@pytest.mark.parametrize("course", NEW_COURSES)
+def test_new_course_has_self_checks_in_enough_lessons(course):
+    self_checked = [lesson.id for lesson in reading_lessons(course)
+                    if (quiz := lesson_quiz(course, lesson.id)) is not None and not quiz.settings.assessment]
+    assert len(self_checked) >= NEW_MIN_SELF_CHECKED_LESSONS, self_checked
+
+
+@pytest.mark.parametrize("course", NEW_COURSES)
+def test_every_reading_lesson_of_a_new_course_shows_an_svg_of_its_own_course(course):
+    members = compiled(course).members
+    for lesson in reading_lessons(course):
+        pictures = SVG_IMG.findall(members[lesson_member(lesson.id)].decode("utf-8"))
+        assert pictures, f"{lesson.id}: no SVG picture"
+        assert all(picture in members for picture in pictures), (lesson.id, pictures)
+
+
+def test_the_trust_chain_question_accepts_both_roots_and_rejects_the_neac_only_answer():
+    course, question_id, twin_id = TRUST_CHAIN
+    _, quiz = final_quiz(course)
+    question, keys = quiz.question(question_id), choice_keys(quiz.question(question_id))
+    right = [choice.text for choice in question.choices if choice.weight > 0]
+    about_roots = [text for text in right if "gốc" in text]
+    assert len(about_roots) == 1 and all(root in about_roots[0] for root in TRUSTED_ROOTS), right
+    assert grade(question, [keys[text] for text in right]) == 1
+
+    assert OLD_TRUST_ANSWER not in right
+    neac_only = [choice.text for choice in question.choices if "NEAC" in choice.text and choice.weight < 0]
+    assert len(neac_only) == 1, "the NEAC-only wording stays in the question as a wrong choice"
+    old_key = [text for text in right if text not in about_roots] + neac_only  # what the old key marked right
+    assert grade(question, [keys[text] for text in old_key]) < 1
+    assert grade(question, [keys[neac_only[0]]]) == 0
+
+    twin = quiz.question(twin_id)  # "a result chaining to Ban Cơ yếu's root cannot be trusted": false
+    assert (twin.type, twin.correct) == ("truefalse", False)
+    assert grade(twin, False) == 1 and grade(twin, True) == 0
