@@ -19,6 +19,7 @@ from builder.problems import BuildFailed
 from courses import Bundle
 from courses.members import ASSETS_DIR, lesson_member, quiz_member
 from courses.quiz import Quiz, item_keys, quiz_from_bytes
+from player.quizzes.grading import grade_question
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 COURSES = sorted(folder.name for folder in CONTENT.iterdir() if (folder / "course.yml").is_file())
@@ -76,9 +77,7 @@ def final_quiz(course: str) -> tuple[str, Quiz]:
 
 
 def grade(question, response) -> float:
-    """The score (0 … 1) the player gives this response. The one place this file uses the player's grading
-    (courses.grading today): re-point this import if the quiz code moves, e.g. to player/quizzes/."""
-    from courses.grading import grade_question
+    """The score (0 … 1) the player gives this response (player.quizzes.grading)."""
     return grade_question(question, response).score
 
 

@@ -26,6 +26,7 @@ from player.web.services import services
 from player.xapi import vocabulary as xapi
 
 COURSE = "quiz-mau"
+CONTENT_COURSES = sorted(path.parent.name for path in (Path(__file__).parents[1] / "content").glob("*/course.yml"))
 TEST, BANK, SELF_CHECK = "on-tap", "ngan-hang", "tu-kiem-tra"
 
 
@@ -149,8 +150,9 @@ def assert_no_key(page: QuizPage, quiz, lesson_html: str, unsubmitted: set[str])
             block = page.block(question.id)
             for accepted in getattr(question, "answers", ()):
                 value = getattr(accepted, "text", None)
-                if value and value not in plain(question.text):
-                    assert value not in block, (question.id, value)
+                if value and value not in plain(question.text):  # as a word of its own (a short answer like
+                    alone = rf"(?<![^\W_]){re.escape(value)}(?![^\W_])"  # `dd` is part of many words)
+                    assert not re.search(alone, block), (question.id, value)
             if question.type == "ordering":
                 shown = [plain(text) for text in re.findall(r'class="step-text"[^>]*>(.*?)</label>', block, re.S)]
                 assert shown != [plain(step) for step in question.steps], question.id
@@ -164,7 +166,7 @@ def quiz_lessons(bundle_path: Path) -> dict[str, tuple]:
                 for name in bundle.manifest.files if name.startswith("quizzes/")}
 
 
-@pytest.mark.parametrize("course", ["quiz-mau", "dich-vu-cong", "chu-ky-so", "dich-vu-cong-en"])
+@pytest.mark.parametrize("course", ["quiz-mau", *CONTENT_COURSES])
 def test_no_quiz_page_holds_any_part_of_the_key(course, signed_quiz_bundle, content_bundle, tmp_path, make_player,
                                                 publisher_key):
     bundle = signed_quiz_bundle if course == "quiz-mau" else content_bundle(course)
@@ -574,7 +576,7 @@ def test_a_bundle_with_a_bad_quiz_is_not_installed(signed_quiz_bundle, tmp_path,
 
 # --- the xAPI definitions agree with grading --------------------------------------------------------------------
 
-@pytest.mark.parametrize("course", ["quiz-mau", "dich-vu-cong", "chu-ky-so"])
+@pytest.mark.parametrize("course", ["quiz-mau", *CONTENT_COURSES])
 def test_every_correct_response_pattern_grades_right(course, signed_quiz_bundle, content_bundle):
     bundle = signed_quiz_bundle if course == "quiz-mau" else content_bundle(course)
     for quiz, _ in quiz_lessons(bundle).values():
