@@ -44,14 +44,34 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":  # no data folder: the report's language is --lang
         return results_commands.report(args)
 
-    from player.app import create_app  # after parsing, so --help stays instant
+    from player.paths import DataPaths, resolve_data_dir  # after parsing, so --help stays instant
+    from player.store.folder_lock import AlreadyRunning, FolderLock
+
+    command = args.command or "open"
+    paths = DataPaths(resolve_data_dir(args.data))
+    if not _changes_the_folder(command, args):
+        return _run(paths, command, args)
+    lock = FolderLock(paths)
+    try:
+        lock.acquire()  # before the app is made: making it may tidy the folder
+    except AlreadyRunning as running:
+        return _already_running(command, running.url, paths)
+    try:
+        return _run(paths, command, args, lock)
+    finally:
+        lock.release()
+
+
+def _run(paths, command: str, args, lock=None) -> int:
+    """Run one command over a player app; `lock` is the data folder's, when the command changes it."""
+    from player.app import create_app
     from player.web.i18n import Language
     from player.web.services import services
 
-    app = create_app(args.data)
+    app = create_app(paths.root)
+    app.config["FOLDER_LOCK"] = lock
     made = services(app)
     lang = Language(made.store.settings.get()["language"])  # messages in the centre's language
-    command = args.command or "open"
     if command in results_commands.NAMES:
         return results_commands.run(made, args, lang)
     if command == "install":
@@ -71,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         from player.desktop import NoWindowEngine, run_window
 
         try:
-            run_window(app, made.paths.webview)
+            run_window(app, made.paths.webview, announce=app.config["FOLDER_LOCK"].announce)
             return 0
         except NoWindowEngine as reason:
             print(lang.gettext("No desktop window (%(reason)s); serving for a web browser instead.",
@@ -79,6 +99,31 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(app, "127.0.0.1", DEFAULT_PORT, lang, any_port_if_busy=True)
     app.config["ALLOWED_HOSTS"] = tuple(args.allow_host)
     return _serve(app, args.host, args.port, lang)
+
+
+def _changes_the_folder(command: str, args) -> bool:
+    """Serving, installing, trusting or syncing need the data folder to themselves; reading does not."""
+    if command == "trust":
+        return args.trust_command != "list"
+    return command not in ("list", "export")
+
+
+def _already_running(command: str, url: str | None, paths) -> int:
+    """Another player holds the data folder: say so; the desktop launcher sends the person to it."""
+    from player.store.databases import Databases
+    from player.store.settings import SettingsStore
+    from player.web.i18n import Language
+
+    lang = Language(SettingsStore(paths.settings, Databases()).get()["language"])
+    if command == "open" and url:
+        import webbrowser
+
+        print(lang.gettext("Trạm Học is already open on this computer: %(url)s", url=url), file=sys.stderr)
+        webbrowser.open(url)
+        return 0
+    print(lang.gettext("Trạm Học is already running with this data folder. Close it first (or use the open "
+                       "player%(where)s).", where=f": {url}" if url else ""), file=sys.stderr)
+    return 1
 
 
 def _install(library, bundle: Path, force: bool, allow_unverified: bool, lang) -> int:
@@ -128,6 +173,7 @@ def _serve(app, host: str, port: int, lang, any_port_if_busy: bool = False) -> i
             "its IP address only (add names with --allow-host)")
         print(lang.gettext("LAN mode: other computers can reach this player at port %(port)s, by %(names)s.",
                            port=server.port, names=names), file=sys.stderr)
+    app.config["FOLDER_LOCK"].announce(f"http://127.0.0.1:{server.port}/")
     print(lang.gettext("Trạm Học is running at %(url)s (press Ctrl+C to stop)", url=server.url), flush=True)
     server.run()
     return 0

@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,8 +53,9 @@ def keep_on_player(window, home: str) -> None:
         window.load_url(home)
 
 
-def run_window(app, storage: Path) -> None:
-    """Serve the app on loopback and show it in a native window until the window closes."""
+def run_window(app, storage: Path, announce: Callable[[str], None] = lambda url: None) -> None:
+    """Serve the app on loopback and show it in a native window until the window closes; `announce(url)`
+    tells where it serves once it does."""
     if not has_display():
         raise NoWindowEngine("no display")
     try:
@@ -64,6 +66,7 @@ def run_window(app, storage: Path) -> None:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # Chromium refuses root otherwise
     server = Server(app)
     server.start_in_background()
+    announce(server.url)
     for name, value in WEBVIEW_SETTINGS.items():
         webview.settings[name] = value
     window = webview.create_window(TITLE, server.url, js_api=None, width=1180, height=800, min_size=(720, 560),

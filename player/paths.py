@@ -65,6 +65,16 @@ class DataPaths:
         """The desktop window's own browser storage."""
         return self.root / "webview"
 
+    @property
+    def player_lock(self) -> Path:
+        """Locked by the one player process that serves or changes this data folder."""
+        return self.root / "player.lock"
+
+    @property
+    def running_player(self) -> Path:
+        """Where the player holding the lock can be reached (written once it serves)."""
+        return self.root / "player.running.json"
+
     # -- the library -----------------------------------------------------------------------------------------
     @property
     def library(self) -> Path:

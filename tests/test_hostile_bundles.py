@@ -29,6 +29,7 @@ from courses.members import MANIFEST, SIGNATURE
 from courses.zipcheck import MAX_CENTRAL_DIRECTORY_BYTES
 from player.cli import main as player_main
 from player.library.bundles import InstallError
+from player.store.folder_lock import FolderLock
 from player.web.services import services
 
 MiB = 1024 * 1024
@@ -209,6 +210,7 @@ def test_messages_are_distinct():
 def test_installing_a_hostile_bundle_writes_nothing(hostile, case, tmp_path, make_player, publisher_key, capsys):
     app = make_player(tmp_path / "data", trusted=(publisher_key,))
     library = services(app).library
+    FolderLock(services(app).paths).acquire().release()  # the lock file is there once a player has run
     before = snapshot(tmp_path, hostile[case]), sorted(os.listdir(hostile[case].parent))
     with pytest.raises(InstallError, match=CASES[case][1]):
         library.install(hostile[case], allow_unverified=True, force=True)

@@ -4,6 +4,7 @@ statements to a Learning Record Store (settings, "Sync now" in the background, p
 import dataclasses
 import errno
 import shutil
+import time
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, flash, redirect, render_template, request, url_for
@@ -20,14 +21,26 @@ from player.web.errors import os_kind, os_problem
 from player.web.services import services
 
 results_bp = Blueprint("results", __name__, url_prefix="/admin/results")
+STALE_DOWNLOAD_SECONDS = 3600
 REFRESH_SECONDS = 2
 
 
 def init_app(app: Flask) -> None:
     """The results pages; downloads left behind by a crash are removed."""
     app.register_blueprint(results_bp)
-    for leftover in services(app).paths.download_folders():
-        shutil.rmtree(leftover, ignore_errors=True)
+    _remove_stale_downloads(services(app).paths)
+
+
+def _remove_stale_downloads(paths) -> None:
+    """Remove download folders a crash left behind (old ones only: another process may be sending one)."""
+    now = time.time()
+    for leftover in paths.download_folders():
+        try:
+            stale = now - leftover.stat().st_mtime > STALE_DOWNLOAD_SECONDS
+        except FileNotFoundError:
+            continue
+        if stale:
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 @results_bp.get("/")
@@ -82,6 +95,7 @@ def export():
 @admin_required
 def download():
     """The same results file as a download (the browser, or the desktop window's Save dialog, asks where)."""
+    _remove_stale_downloads(services().paths)
     folder = services().paths.download_folder()
     try:
         exported = export_results(services().statements, folder)

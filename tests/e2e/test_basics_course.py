@@ -13,7 +13,15 @@ from playwright.sync_api import Page, expect
 
 from courses import Bundle
 from courses.quiz import (
-    Matching, MultipleChoice, Ordering, Question, ShortAnswer, SingleChoice, TrueFalse, item_keys, load_quiz,
+    Matching,
+    MultipleChoice,
+    Ordering,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+    item_keys,
+    load_quiz,
     matching_options,
 )
 
