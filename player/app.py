@@ -24,6 +24,8 @@ from player.quizzes.recorded import AttemptBook
 from player.results import views as result_views
 from player.results.runner import SyncRunner
 from player.results.source import StoreSource
+from player.search import views as search_views
+from player.search.index import SearchIndex
 from player.store import Store
 from player.web import errors, i18n, security
 from player.web.services import Services, attach
@@ -50,7 +52,7 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
         paths=paths, store=store, trust=trust, library=library,
         approvals=PendingInstalls(library, app.config["SECRET_KEY"]),
         progress=ProgressBook(store.learners), visits=Visits(), attempts=AttemptBook(),
-        statements=StoreSource(store), sync=SyncRunner(paths),
+        statements=StoreSource(store), sync=SyncRunner(paths), search=SearchIndex(paths.search_index),
     ))
 
     # Shared web plumbing first: the language, then the guards every request passes.
@@ -61,6 +63,6 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     recorder.init_app(app)
     # One blueprint per feature.
     for feature in (library_views, learner_views, lesson_views, progress_views, quiz_views, certificate_views,
-                    admin_views, publisher_views, result_views):
+                    search_views, admin_views, publisher_views, result_views):
         feature.init_app(app)
     return app

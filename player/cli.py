@@ -75,7 +75,10 @@ def _run(paths, command: str, args, lock=None) -> int:
     if command in results_commands.NAMES:
         return results_commands.run(made, args, lang)
     if command == "install":
-        return _install(made.library, args.bundle, args.force, args.allow_unverified, lang)
+        installed = _install(made.library, args.bundle, args.force, args.allow_unverified, lang)
+        if installed == 0:
+            made.search.update(made.library)  # its words are searchable from the first search
+        return installed
     if command == "list":
         for course in made.library.courses():
             origin = made.library.provenance(course.id)

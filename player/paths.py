@@ -75,6 +75,11 @@ class DataPaths:
         """Where the player holding the lock can be reached (written once it serves)."""
         return self.root / "player.running.json"
 
+    @property
+    def search_index(self) -> Path:
+        """The search index of the installed courses (derived: deleted and built again when damaged)."""
+        return self.root / "search.sqlite3"
+
     # -- the library -----------------------------------------------------------------------------------------
     @property
     def library(self) -> Path:

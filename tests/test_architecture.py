@@ -20,7 +20,7 @@ COURSES_THIRD_PARTY = {"cryptography"}  # Ed25519 signatures; nothing else outsi
 FORBIDDEN = {"courses": {"builder", "player"}, "builder": {"player"}, "player": {"builder"}}
 PLAYER_TOP_LEVEL = {"__init__.py", "__main__.py", "app.py", "cli.py", "paths.py", "clock.py", "desktop.py"}
 SHARED = {"web", "store", "xapi"}  # plumbing every feature may use; it uses no feature
-FEATURES = {"library", "lessons", "learners", "progress", "certificates", "quizzes", "results", "admin"}
+FEATURES = {"library", "lessons", "learners", "progress", "certificates", "quizzes", "search", "results", "admin"}
 
 
 def modules(package: Path) -> list[Path]:

@@ -12,11 +12,11 @@ from support.lrs import require_ralph
 ROOT = Path(__file__).resolve().parents[1]
 BENCHMARKS = sorted(path.stem for path in (ROOT / "benchmarks").glob("*.py") if not path.stem.startswith("_"))
 SHARED = Path(os.environ.get("TRAMHOC_SHARED") or ROOT.parent / "shared")
-NEEDS_CORPUS = {"build", "player"}  # they generate their course with ../shared/bench/gen_corpus.py
+NEEDS_CORPUS = {"build", "player", "search"}  # they generate their course with ../shared/bench/gen_corpus.py
 
 
 def test_every_benchmark_is_checked_here():
-    assert BENCHMARKS == ["build", "player", "progress", "quiz", "report", "store", "sync"]
+    assert BENCHMARKS == ["build", "player", "progress", "quiz", "report", "search", "store", "sync"]
 
 
 @pytest.mark.slow

@@ -158,6 +158,8 @@ def _review_page(waiting: Waiting, checked: Review, status: int = 200):
 
 
 def _installed(course) -> None:
+    """Say what was installed; its words go into the search index now, not at a learner's first search."""
+    services().search.update(services().library)
     if services().library.provenance(course.id).verified:
         flash(gettext("Installed “%(title)s” (version %(version)s).", title=course.title, version=course.version),
               "success")

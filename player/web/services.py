@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from player.quizzes.submit import AttemptBook
     from player.results.runner import SyncRunner
     from player.results.source import StatementSource
+    from player.search.index import SearchIndex
     from player.store import Store
 
 EXTENSION_KEY = "tramhoc"
@@ -37,6 +38,7 @@ class Services:
     attempts: AttemptBook         # quiz submits in progress and recently recorded attempts
     statements: StatementSource   # what export and sync read (a test may put another source here)
     sync: SyncRunner              # "Sync now" in the background
+    search: SearchIndex           # the installed courses' words, for the search page
 
 
 def attach(app: Flask, made: Services) -> None:
