@@ -13,7 +13,6 @@ import threading
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
 from html.parser import HTMLParser
 from itertools import islice, product
 from pathlib import Path
@@ -23,6 +22,7 @@ from markupsafe import Markup
 from courses import Bundle, Course
 from courses.members import lesson_member
 from player.search.folding import WORD, Term, fold, key, typed_terms, words
+from player.web.sanitise import marked
 
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS entries USING fts5(
@@ -149,16 +149,11 @@ def snippet(text: str, folded: str, wanted: list[set[str]], length: int = SNIPPE
     first = 0 if start is None else max(0, start - length // 3)
     spans = [match.span() for match in islice(WORD.finditer(text), first, first + length + 1)]
     if not spans:
-        return Markup("")
-    marked = range(start - first, start - first + size) if start is not None else range(0)
-    parts, position = [], spans[0][0]
-    for index, (begin, end) in enumerate(spans[:length]):
-        parts.append(escape(text[position:begin]))
-        word = escape(text[begin:end])
-        parts.append(f"<mark>{word}</mark>" if index in marked else word)
-        position = end
-    tail = " …" if len(spans) > length else escape(text[position:].rstrip())
-    return Markup(("… " if first else "") + "".join(parts) + tail)
+        return marked("", [])
+    found = spans[start - first:start - first + size] if start is not None else []
+    cut = len(spans) > length
+    return marked(text, found, spans[0][0], spans[length - 1][1] if cut else len(text),
+                  "… " if first else "", " …" if cut else "")
 
 
 @lru_cache(maxsize=65536)

@@ -69,3 +69,17 @@ def clean_bundle_html(fragment: str) -> Markup:
 def _clean(fragment: str) -> str:
     """Bundles never change once installed, so the same fragment is cleaned once."""
     return _LINK_START.sub(_mark_external, _CLEANER.clean(fragment))
+
+
+def marked(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None,
+           before: str = "", after: str = "") -> Markup:
+    """Plain text (a learner's or a bundle's, never trusted) escaped, with the character spans given wrapped
+    in <mark>: what search results show. `start`/`end` cut the text; `before`/`after` are plain too."""
+    end = len(text) if end is None else end
+    parts, position = [html.escape(before)], start
+    for begin, finish in spans:
+        parts.append(html.escape(text[position:begin]))
+        parts.append(f"<mark>{html.escape(text[begin:finish])}</mark>")
+        position = finish
+    parts.append(html.escape(text[position:end]) + html.escape(after))
+    return Markup("".join(parts))
