@@ -151,9 +151,14 @@ def test_no_mixture_of_dangerous_pieces_gets_through(fragment):
 
 def test_only_the_sanitised_lesson_is_marked_safe():
     """Jinja escapes everything else: no `|safe` in templates, Markup only in the sanitiser."""
-    for template in (ROOT / "player" / "templates").glob("*.html"):
-        assert "|safe" not in template.read_text().replace(" ", ""), template.name
-        assert "autoescape false" not in template.read_text(), template.name
+    templates = ROOT / "player" / "templates"
+    # The report's charts are SVG that player/results/charts.py writes, escaping every text it puts in.
+    allowed = {"results/report.html": ["charts[table.name]|safe"]}
+    for template in templates.rglob("*.html"):
+        name, source = template.relative_to(templates).as_posix(), template.read_text()
+        marked_safe = re.findall(r"[\w\[\].]+\|safe", source.replace(" ", ""))
+        assert marked_safe == allowed.get(name, []), name
+        assert "autoescape false" not in source, name
     users = {path.name for path in (ROOT / "player").rglob("*.py") if "Markup(" in path.read_text()}
     assert users == {"sanitise.py"}
 

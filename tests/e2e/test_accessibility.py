@@ -1,0 +1,124 @@
+"""The accessibility gate (issue 17 #25): axe-core, loaded into Debian's chromium, checks every page of the
+player and the trainers' report against WCAG 2.2 A and AA, in Vietnamese and in English, at 1024×768.
+Any violation fails the test, listed with the page, the rule and the elements."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+from support.pages import ADMIN_PIN
+
+from builder.build import build
+from player.cli import main as player_main
+from player.learners import credentials
+from player.learners.profiles import secret_fields
+from player.web.services import services
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+QUIZ = ROOT / "tests" / "fixtures" / "courses" / "quiz"
+VIEWPORT = {"width": 1024, "height": 768}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        reason = f"{AXE} is missing: run scripts/setup test (npm ci installs axe-core)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI is set, so this is a failure, not a skip", pytrace=False)
+        pytest.skip(reason)
+    return AXE.read_text(encoding="utf-8")
+
+
+def violations(page, axe_source: str) -> list[str]:
+    """What axe finds on the page now, one line per rule: `rule (impact): selectors`."""
+    page.evaluate(axe_source)  # evaluated through the DevTools protocol: the page's CSP does not apply
+    found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+    return [f"{rule['id']} ({rule['impact']}): " + ", ".join(" ".join(node["target"]) for node in rule["nodes"][:5])
+            for rule in found["violations"]]
+
+
+@pytest.fixture(scope="module")
+def centre(tmp_path_factory, publisher_key, signed_bundle, content_bundle, mini_bundle):
+    """A centre with courses, learners (one with a PIN), progress, a finished course, a test taken, an upload
+    waiting for the admin, the admin PIN set, and a trainers' report built from its export."""
+    from player.app import create_app
+
+    root = tmp_path_factory.mktemp("a11y")
+    quiz = build(QUIZ, root / "dist", use_cache=False, signer=publisher_key)
+    app = create_app(root / "data", {"TESTING": True})
+    made = services(app)
+    made.trust.add(publisher_key.public)
+    for bundle in (signed_bundle, quiz, content_bundle("dich-vu-cong")):
+        made.library.install(bundle)
+    made.store.settings.update(admin_pin=credentials.hash_secret("admin", ADMIN_PIN), centre_name="Xã Tân Lập")
+    with_pin = made.store.learners.create({"name": "Trần Thị Hoa", "colour": 1, "created": "2025-10-01T00:00:00Z",
+                                           "last_seen": None, **secret_fields("pin", "2468")})
+    with open(mini_bundle, "rb") as unsigned:
+        waiting = made.approvals.hold(unsigned)
+    return {"root": root, "data": root / "data", "pin_learner": with_pin["id"], "waiting": waiting.id}
+
+
+def learner_pages(base: str, page, name: str) -> list[tuple[str, str]]:
+    """Walk a new learner's way through the player; (name, url) of every page seen."""
+    seen = [("start", f"{base}/learners/"), ("new learner", f"{base}/learners/new")]
+    page.goto(f"{base}/learners/new")
+    page.locator("#name").fill(name)
+    page.locator("form.profile-form button[type=submit]").click()
+    seen += [("library", f"{base}/"), ("contents", f"{base}/courses/mini/"),
+             ("lesson", f"{base}/courses/mini/lessons/gioi-thieu"),
+             ("test", f"{base}/courses/quiz-mau/lessons/on-tap"),
+             ("self-check lesson", f"{base}/courses/quiz-mau/lessons/tu-kiem-tra"),
+             ("search", f"{base}/search?q=ma+otp"), ("not found", f"{base}/courses/nope/")]
+    for lesson in ("gioi-thieu", "dang-nhap", "ky-so"):
+        page.goto(f"{base}/courses/mini/lessons/{lesson}")
+        page.locator("form.lesson-done button").click()
+    seen.append(("certificate", f"{base}/courses/mini/certificate"))
+    page.goto(f"{base}/courses/quiz-mau/lessons/on-tap")
+    page.locator("form#quiz button[type=submit]").last.click()
+    seen.append(("test results", page.url))
+    return seen
+
+
+def admin_pages(base: str, page, centre) -> list[tuple[str, str]]:
+    page.goto(f"{base}/admin/")
+    seen = [("admin sign-in", f"{base}/admin/")]
+    page.locator("input[name=pin]").fill(ADMIN_PIN)
+    page.locator("form[action$='/admin/sign-in'] button").click()
+    learner = centre["pin_learner"]
+    seen += [("admin home", f"{base}/admin/"), ("admin learner", f"{base}/admin/learners/{learner}"),
+             ("admin confirm", f"{base}/admin/learners/{learner}/delete"),
+             ("publishers", f"{base}/admin/publishers/"), ("results", f"{base}/admin/results/"),
+             ("sync", f"{base}/admin/results/sync"), ("install review", f"{base}/install/{centre['waiting']}"),
+             ("unlock (PIN)", f"{base}/learners/{learner}/unlock")]
+    return seen
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_page_passes_wcag_22_a_and_aa(language, browser: Browser, centre, axe_source, player_server,
+                                           tmp_path):
+    problems = []
+    with player_server(centre["data"]) as server:
+        base = server.url.rstrip("/")
+        for walk in (learner_pages, admin_pages):
+            context = browser.new_context(viewport=VIEWPORT, locale=language)
+            context.add_cookies([{"name": "tramhoc_lang", "value": language, "url": base}])
+            page = context.new_page()
+            pages = walk(base, page, f"Lê Minh {language}") if walk is learner_pages else walk(base, page, centre)
+            for name, url in pages:
+                page.goto(url)
+                problems += [f"{name} {url}: {line}" for line in violations(page, axe_source)]
+            context.close()
+    export = tmp_path / "usb"
+    assert player_main(["--data", str(centre["data"]), "export", "--out", str(export)]) == 0
+    assert player_main(["report", str(export), "-o", str(tmp_path / "report"), "--lang", language]) == 0
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto((tmp_path / "report" / "index.html").as_uri())
+    problems += [f"report: {line}" for line in violations(page, axe_source)]
+    context.close()
+    assert problems == [], "\n".join(problems)
