@@ -1,4 +1,5 @@
-"""Command line: `python -m builder check|build|watch|keygen`. Parses arguments and calls one function."""
+"""Command line: `python -m builder check|build|watch|keygen`, and the trainers' new|preview|export-scorm
+(builder/trainer_cli.py). Parses arguments and calls one function."""
 
 import argparse
 import sys
@@ -6,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from builder import __version__
+from builder import __version__, trainer_cli
 from builder.build import build, check
 from builder.problems import BuildFailed
 from builder.publisher import PassphraseError, make_key_pair, new_passphrase, signing_key
@@ -42,7 +43,10 @@ def main(argv: list[str] | None = None) -> int:
                              help="read the private key's passphrase from the first line of FILE")
     for command in (check_cmd, build_cmd, watch_cmd):
         command.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    trainer_cli.add_commands(commands, DEFAULT_OUT)  # new, preview, export-scorm
     args = parser.parse_args(argv)
+    if args.command in trainer_cli.COMMANDS:
+        return trainer_cli.run(args)
     if args.command == "keygen":
         return _keygen(args.out, args.publisher, args.passphrase_file, args.no_passphrase)
     if not args.course_dir.is_dir():

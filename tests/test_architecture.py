@@ -1,5 +1,5 @@
-"""The shape of the code, enforced: import directions between courses, builder and player; courses keeps
-the format and grades nothing; the player is organised by feature (features share web/, store/, xapi/,
+"""The shape of the code, enforced: import directions between courses, builder, player and authoring (the
+trainers' tools that need both: the preview and the SCORM export); courses keeps the format and grades nothing; the player is organised by feature (features share web/, store/, xapi/,
 paths and each other's public functions, never each other's views); paths.py alone knows the data
 folder's layout; only the desktop shell imports pywebview; starting the player imports no PDF library."""
 
@@ -15,9 +15,14 @@ from player.paths import DataPaths
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAYER = ROOT / "player"
-PROJECT_PACKAGES = {"courses", "builder", "player"}
+PROJECT_PACKAGES = {"courses", "builder", "player", "authoring"}
 COURSES_THIRD_PARTY = {"cryptography"}  # Ed25519 signatures; nothing else outside the standard library
-FORBIDDEN = {"courses": {"builder", "player"}, "builder": {"player"}, "player": {"builder"}}
+# authoring depends on builder, player and courses; nothing depends on it, but for one bridge below.
+FORBIDDEN = {"courses": {"builder", "player", "authoring"}, "builder": {"player", "authoring"},
+             "player": {"builder", "authoring"}}
+# The builder's command line hands `preview` and `export-scorm` to authoring, from inside the functions that
+# run them: `check`, `build` and `watch` never load the player.
+BRIDGES = {("builder", "trainer_cli.py"): "authoring"}
 PLAYER_TOP_LEVEL = {"__init__.py", "__main__.py", "app.py", "cli.py", "paths.py", "clock.py", "desktop.py"}
 SHARED = {"web", "store", "xapi"}  # plumbing every feature may use; it uses no feature
 FEATURES = {"library", "lessons", "learners", "progress", "certificates", "quizzes", "search", "results", "admin"}
@@ -68,8 +73,45 @@ VIEW_MODULES = {".".join(path.relative_to(ROOT).with_suffix("").parts) for path 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_import_directions(package):
-    wrong = {(file, module) for file, module in top_level(package) if module in FORBIDDEN[package]}
+    wrong = {(file, module) for file, module in top_level(package) if module in FORBIDDEN[package]
+             and BRIDGES.get((package, file)) != module}
     assert not wrong, f"{package} must not import {sorted(FORBIDDEN[package])}: {sorted(wrong)}"
+
+
+def module_level_imports(path: Path) -> set[str]:
+    """The modules a file imports outside any function (what importing it loads)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    inside = {id(child) for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+              for child in ast.walk(node)}
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) not in inside and isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif id(node) not in inside and isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_the_bridges_import_authoring_only_when_a_trainers_command_runs():
+    for (package, file), module in BRIDGES.items():
+        loaded = {name.split(".")[0] for name in module_level_imports(ROOT / package / file)}
+        assert module not in loaded, f"{package}/{file} imports {module} at module level"
+    code = "import sys, builder.cli; print(sorted(m for m in ('authoring', 'player', 'flask') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_authoring_uses_the_players_public_functions_only():
+    """Like a feature, the trainers' tools never use the player's views (but the app factory) or private names."""
+    wrong = []
+    for path in modules(ROOT / "authoring"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("player"):
+                wrong += [f"{path.relative_to(ROOT)}: {node.module}.{alias.name}" for alias in node.names
+                          if alias.name.startswith("_") or node.module in VIEW_MODULES
+                          or f"{node.module}.{alias.name}" in VIEW_MODULES]
+    assert wrong == []
 
 
 def test_courses_uses_the_standard_library_and_cryptography_only():

@@ -10,7 +10,8 @@ from babel.messages.pofile import read_po
 from player.web.i18n import DEFAULT_LOCALE, TRANSLATIONS, available_locales
 
 ROOT = Path(__file__).resolve().parent.parent
-METHODS = [("player/**.py", "python"), ("player/templates/**.html", "jinja2")]
+METHODS = [("player/**.py", "python"), ("player/templates/**.html", "jinja2"),
+           ("authoring/**.py", "python"), ("authoring/templates/**.html", "jinja2")]  # what babel.cfg lists
 
 
 def source_messages() -> set[str]:
