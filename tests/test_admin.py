@@ -2,6 +2,8 @@
 a code, deleting a learner and removing a course after confirming, settings, checking a certificate."""
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from support.pages import ADMIN_PIN, text
 
@@ -116,3 +118,51 @@ def test_damaged_files_are_listed(admin, app):
     profile.write_text("{", encoding="utf-8")
     assert services(app).store.learners.profile(learner) is None
     assert "Tệp bị hỏng" in text(admin.get("/admin/")) and "profile.json.damaged-" in text(admin.get("/admin/"))
+
+
+def copy_of_cookie(client, app):
+    """A new client holding a copy of `client`'s session cookie (as someone who copied it would)."""
+    other = app.test_client()
+    other.set_cookie("session", client.get_cookie("session").value)
+    return other
+
+
+def test_signing_out_ends_every_copy_of_the_admin_cookie(admin, app):
+    copied = copy_of_cookie(admin, app)
+    assert "Cài đặt trung tâm" in text(copied.get("/admin/"))
+    admin.post("/admin/sign-out")
+    assert "Cài đặt trung tâm" not in text(copied.get("/admin/"))
+    assert copied.get("/admin/results/tramhoc-results.jsonl").status_code == 303
+    admin.post("/admin/sign-in", data={"pin": ADMIN_PIN})  # signing in again does not bring the copy back
+    assert "Cài đặt trung tâm" in text(admin.get("/admin/"))
+    assert "Cài đặt trung tâm" not in text(copied.get("/admin/"))
+
+
+def test_a_new_admin_pin_ends_every_other_admin_session(admin, app):
+    copied = copy_of_cookie(admin, app)
+    admin.post("/admin/pin", data={"pin": "24680246", "pin2": "24680246"})
+    assert "Cài đặt trung tâm" in text(admin.get("/admin/"))
+    assert "Cài đặt trung tâm" not in text(copied.get("/admin/"))
+
+
+def test_an_admin_session_ends_after_an_hour_even_in_use(admin, fake_clock):
+    for _ in range(6):  # in use every 9 minutes, for 54 minutes
+        fake_clock.move(9 * 60)
+        assert "Cài đặt trung tâm" in text(admin.get("/admin/"))
+    fake_clock.move(9 * 60)
+    assert "Cài đặt trung tâm" not in text(admin.get("/admin/"))
+
+
+def test_parallel_wrong_admin_pins_are_checked_one_at_a_time(admin, app):
+    clients = [app.test_client() for _ in range(32)]
+    tokens = [client.csrf_token() for client in clients]
+    start = threading.Barrier(len(clients))
+
+    def wrong_try(client, token):
+        start.wait()
+        return client.post("/admin/sign-in", data={"pin": "000000"}, headers={"X-CSRFToken": token}).status_code
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        statuses = list(pool.map(wrong_try, clients, tokens))
+    assert statuses.count(403) == 3 and statuses.count(429) == 29  # the third wrong try locks for 30 s
+    assert services(app).store.settings.get()["admin_failures"] == 3

@@ -67,8 +67,9 @@ def set_pin():
     elif pin != again:
         flash(gettext("The two PINs are not the same. Type them again."), "error")
     else:
+        # A new PIN ends every admin session there was (a new session id), then signs this one in.
         services().store.settings.update(admin_pin=credentials.hash_secret("admin", pin), admin_failures=0,
-                                admin_locked_until=0.0)
+                                         admin_locked_until=0.0, admin_session=access.new_admin_session())
         access.admin_sign_in()
         flash(gettext("The admin PIN is set. Keep it secret."), "success")
     return redirect(url_for(".index"), code=303)
