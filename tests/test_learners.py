@@ -185,10 +185,27 @@ def test_the_page_script_knows_the_timeout_and_the_sign_out_address(client, app)
     assert "đã được đăng xuất" in text(idle)
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+ODD_TARGETS = ["https://evil.example/", "//evil.example/", "/\\evil.example", "/\t/evil.example/",
+               "/\n/evil.example/", "/\r\n/evil.example/", "\t//evil.example/", " //evil.example/",
+               "/\\/evil.example/", "/lessons\nSet-Cookie: x=1", "/\x00/evil.example", "/x\x7f"]
+
+
+@pytest.mark.parametrize("target", ODD_TARGETS)
 def test_next_never_leaves_the_player(anonymous, target):
     response = anonymous.post("/learners/new", data={"name": "Lan", "kind": "none", "next": target})
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ODD_TARGETS)
+def test_every_form_with_next_sends_an_odd_target_to_the_library(anonymous, target):
+    assert anonymous.post("/language", data={"lang": "en", "next": target}).headers["Location"] == "/"
+    page = anonymous.get("/learners/", query_string={"next": target})
+    assert page.status_code == 200 and 'href="/learners/new?next=/"' in page.get_data(as_text=True)
+
+
+def test_next_keeps_the_players_own_pages(anonymous):
+    target = "/courses/mini/lessons/intro?from=search"
+    assert anonymous.post("/language", data={"lang": "en", "next": target}).headers["Location"] == target
 
 
 def test_a_name_that_looks_like_html_is_text_everywhere(app, tmp_path):
