@@ -5,7 +5,7 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from support.pages import ADMIN_PIN, text
+from support.pages import ADMIN_PIN, open_lesson, text
 
 from player.web.services import services
 
@@ -46,7 +46,7 @@ def test_the_admin_session_expires_like_a_learners(admin, fake_clock):
 def test_learners_and_their_progress(admin, app):
     lan = app.test_client()
     lan_id = lan.sign_in("Lan")
-    lan.get("/courses/mini/lessons/gioi-thieu")
+    open_lesson(lan, "mini", "gioi-thieu")
     lan.post("/courses/mini/lessons/gioi-thieu/done")
     app.test_client().sign_in("Minh")
     page = text(admin.get("/admin/"))

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from support.lrs import PASSWORD, USER, ids_on_lrs
-from support.pages import ADMIN_PIN, text
+from support.pages import ADMIN_PIN, open_lesson, text
 
 from player.app import create_app
 from player.results.drives import Drive
@@ -23,7 +23,7 @@ from player.web.services import services
 def learner_id(app, client) -> str:
     """The signed-in learner of `client`, after reading two lessons (their statements are in the store)."""
     for lesson in ("gioi-thieu", "dang-nhap"):
-        client.get(f"/courses/mini/lessons/{lesson}")
+        open_lesson(client, "mini", lesson)
         client.post(f"/courses/mini/lessons/{lesson}/done")
     with client.session_transaction() as session:
         return session["learner"]

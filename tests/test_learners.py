@@ -5,7 +5,7 @@ like HTML shown as text everywhere."""
 import re
 
 import pytest
-from support.pages import text
+from support.pages import open_lesson, text
 
 import player
 from player.learners.credentials import delay_after
@@ -164,9 +164,8 @@ def test_the_server_signs_out_after_inactivity(client, app, fake_clock):
 
 
 def test_heartbeats_without_input_do_not_keep_a_learner_signed_in(client, fake_clock):
-    page = client.get("/courses/mini/lessons/gioi-thieu").get_data(as_text=True)
-    visit = re.search(r'data-visit="([0-9a-f]+)"', page).group(1)
-    token = {"X-CSRFToken": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)}
+    page, visit = open_lesson(client, "mini", "gioi-thieu")
+    token = {"X-CSRFToken": re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)}
     for _ in range(19):  # like a page left open for 9.5 minutes: the script beats, nobody touches anything
         fake_clock.move(30)
         beat = client.post("/activity/beat", json={"visit": visit, "active": False}, csrf=False, headers=token)
