@@ -147,6 +147,10 @@ class DataPaths:
     def learner_profile(self, learner_id: str) -> Path:
         return self.learner_folder(learner_id) / "profile.json"
 
+    def learner_drafts(self, learner_id: str) -> Path:
+        """The answers of a learner's open test attempts, saved as they type (player.quizzes.drafts)."""
+        return self.learner_folder(learner_id) / "drafts.json"
+
     def statement_segment(self, learner_id: str, number: int) -> Path:
         return self.learner_folder(learner_id) / f"statements-{number:05d}.json"
 

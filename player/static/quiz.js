@@ -1,6 +1,9 @@
 // Quiz forms (progressive enhancement; every question works without this script):
 // ordering questions get Move up / Move down buttons and keep their position numbers 1…n in step with the
-// list; a form is not sent twice by a double click (the server refuses a second recording anyway).
+// list (and start in the order the learner had left them); a form is not sent twice by a double click (the
+// server refuses a second recording anyway). In a test, Enter in an answer box does nothing (without this
+// script it leads to the summary, never straight to submitting), and the answers are saved as a draft on
+// the player while the learner works, so that a reload or a sign-out loses nothing.
 "use strict";
 (() => {
   const renumber = (list) => {
@@ -29,6 +32,14 @@
   };
 
   for (const list of document.querySelectorAll("ol.ordering")) {
+    const items = [...list.querySelectorAll(":scope > li")];
+    const position = (item) => Number(item.querySelector("select").value);
+    if (items.some((item, index) => position(item) !== index + 1)) {  // a saved order, shown back
+      items.map((item, index) => [item, position(item), index])
+        .sort((a, b) => a[1] - b[1] || a[2] - b[2])
+        .forEach(([item]) => list.append(item));
+      renumber(list);
+    }
     for (const item of list.querySelectorAll(":scope > li")) {
       const up = button(list.dataset.moveUp, "↑", () => { move(item, -1); up.focus(); });
       const down = button(list.dataset.moveDown, "↓", () => { move(item, 1); down.focus(); });
@@ -47,7 +58,36 @@
     }
   }
 
-  for (const form of document.querySelectorAll("form.quiz-form")) {
+  for (const form of document.querySelectorAll("form.quiz-test")) {
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && event.target.matches("input.answer-text")) event.preventDefault();
+    });
+    if (!form.dataset.draft) continue;
+    let timer = null;
+    let dirty = false;
+    const save = () => {
+      clearTimeout(timer);
+      if (!dirty) return;
+      dirty = false;
+      fetch(form.dataset.draft, { method: "POST", credentials: "same-origin", body: new FormData(form) })
+        .then((response) => { if (!response.ok && response.status !== 409) dirty = true; })
+        .catch(() => { dirty = true; });  // the player may be restarting; the next change tries again
+    };
+    const changed = () => {
+      dirty = true;
+      clearTimeout(timer);
+      timer = setTimeout(save, 700);
+    };
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
+    form.addEventListener("click", (event) => { if (event.target.closest(".step-move")) changed(); });
+    const flush = () => { if (dirty) { dirty = false; navigator.sendBeacon(form.dataset.draft, new FormData(form)); } };
+    // Another form (Switch learner, the language) leaves the page at once: save before it goes.
+    document.addEventListener("submit", (event) => { if (event.target !== form) flush(); }, true);
+    window.addEventListener("pagehide", flush);
+  }
+
+  for (const form of document.querySelectorAll("form.quiz-form, form.quiz-confirm")) {
     let sent = false;
     form.addEventListener("submit", (event) => {
       if (sent) {
