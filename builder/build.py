@@ -14,14 +14,16 @@ from builder.cache import DeflatedMembers, EntryStore, RenderCache
 from builder.course_config import COURSE_FILE, CourseConfig, load_course_config
 from builder.lesson_source import LessonSource, load_gift_lesson
 from builder.links import LinkResolver
+from builder.practices import collect_practices
 from builder.problems import BuildFailed, Problems
 from builder.quizzes import collect_quizzes
 from builder.render import LessonRenderer, RenderedLesson
 from builder.source_memo import SourceMemo
 from builder.sources import list_course_files
 from courses.keys import SigningKey
-from courses.members import asset_member, lesson_member, quiz_member
+from courses.members import asset_member, lesson_member, practice_member, quiz_member
 from courses.model import Course, Lesson, Section
+from courses.practice import practices_to_bytes
 from courses.quiz import quiz_to_bytes
 from courses.writing import write_bundle
 
@@ -106,11 +108,14 @@ class CourseBuild:
         rendered = _render(list(lessons.values()), lesson_ids, frozenset(files), self.render_cache, progress)
         _check_references(lessons, rendered, problems)
         quizzes = collect_quizzes(lessons, rendered, problems)
+        practices = collect_practices(lessons, rendered, problems)
         if problems:
             raise BuildFailed(problems.sorted())
         members = {lesson_member(lesson.id): rendered[lesson.path].html.encode("utf-8")
                    for lesson in lessons.values()}
         members.update({quiz_member(lesson_id): quiz_to_bytes(quiz) for lesson_id, quiz in quizzes.items()})
+        members.update({practice_member(lesson_id): practices_to_bytes(list(found))
+                        for lesson_id, found in practices.items()})
         for asset in sorted({asset for result in rendered.values() for asset in result.assets}):
             members[asset_member(asset)] = self.sources.read_bytes(files[asset])
         return CompiledCourse(_course_model(config, lessons), members)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import markdown
 
+import courses.practice
 import courses.quiz
 from builder.lesson_source import LessonSource
 from builder.render import RenderedLesson
@@ -24,12 +25,13 @@ _BUILDER_CODE = Path(__file__).parent
 
 
 def renderer_fingerprint() -> str:
-    """Changes whenever the builder's code, the quiz model (cached questions are its JSON) or Python-Markdown
-    changes."""
+    """Changes whenever the builder's code, the quiz or practice model (cached questions and practices are
+    their JSON) or Python-Markdown changes."""
     digest = hashlib.sha256(markdown.__version__.encode())
     for path in sorted(_BUILDER_CODE.rglob("*.py")):
         digest.update(path.relative_to(_BUILDER_CODE).as_posix().encode() + b"\0" + path.read_bytes())
-    digest.update(b"courses/quiz.py\0" + Path(courses.quiz.__file__).read_bytes())
+    for module in (courses.quiz, courses.practice):
+        digest.update(f"courses/{Path(module.__file__).name}\0".encode() + Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
 

@@ -1,14 +1,18 @@
-"""A lesson's questions: its ```quiz and ```gift blocks (or a whole .gift lesson) parsed, given ids, checked."""
+"""A lesson's questions and practices: its ```quiz and ```gift blocks (or a whole .gift lesson) parsed, given
+ids, checked; its ```practice blocks read (builder.practice_source)."""
 
 from dataclasses import dataclass
 
+from builder.practice_source import PracticeSyntaxError, parse_practice
 from builder.quiz_fences import Fence, find_fences
 from builder.quiz_gift import parse_gift
 from builder.quiz_native import parse_native
 from builder.quiz_source import QuizSyntaxError, Render, assign_id
+from courses.practice import Practice
 from courses.quiz import Question, question_problems
 
 QUIZ_PLACEHOLDER = '<div class="quiz-question" id="q-{id}"></div>'  # only div, class and id: kept by sanitisers
+PRACTICE_PLACEHOLDER = '<div class="practice-block" id="practice-{id}"></div>'
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,7 @@ class LessonQuiz:
     replacements: dict[int, tuple[int, str]]  # block's first line index -> (last line index, placeholder HTML)
     masked_body: str  # the body with the blocks' lines blanked, for locating the lesson's other problems
     problems: tuple[tuple[int, str], ...]
+    practices: tuple[tuple[int, Practice], ...] = ()  # (source line, practice)
 
     @property
     def placeholders(self) -> str:
@@ -34,9 +39,18 @@ def compile_lesson_quiz(body: str, body_line: int, source_kind: str, render: Ren
     else:
         fences, found = find_fences(lines)
         problems = [(body_line + index, message) for index, message in found]
-    questions, replacements = [], {}
+    questions, replacements, practices = [], {}, []
     for fence in fences:
         first_line = body_line + fence.start + 1
+        if fence.kind == "practice":
+            try:
+                practice = parse_practice(fence.content(lines), first_line)
+            except PracticeSyntaxError as error:
+                problems.extend(error.problems)
+                continue
+            practices.append((body_line + fence.start, practice))
+            replacements[fence.start] = (fence.end, PRACTICE_PLACEHOLDER.format(id=practice.id))
+            continue
         if fence.kind == "quiz" and not "".join(fence.content(lines)).strip():
             problems.append((body_line + fence.start, "this ```quiz block is empty: write a question in it"))
             continue
@@ -63,4 +77,4 @@ def compile_lesson_quiz(body: str, body_line: int, source_kind: str, render: Ren
     masked = list(lines)
     for fence in fences:
         masked[max(fence.start, 0):fence.end + 1] = [""] * (min(fence.end + 1, len(lines)) - max(fence.start, 0))
-    return LessonQuiz(tuple(questions), replacements, "\n".join(masked), tuple(problems))
+    return LessonQuiz(tuple(questions), replacements, "\n".join(masked), tuple(problems), tuple(practices))

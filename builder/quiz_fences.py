@@ -1,4 +1,4 @@
-"""Finding the ```quiz and ```gift blocks of a lesson before Python-Markdown sees it.
+"""Finding the ```quiz, ```gift and ```practice blocks of a lesson before Python-Markdown sees it.
 
 Other fenced code blocks are skipped the way Python-Markdown reads them (an opening fence at the start of
 a line, closed by the same fence), so an example of the syntax inside a ````markdown block stays an example.
@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 from builder.quiz_source import within_one_edit
 
-KINDS = ("quiz", "gift")
+KINDS = ("quiz", "gift", "practice")
 _OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ ]*(?P<info>[^`\n]*?)[ ]*$")
-_INDENTED = re.compile(r"^(?: {4,}|\t)\s*(?:`{3,}|~{3,})[ ]*(?:quiz|gift)\b", re.IGNORECASE)
+_INDENTED = re.compile(r"^(?: {4,}|\t)\s*(?:`{3,}|~{3,})[ ]*(quiz|gift|practice)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Fence:
-    """A quiz or gift block: the indexes of its opening and closing lines in the lesson body."""
+    """A quiz, gift or practice block: the indexes of its opening and closing lines in the lesson body."""
 
     kind: str
     start: int
@@ -29,13 +29,15 @@ class Fence:
 
 
 def find_fences(lines: list[str]) -> tuple[list[Fence], list[tuple[int, str]]]:
-    """The quiz and gift blocks of a lesson body, and (line index, message) problems."""
+    """The quiz, gift and practice blocks of a lesson body, and (line index, message) problems."""
     fences, problems, index = [], [], 0
     while index < len(lines):
         found = _OPEN.match(lines[index])
         if found is None:
-            if _INDENTED.match(lines[index]):
-                problems.append((index, "a quiz or gift block cannot be indented (inside a list or a note box): "
+            indented = _INDENTED.match(lines[index])
+            if indented:
+                what = "practice" if indented.group(1).lower() == "practice" else "quiz or gift"
+                problems.append((index, f"a {what} block cannot be indented (inside a list or a note box): "
                                         "start its fence at the beginning of the line"))
             index += 1
             continue
@@ -48,7 +50,10 @@ def find_fences(lines: list[str]) -> tuple[list[Fence], list[tuple[int, str]]]:
             fences.append(Fence(kind, index, end))
             index = end + 1
             continue
-        if _looks_like_quiz(kind):
+        if _looks_like(kind, "practice"):
+            problems.append((index, f"unknown block type '{info.split()[0]}': write {fence}practice for a practice "
+                                    "simulation"))
+        elif _looks_like(kind, "quiz", "gift"):
             problems.append((index, f"unknown block type '{info.split()[0]}': write {fence}quiz for a question "
                                     f"or {fence}gift for GIFT questions"))
         if found.group("indent"):
@@ -65,8 +70,6 @@ def _closes(line: str, fence: str) -> bool:
             and set(stripped) == {fence[0]})
 
 
-def _looks_like_quiz(kind: str) -> bool:
-    """A block type one typo away from quiz or gift (quizz, qiuz, gitf, …)."""
-    if kind.startswith(KINDS):
-        return True
-    return any(within_one_edit(kind, word) for word in KINDS)
+def _looks_like(kind: str, *words: str) -> bool:
+    """A block type one typo away from one of these words (quizz, qiuz, gitf, practise, …)."""
+    return kind.startswith(words) or any(within_one_edit(kind, word) for word in words)

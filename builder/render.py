@@ -12,6 +12,7 @@ from builder.lesson_quiz import compile_lesson_quiz
 from builder.links import LinkResolver
 from builder.quiz_render import QuizBlocks, QuizText
 from builder.references import ReferencesExtension
+from courses.practice import practice_to_dict
 from courses.quiz import question_to_dict
 
 
@@ -30,6 +31,7 @@ class RenderedLesson:
     anchors: tuple[str, ...]
     problems: tuple[tuple[int, str], ...]
     questions: tuple[tuple[int, str], ...] = ()  # (line, the question as canonical JSON), in source order
+    practices: tuple[tuple[int, str], ...] = ()  # (line, the practice as canonical JSON), in source order
 
 
 class LessonRenderer:
@@ -66,6 +68,8 @@ class LessonRenderer:
                            + self._quiz_text.problems + list(quiz.problems)),
             questions=tuple((line, json.dumps(question_to_dict(question), ensure_ascii=False, sort_keys=True))
                             for line, question in quiz.questions),
+            practices=tuple((line, json.dumps(practice_to_dict(practice), ensure_ascii=False, sort_keys=True))
+                            for line, practice in quiz.practices),
         )
 
 

@@ -3,6 +3,7 @@
 import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TextLoader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # every value a text: 0912…, 05/09, có stay as written
 
 
 class YamlError(Exception):
@@ -41,9 +42,10 @@ class Located:
         return duplicates
 
 
-def load_yaml(text: str, first_line: int = 1) -> Located:
-    """Parse one YAML document; lines are reported relative to first_line."""
-    loader = _Loader(text)
+def load_yaml(text: str, first_line: int = 1, texts_only: bool = False) -> Located:
+    """Parse one YAML document; lines are reported relative to first_line. With texts_only, every value is
+    a string (no numbers, dates or booleans guessed from how it looks)."""
+    loader = (_TextLoader if texts_only else _Loader)(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

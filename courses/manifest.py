@@ -4,13 +4,14 @@ import json
 from dataclasses import dataclass
 
 from courses.errors import BundleError, UnsupportedFormat
-from courses.members import is_content_member, lesson_member, quiz_lesson_id, unsafe_reason
+from courses.members import is_content_member, lesson_member, practice_lesson_id, quiz_lesson_id, unsafe_reason
 from courses.model import (
     LANGUAGE_PATTERN, SEMVER_PATTERN, Course, FileEntry, Lesson, Section, is_valid_id,
 )
 
 FORMAT = "tramhoc-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: lessons may have practice simulations (practice/<lesson>.json)
+OLDEST_FORMAT_VERSION = 1  # a reader reads every version from this one to its own, and refuses newer ones
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 _SHA256_LENGTH = 64
 
@@ -92,7 +93,7 @@ def _parse(root: _Checker) -> Manifest:
     if root.get("format", str).value != FORMAT:
         root.fail("not a tramhoc bundle manifest")
     version = root.get("format_version", int).value
-    if version != FORMAT_VERSION:
+    if not OLDEST_FORMAT_VERSION <= version <= FORMAT_VERSION:
         raise UnsupportedFormat(
             f"unsupported bundle format version {version}; this player reads version {FORMAT_VERSION}"
             " (update the player, or rebuild the course)", version, FORMAT_VERSION)
@@ -102,7 +103,9 @@ def _parse(root: _Checker) -> Manifest:
         checker = _Checker(entry, f"manifest.files[{name!r}]")
         reason = unsafe_reason(name)
         if reason or not is_content_member(name):
-            checker.fail(reason or "not a lesson, quiz or asset member")
+            checker.fail(reason or "not a lesson, quiz, practice or asset member")
+        if version < 2 and practice_lesson_id(name) is not None:
+            checker.fail(f"a practice member needs bundle format version 2, not {version}")
         sha = checker.get("sha256", str).value
         size = checker.get("size", int).value
         if len(sha) != _SHA256_LENGTH or any(c not in "0123456789abcdef" for c in sha) or size < 0:
@@ -112,9 +115,9 @@ def _parse(root: _Checker) -> Manifest:
         if lesson_member(lesson.id) not in files:
             root.fail(f"lesson {lesson.id!r} has no page in the bundle")
     for name in files:
-        lesson_id = quiz_lesson_id(name)
+        lesson_id = quiz_lesson_id(name) or practice_lesson_id(name)
         if lesson_id is not None and course.lesson(lesson_id) is None:
-            root.fail(f"quiz {name!r} belongs to no lesson of the course")
+            root.fail(f"{'quiz' if quiz_lesson_id(name) else 'practice'} {name!r} belongs to no lesson of the course")
     return Manifest(course=course, files=files, generator=root.get("generator", str).value,
                     format_version=version)
 

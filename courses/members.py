@@ -9,6 +9,7 @@ SIGNATURE = "signature.json"  # optional: the publisher's signature of the manif
 LESSONS_DIR = "lessons/"
 ASSETS_DIR = "assets/"
 QUIZZES_DIR = "quizzes/"
+PRACTICE_DIR = "practice/"
 MAX_NAME_LENGTH = 400
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -27,8 +28,23 @@ def quiz_member(lesson_id: str) -> str:
 
 def quiz_lesson_id(member: str) -> str | None:
     """The lesson id of a quiz member name, or None when the name is not one."""
-    if member.startswith(QUIZZES_DIR) and member.endswith(".json") and "/" not in member[len(QUIZZES_DIR):]:
-        return member[len(QUIZZES_DIR):-len(".json")]
+    return _json_lesson_id(member, QUIZZES_DIR)
+
+
+def practice_member(lesson_id: str) -> str:
+    """Member name of a lesson's practice simulations (steps and expected values), read only by the player's
+    server (since format version 2)."""
+    return f"{PRACTICE_DIR}{lesson_id}.json"
+
+
+def practice_lesson_id(member: str) -> str | None:
+    """The lesson id of a practice member name, or None when the name is not one."""
+    return _json_lesson_id(member, PRACTICE_DIR)
+
+
+def _json_lesson_id(member: str, folder: str) -> str | None:
+    if member.startswith(folder) and member.endswith(".json") and "/" not in member[len(folder):]:
+        return member[len(folder):-len(".json")]
     return None
 
 
@@ -60,9 +76,11 @@ def unsafe_reason(name: str) -> str | None:
 
 
 def is_content_member(name: str) -> bool:
-    """True for a name the manifest may list: a lesson page, a lesson's quiz or an asset."""
+    """True for a name the manifest may list: a lesson page, a lesson's quiz or practice, or an asset."""
     if name.startswith(QUIZZES_DIR):
         return quiz_lesson_id(name) is not None
+    if name.startswith(PRACTICE_DIR):
+        return practice_lesson_id(name) is not None
     if name.startswith(LESSONS_DIR):
         return name.endswith(".html") and "/" not in name[len(LESSONS_DIR):]
     return name.startswith(ASSETS_DIR) and len(name) > len(ASSETS_DIR)

@@ -15,6 +15,7 @@ from player.library.approvals import PendingInstalls
 from player.library.bundles import Library
 from player.library.trust import TrustStore
 from player.paths import DataPaths, resolve_data_dir
+from player.practice import views as practice_views
 from player.progress import recorder
 from player.progress import views as progress_views
 from player.progress.summary import ProgressBook
@@ -62,7 +63,7 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     sessions.init_app(app)
     recorder.init_app(app)
     # One blueprint per feature.
-    for feature in (library_views, learner_views, lesson_views, progress_views, quiz_views, certificate_views,
-                    search_views, admin_views, publisher_views, result_views):
+    for feature in (library_views, learner_views, lesson_views, progress_views, quiz_views, practice_views,
+                    certificate_views, search_views, admin_views, publisher_views, result_views):
         feature.init_app(app)
     return app

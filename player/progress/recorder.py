@@ -74,6 +74,18 @@ def record_quiz_attempt(course: Course, lesson_id: str, answers: list[Answer], *
     return registration
 
 
+def record_practice(course: Course, made: list[dict], learner: dict, finished_lesson: Lesson | None = None) -> None:
+    """Store a practice's statements (made with `practice_scope`); a practice finished completes its lesson."""
+    _record(learner, course, made)
+    if finished_lesson is not None:
+        lesson_completed(course, finished_lesson, learner)
+
+
+def practice_scope(learner: dict, course: Course) -> Scope:
+    """Who and where, for the statements of a practice (player.xapi.statements.practice_*)."""
+    return _scope(learner, course)
+
+
 def page_beat(learner_id: str, visit_id: str) -> bool:
     return services().visits.beat(visit_id, learner_id, clock.now())
 

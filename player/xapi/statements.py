@@ -12,15 +12,21 @@ from player.xapi.vocabulary import (
     COURSE_TYPE,
     EXTENSION_CENTRE,
     EXTENSION_DEVICE,
+    EXTENSION_HINTS,
+    EXTENSION_MISTAKES,
     INTERACTION_TYPES,
     LESSON_TYPE,
     PLATFORM,
+    PRACTICE_STEP_TYPE,
+    PRACTICE_TYPE,
     QUESTION_TYPE,
     QUIZ_TYPE,
     XAPI_VERSION,
     course_iri,
     duration,
     lesson_iri,
+    practice_iri,
+    practice_step_iri,
     question_iri,
     quiz_iri,
     score,
@@ -190,3 +196,40 @@ def course_completed(scope: Scope, when: datetime, scaled_score: float | None = 
     if scaled_score is not None:
         result["score"] = score(scaled_score, 1.0)
     return statement(scope, "completed", course_activity(scope), when, result=result, **ids)
+
+
+@dataclass(frozen=True)
+class PracticeRun:
+    """One run of a practice simulation: where it is, and its id (every statement's registration)."""
+
+    lesson_id: str
+    lesson_title: str
+    practice_id: str
+    practice_title: str
+    registration: str
+
+
+def practice_activity(scope: Scope, run: PracticeRun) -> dict:
+    return activity(practice_iri(scope.course_id, run.lesson_id, run.practice_id), PRACTICE_TYPE,
+                    run.practice_title, scope.language)
+
+
+def practice_step_checked(scope: Scope, run: PracticeRun, step_id: str, screen: str, success: bool, mistakes: int,
+                          hints: int, when: datetime, **ids) -> dict:
+    """One check of a practice step: right or wrong, with the step's mistakes and hints so far; never what the
+    learner typed."""
+    step = activity(practice_step_iri(scope.course_id, run.lesson_id, run.practice_id, step_id), PRACTICE_STEP_TYPE,
+                    screen, scope.language)
+    result = {"success": success, "extensions": {EXTENSION_MISTAKES: mistakes, EXTENSION_HINTS: hints}}
+    return statement(scope, "answered", step, when, result=result, parent=practice_activity(scope, run),
+                     registration=run.registration, **ids)
+
+
+def practice_completed(scope: Scope, run: PracticeRun, mistakes: int, hints: int, seconds: float, when: datetime,
+                       **ids) -> dict:
+    """The learner went through every step of a practice, with its mistakes and hints in total."""
+    result = {"completion": True, "duration": duration(seconds),
+              "extensions": {EXTENSION_MISTAKES: mistakes, EXTENSION_HINTS: hints}}
+    return statement(scope, "completed", practice_activity(scope, run), when, result=result,
+                     parent=lesson_activity(scope, run.lesson_id, run.lesson_title), registration=run.registration,
+                     **ids)

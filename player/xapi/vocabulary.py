@@ -6,6 +6,8 @@ Records are stored exactly as those statements, so export to a file or a Learnin
 translation. Activity IRIs are URNs (`urn:tramhoc:course:<course>[:lesson:<lesson>[:quiz]]`,
 `urn:tramhoc:course:<course>:question:<question>`): stable across course versions and centres, and
 owned by no web domain. Never change their shape: results already recorded would no longer match.
+A practice simulation is `urn:tramhoc:course:<course>:lesson:<lesson>:practice:<practice>`, each of its steps
+that IRI followed by `:step:<step>`.
 """
 
 import re
@@ -28,17 +30,23 @@ COURSE_TYPE = ADL_ACTIVITY + "course"
 LESSON_TYPE = ADL_ACTIVITY + "lesson"
 QUIZ_TYPE = ADL_ACTIVITY + "assessment"
 QUESTION_TYPE = ADL_ACTIVITY + "cmi.interaction"
+PRACTICE_TYPE = ADL_ACTIVITY + "simulation"
+PRACTICE_STEP_TYPE = ADL_ACTIVITY + "interaction"  # a practice's step (not a question: no response is kept)
 INTERACTION_TYPES = ("true-false", "choice", "fill-in", "long-fill-in", "matching", "performance",
                      "sequencing", "likert", "numeric", "other")
 
 EXTENSION_DEVICE = IRI_PREFIX + "extension:device-id"
 EXTENSION_CENTRE = IRI_PREFIX + "extension:centre"
+EXTENSION_MISTAKES = IRI_PREFIX + "extension:mistakes"  # wrong checks of a practice step (or a whole practice)
+EXTENSION_HINTS = IRI_PREFIX + "extension:hints"  # hints shown so far, the answer shown counting as the third
 
 # xAPI's delimiters inside a response or a correct-responses pattern (Data 2.4.4.1, Response Patterns).
 LIST_SEPARATOR = "[,]"
 PAIR_SEPARATOR = "[.]"
 RANGE_SEPARATOR = "[:]"
 
+_PRACTICE = re.compile(r"^urn:tramhoc:course:([a-z0-9][a-z0-9-]*):lesson:([a-z0-9][a-z0-9-]*)"
+                       r":practice:([a-z0-9][a-z0-9-]*)(?::step:([a-z0-9][a-z0-9-]*))?$")
 _ACTIVITY = re.compile(r"^urn:tramhoc:course:([a-z0-9][a-z0-9-]*)"
                        r"(?::lesson:([a-z0-9][a-z0-9-]*)(:quiz)?|:question:([a-z0-9][a-z0-9-]*))?$")
 
@@ -69,6 +77,31 @@ def quiz_iri(course_id: str, lesson_id: str) -> str:
 def question_iri(course_id: str, question_id: str) -> str:
     """A question; its id is unique within the course, so the IRI survives moving it to another lesson."""
     return f"{course_iri(course_id)}:question:{question_id}"
+
+
+def practice_iri(course_id: str, lesson_id: str, practice_id: str) -> str:
+    """A practice simulation of a lesson."""
+    return f"{lesson_iri(course_id, lesson_id)}:practice:{practice_id}"
+
+
+def practice_step_iri(course_id: str, lesson_id: str, practice_id: str, step_id: str) -> str:
+    return f"{practice_iri(course_id, lesson_id, practice_id)}:step:{step_id}"
+
+
+@dataclass(frozen=True)
+class PracticeRef:
+    """What a practice or practice-step IRI points at."""
+
+    course_id: str
+    lesson_id: str
+    practice_id: str
+    step_id: str | None = None
+
+
+def parse_practice(iri: str) -> PracticeRef | None:
+    """The practice (and step) an IRI names, or None when it names no practice."""
+    match = _PRACTICE.match(iri or "")
+    return PracticeRef(*match.groups()) if match else None
 
 
 def parse_activity(iri: str) -> ActivityRef | None:

@@ -1,0 +1,1 @@
+"""Practice simulations: a lesson's rehearsal of a portal procedure, a signing tool or scam messages."""
