@@ -101,6 +101,19 @@ def test_settings_change_the_centre_timeout_and_default_language(admin, app, cli
     assert services(app).store.settings.get()["centre_name"] == "Xã Tân Lập"
 
 
+def test_the_admin_area_asks_for_the_centre_name_until_it_has_one(admin, app):
+    home = text(admin.get("/admin/"))
+    assert "Trung tâm này tên là gì?" in home and 'action="/admin/centre-name"' in home
+    assert "Hãy nhập tên trung tâm." in text(admin.post("/admin/centre-name", data={"centre_name": "  "},
+                                                         follow_redirects=True))
+    assert services(app).store.settings.get()["centre_name"] == ""
+    saved = text(admin.post("/admin/centre-name", data={"centre_name": " Trung tâm  xã Tân Lập "},
+                            follow_redirects=True))
+    assert services(app).store.settings.get()["centre_name"] == "Trung tâm xã Tân Lập"
+    assert "Trung tâm này tên là gì?" not in saved and 'value="Trung tâm xã Tân Lập"' in saved
+    assert app.test_client().post("/admin/centre-name", data={"centre_name": "x"}).headers["Location"] == "/admin/"
+
+
 def test_check_a_certificate_code(admin, app, client):
     for lesson in ("gioi-thieu", "dang-nhap", "ky-so"):
         client.post(f"/courses/mini/lessons/{lesson}/done")
