@@ -68,6 +68,17 @@ def test_reset_a_forgotten_code(admin, app):
     assert client.post(f"/learners/{learner}/open").headers["Location"] == "/"
 
 
+def test_the_reset_form_shows_and_preselects_the_code_a_learner_has_now(admin, app):
+    def chosen(learner_id):
+        page = admin.get(f"/admin/learners/{learner_id}").get_data(as_text=True)
+        return re.findall(r'name="kind" value="(\w+)"[^>]*checked', page), page
+
+    with_pin = app.test_client().sign_in("Lan", kind="pin", pin="2468", pin2="2468")
+    assert chosen(with_pin)[0] == ["pin"] and "Hiện có: mã PIN." in chosen(with_pin)[1]
+    with_nothing = app.test_client().sign_in("Minh")
+    assert chosen(with_nothing)[0] == ["none"] and "Hiện có: không có mã." in chosen(with_nothing)[1]
+
+
 def test_delete_a_learner_after_confirming(admin, app):
     learner = app.test_client().sign_in("Lan")
     confirm = text(admin.get(f"/admin/learners/{learner}/delete"))

@@ -143,7 +143,8 @@ def learner(learner_id: str):
     progress = recorder.progress_of(learner_id)
     courses = [(course, progress.get(course.id), percent(course, progress.get(course.id)))
                for course in services().library.courses()]
-    return render_template("admin/learner.html", person=profile, courses=courses, form={},
+    kind = profile.get("secret_kind") or "none"  # the reset form starts at what the learner has now
+    return render_template("admin/learner.html", person=profile, courses=courses, form={"kind": kind},
                            pictures=PICTURES, labels=picture_labels(),
                            statements=services().store.learners.count(learner_id),
                            tests=standings.test_standings(profile, services().library.courses()))
