@@ -68,6 +68,17 @@ def test_reset_a_forgotten_code(admin, app):
     assert client.post(f"/learners/{learner}/open").headers["Location"] == "/"
 
 
+def test_the_reset_form_shows_and_preselects_the_code_a_learner_has_now(admin, app):
+    def chosen(learner_id):
+        page = admin.get(f"/admin/learners/{learner_id}").get_data(as_text=True)
+        return re.findall(r'name="kind" value="(\w+)"[^>]*checked', page), page
+
+    with_pin = app.test_client().sign_in("Lan", kind="pin", pin="2468", pin2="2468")
+    assert chosen(with_pin)[0] == ["pin"] and "Hiện có: mã PIN." in chosen(with_pin)[1]
+    with_nothing = app.test_client().sign_in("Minh")
+    assert chosen(with_nothing)[0] == ["none"] and "Hiện có: không có mã." in chosen(with_nothing)[1]
+
+
 def test_delete_a_learner_after_confirming(admin, app):
     learner = app.test_client().sign_in("Lan")
     confirm = text(admin.get(f"/admin/learners/{learner}/delete"))
@@ -99,6 +110,19 @@ def test_settings_change_the_centre_timeout_and_default_language(admin, app, cli
                      follow_redirects=True)
     assert "1 to 240 minutes" in text(bad) and "Choose a language" in text(bad)
     assert services(app).store.settings.get()["centre_name"] == "Xã Tân Lập"
+
+
+def test_the_admin_area_asks_for_the_centre_name_until_it_has_one(admin, app):
+    home = text(admin.get("/admin/"))
+    assert "Trung tâm này tên là gì?" in home and 'action="/admin/centre-name"' in home
+    assert "Hãy nhập tên trung tâm." in text(admin.post("/admin/centre-name", data={"centre_name": "  "},
+                                                         follow_redirects=True))
+    assert services(app).store.settings.get()["centre_name"] == ""
+    saved = text(admin.post("/admin/centre-name", data={"centre_name": " Trung tâm  xã Tân Lập "},
+                            follow_redirects=True))
+    assert services(app).store.settings.get()["centre_name"] == "Trung tâm xã Tân Lập"
+    assert "Trung tâm này tên là gì?" not in saved and 'value="Trung tâm xã Tân Lập"' in saved
+    assert app.test_client().post("/admin/centre-name", data={"centre_name": "x"}).headers["Location"] == "/admin/"
 
 
 def test_check_a_certificate_code(admin, app, client):

@@ -188,7 +188,7 @@ def test_certificate_page_and_pdf(app, client, learner, tmp_path):
     assert code == verification_code(app.config["SECRET_KEY"], learner, "mini", completion_date(done))
 
     shared = re.search(r'href="(/certificates/[^"]+)" target="_blank" rel="noopener" data-open-in-browser', page)
-    pdf_link = re.search(r'href="(/certificates/[^"]+\.pdf)"', page)
+    pdf_link = re.search(r'href="(/certificates/[^"]+\.pdf)\?save=1"', page)
     browser = app.test_client()  # the system browser has no session
     assert "Học viên Thử" in text(browser.get(shared.group(1)))
     pdf = browser.get(pdf_link.group(1))
@@ -220,3 +220,18 @@ def test_showing_a_lesson_records_nothing_only_its_pages_report_does(app, client
     _, visit = open_lesson(client, "mini", "gioi-thieu")
     assert verbs(app, learner) == [("launched", "gioi-thieu")] and re.fullmatch(r"[0-9a-f]{32}", visit)
     assert client.post("/courses/mini/lessons/nope/opened", json={}).status_code == 404
+
+
+def test_certificate_dates_as_vietnamese_documents_and_offers_print_save_and_back(app, client, learner):
+    finish(client)
+    with app.test_request_context():
+        day = completion_date(recorder.progress_of(learner)["mini"])
+    page = client.get("/courses/mini/certificate").get_data(as_text=True)
+    assert f"ngày {day.day} tháng {day.month} năm {day.year}" in text(client.get("/courses/mini/certificate"))
+    assert page.count("data-print") == 1 and ">In<" in page
+    save = re.search(r'href="(/certificates/[^"]+\.pdf\?save=1)"[^>]*download>Lưu PDF<', page)
+    assert 'href="/courses/mini/">Quay lại khoá học<' in page
+    saved = app.test_client().get(save.group(1).replace("&amp;", "&"))
+    assert saved.headers["Content-Disposition"].startswith("attachment;") and saved.data.startswith(b"%PDF")
+    client.set_cookie("tramhoc_lang", "en")
+    assert f"on {day.day} {day.strftime('%B')} {day.year}" in text(client.get("/courses/mini/certificate"))

@@ -11,6 +11,7 @@ from flask_babel import gettext
 from player.admin import access
 from player.admin.access import admin_required
 from player.certificates.certificate import certificate_for, normalise_code
+from player.certificates.wording import certificate_date
 from player.learners import credentials, profiles
 from player.learners.pictures import PICTURES, picture_labels
 from player.learners.profiles import ProfileError, profile_or_404
@@ -96,12 +97,9 @@ def sign_out():
 def settings():
     """Centre name, sign-out timeout (minutes) and the default language."""
     form = request.form
-    name = re.sub(r"\s+", " ", unicodedata.normalize("NFC", form.get("centre_name", ""))).strip()
+    name, problems = _centre_name(form)
     minutes = form.get("signout_minutes", type=int)
     language = form.get("language", "")
-    problems = []
-    if len(name) > MAX_CENTRE_NAME:
-        problems.append(gettext("The centre name is too long (at most %(num)d letters).", num=MAX_CENTRE_NAME))
     if minutes is None or not 1 <= minutes <= 240:
         problems.append(gettext("The sign-out time is 1 to 240 minutes."))
     if language not in current_app.config["LOCALES"]:
@@ -114,6 +112,29 @@ def settings():
     return redirect(url_for(".index"), code=303)
 
 
+@admin_bp.post("/centre-name")
+@admin_required
+def centre_name():
+    """The centre's name alone: what the admin area asks first while it has none (it goes on certificates)."""
+    name, problems = _centre_name(request.form)
+    if not name and not problems:
+        problems.append(gettext("Type the centre's name."))
+    for problem in problems:
+        flash(problem, "error")
+    if not problems:
+        services().store.settings.update(centre_name=name)
+        flash(gettext("Settings saved."), "success")
+    return redirect(url_for(".index"), code=303)
+
+
+def _centre_name(form) -> tuple[str, list[str]]:
+    """The centre name typed (NFC, spaces collapsed) and what is wrong with it."""
+    name = re.sub(r"\s+", " ", unicodedata.normalize("NFC", form.get("centre_name", ""))).strip()
+    if len(name) > MAX_CENTRE_NAME:
+        return name, [gettext("The centre name is too long (at most %(num)d letters).", num=MAX_CENTRE_NAME)]
+    return name, []
+
+
 @admin_bp.get("/learners/<learner_id>")
 @admin_required
 def learner(learner_id: str):
@@ -122,7 +143,8 @@ def learner(learner_id: str):
     progress = recorder.progress_of(learner_id)
     courses = [(course, progress.get(course.id), percent(course, progress.get(course.id)))
                for course in services().library.courses()]
-    return render_template("admin/learner.html", person=profile, courses=courses, form={},
+    kind = profile.get("secret_kind") or "none"  # the reset form starts at what the learner has now
+    return render_template("admin/learner.html", person=profile, courses=courses, form={"kind": kind},
                            pictures=PICTURES, labels=picture_labels(),
                            statements=services().store.learners.count(learner_id),
                            tests=standings.test_standings(profile, services().library.courses()))
@@ -211,7 +233,7 @@ def check_certificate():
             certificate = certificate_for(secret, row, course, progress, centre)
             if certificate.code == code:
                 flash(gettext("Valid: %(name)s completed “%(title)s” on %(date)s.", name=row["name"],
-                              title=course.title, date=certificate.completed_on.isoformat()), "success")
+                              title=course.title, date=certificate_date(certificate.completed_on)), "success")
                 return redirect(url_for(".index"), code=303)
     flash(gettext("No certificate of this computer has this code."), "error")
     return redirect(url_for(".index"), code=303)
