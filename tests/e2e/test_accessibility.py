@@ -74,6 +74,7 @@ def learner_pages(base: str, page, name: str) -> list[tuple[str, str]]:
              ("lesson", f"{base}/courses/mini/lessons/gioi-thieu"),
              ("test", f"{base}/courses/quiz-mau/lessons/on-tap"),
              ("self-check lesson", f"{base}/courses/quiz-mau/lessons/tu-kiem-tra"),
+             ("self-check hint", f"{base}/courses/quiz-mau/lessons/tu-kiem-tra?unanswered=tu-kiem-tra-ten-mien"),
              ("search", f"{base}/search?q=ma+otp"), ("not found", f"{base}/courses/nope/")]
     for lesson in ("gioi-thieu", "dang-nhap", "ky-so"):
         page.goto(f"{base}/courses/mini/lessons/{lesson}")
