@@ -1,8 +1,9 @@
-"""Self-checks in Debian's chromium (issue 17 #3): Check, with nothing chosen or with an answer, is done in
-place: no reload, the question stays where it was on the screen, the result is announced in a live region;
+"""Self-checks in Debian's chromium (issue 17 #3, #4): Check, with nothing chosen or with an answer, is done in
+place: no reload, the question stays where it was on the screen, the result is announced in a live region, a wrong answer shows the right one;
 without script the form post still works and lands on the question, which says what to do."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -63,10 +64,15 @@ def test_a_self_check_is_checked_in_place(page: Page, quiz_server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "self-check-in-place-1024x768.png"))
 
-    # The other question still works in place, and answering again brings the question back.
-    page.locator("#q-tu-kiem-tra-otp label.option").first.click()
+    # A wrong answer shows the right one beside it (issue 17 #4); the other question is left as it was.
+    expect(page.locator(f"section{question} .right-answer")).to_have_count(0)  # answered right
+    page.locator("#q-tu-kiem-tra-otp label.option", has_text="Cán bộ công an").click()
     page.locator("#q-tu-kiem-tra-otp").get_by_role("button", name="Kiểm tra câu trả lời").click()
-    expect(page.locator("section#q-tu-kiem-tra-otp .verdict")).to_be_visible()
+    expect(page.locator("section#q-tu-kiem-tra-otp .verdict")).to_contain_text("Chưa đúng")
+    expect(page.locator("section#q-tu-kiem-tra-otp .given")).to_contain_text("Cán bộ công an gọi điện cho bạn")
+    expect(page.locator("section#q-tu-kiem-tra-otp .right-answer")).to_have_text(re.compile(r"Đáp án đúng:\s+Chỉ mình bạn"))
+    page.locator("section#q-tu-kiem-tra-otp").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "self-check-right-answer-1024x768.png"))
     page.locator(f"section{question}").get_by_role("button", name="Trả lời lại câu này").click()
     expect(page.locator(f"fieldset{question}")).to_be_visible()
     expect(page.locator("section#q-tu-kiem-tra-otp")).to_be_visible()  # left as it was
