@@ -88,6 +88,7 @@ class Question:
     explanation: str = ""
     title: str = ""  # GIFT's ::title::, kept for trainers; never shown as the question
     source: str = "native"  # the syntax it was written in: native or gift
+    reveal: bool = True  # False: the author asked never to show learners the right answer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -287,6 +288,8 @@ def question_to_dict(q: Question) -> dict:
     """A question as JSON-ready data (the inverse of question_from_dict)."""
     data = {"type": q.type, "id": q.id, "text": q.text, "points": _number(q.points),
             "explanation": q.explanation, "title": q.title, "source": q.source}
+    if not q.reveal:  # written only when set, so quizzes without it keep their bytes
+        data["reveal"] = False
     if isinstance(q, (SingleChoice, MultipleChoice)):
         data["choices"] = [{"text": c.text, "weight": _number(c.weight), "feedback": c.feedback} for c in q.choices]
     elif isinstance(q, TrueFalse):
@@ -355,7 +358,8 @@ def question_from_json(text: str, where: str = "question") -> Question:
 
 
 def question_from_dict(node: Checker) -> Question:
-    """One question from checked JSON; every field is required and no other field is allowed."""
+    """One question from checked JSON; every field is required (but `reveal`, written only when false) and no
+    other field is allowed."""
     kind = node.get("type", str).value
     cls = QUESTION_CLASSES.get(kind)
     if cls is None:
@@ -368,9 +372,10 @@ def question_from_dict(node: Checker) -> Question:
     if source not in SOURCES:
         node.fail(f"unknown source {source!r}")
     fields = dict(id=question_id, text=_text(node, "text"), points=_get_number(node, "points"),
-                  explanation=_text(node, "explanation"), title=_text(node, "title"), source=source)
+                  explanation=_text(node, "explanation"), title=_text(node, "title"), source=source,
+                  reveal=_get_flag(node, "reveal") if "reveal" in node.value else True)
     extra = _EXTRA_FIELDS[kind](node, fields)
-    _only(node, common + extra)
+    _only(node, common + extra, optional=("reveal",))
     question = cls(**fields)
     problems = question_problems(question)
     if problems:
@@ -449,10 +454,11 @@ def _text(node: Checker, key: str) -> str:
     return node.get(key, str).value
 
 
-def _only(node: Checker, allowed) -> None:
+def _only(node: Checker, allowed, optional=()) -> None:
+    """Every field of `allowed` is there, those of `optional` may be, and nothing else is."""
     if not isinstance(node.value, dict):
         node.fail("must be an object")
-    unknown = sorted(set(node.value) - set(allowed))
+    unknown = sorted(set(node.value) - set(allowed) - set(optional))
     if unknown:
         node.fail(f"unknown field {unknown[0]!r}")
     missing = [key for key in allowed if key not in node.value]

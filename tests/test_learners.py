@@ -68,17 +68,46 @@ def test_two_learners_cannot_share_a_name(anonymous):
     assert response.status_code == 422 and "Đã có người dùng tên này" in text(response)
 
 
-def test_the_most_recent_learner_is_offered_first(app):
+def test_every_learner_is_offered_alike_by_name(app):
     client = app.test_client()
-    for name in ("Lan", "Minh", "Hoa"):
+    for name in ("Minh", "Đào Hoa", "Lan", "An"):
         client.sign_in(name)
     lan = learner_id_of(client, "Lan")
     client.post("/learners/sign-out")
     client.post(f"/learners/{lan}/open")
     client.post("/learners/sign-out")
     page = text(client.get("/"))
-    assert "Tiếp tục với tên Lan" in page
-    assert page.index("Tiếp tục với tên Lan") < page.index("Hoa") < page.index("Minh")
+    assert "Tiếp tục với tên" not in page  # the last learner is nobody's default on a shared PC
+    names = re.findall(r'<a class="learner" href="/learners/([0-9a-f]{32})/\?next=/">.*?'
+                       r'<span class="learner-name">([^<]+)</span>', page)
+    assert [name for _, name in names] == ["An", "Đào Hoa", "Lan", "Minh"]  # đ sorts as d
+    assert dict((name, learner) for learner, name in names)["Lan"] == lan
+    assert page.count('class="avatar ') == 4 and "primary" not in page[page.index("<h1>"):page.index("+ ")]
+
+
+def test_a_name_without_a_code_asks_is_this_you_before_opening(app):
+    client = app.test_client()
+    lan = client.sign_in("Lan")
+    client.post("/learners/sign-out")
+    asked = client.get(f"/learners/{lan}/?next=/courses/mini/")
+    assert asked.status_code == 200 and "Bạn có phải là Lan?" in text(asked)
+    assert "Ai đang học?" in text(client.get("/"))  # asking signs nobody in
+    assert 'href="/learners/?next=/courses/mini/"' in text(asked) and "Không, đó không phải tôi" in text(asked)
+    form = re.search(r'<form method="post" action="([^"]+)">.*?name="next" value="([^"]*)"', text(asked)).groups()
+    assert form == (f"/learners/{lan}/open", "/courses/mini/")
+    opened = client.post(form[0], data={"next": form[1]})
+    assert opened.status_code == 303 and opened.headers["Location"] == "/courses/mini/"
+    assert "Lan" in text(client.get("/"))
+    assert client.get(f"/learners/{'0' * 32}/").status_code == 404
+
+
+def test_a_name_with_a_code_goes_straight_to_its_unlock_page(app):
+    client = app.test_client()
+    learner = client.sign_in("Hoa", kind="pin", pin="2468", pin2="2468")
+    client.post("/learners/sign-out")
+    chosen = client.get(f"/learners/{learner}/?next=/courses/mini/")
+    assert chosen.status_code == 303 and chosen.headers["Location"].startswith(f"/learners/{learner}/unlock")
+    assert "next=/courses/mini/" in chosen.headers["Location"]
 
 
 def test_pin_right_wrong_and_back_off(app, fake_clock):

@@ -95,7 +95,7 @@ def test_question_text_may_span_paragraphs_and_the_explanation_lines():
                   "or đúng/sai")),
     ("id: x\n", (11, "the question has no text")),
     ("tyep: single\nCâu?\n+ a\n- b", (10, "unknown header 'tyep:' (did you mean 'type:'? known: id, loại/type, "
-                                           "điểm/points, không dấu/ignore-diacritics, hoa thường/ignore-case)")),
+                                           "điểm/points, không dấu/ignore-diacritics, hoa thường/ignore-case, hiện đáp án/reveal)")),
 ])
 def test_native_problems_name_their_line(source, expected):
     assert expected in native_problems(source)

@@ -10,6 +10,7 @@ so nothing of a question's key reaches the page before that question is submitte
 import re
 from dataclasses import dataclass
 
+from flask import request
 from werkzeug.datastructures import MultiDict
 
 from courses import Course, Lesson
@@ -51,6 +52,7 @@ class QuizPage:
     passed: bool
     answers: MultiDict  # the draft's fields: what the learner had answered in this attempt so far
     last: str | None  # a test: the id of the attempt submitted last, whose results the page links to
+    unanswered: str | None  # a self-check question whose Check was pressed with nothing answered
 
 
 def quiz_page(course: Course, lesson: Lesson, html: str) -> QuizPage | None:
@@ -74,7 +76,8 @@ def quiz_page(course: Course, lesson: Lesson, html: str) -> QuizPage | None:
                     progress.best_scores.get(lesson.id) if progress else None,
                     bool(progress and lesson.id in progress.passed),
                     drafts.fields_of(learner_id, attempt) if attempt and test else MultiDict(),
-                    last if last and attempts.registration(last) in used else None)
+                    last if last and attempts.registration(last) in used else None,
+                    None if test else request.args.get("unanswered"))
 
 
 def _close_if_recorded(course: Course, quiz: Quiz, attempt: Attempt | None, used: set[str], learner_id: str) -> None:

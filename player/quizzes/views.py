@@ -62,7 +62,10 @@ def submit(course_id: str, lesson_id: str):
     responses = read_answers(request.form, [public for _, public in asked])
     if not quiz.settings.assessment:
         responses = {qid: response for qid, response in responses.items() if not untouched(asked, qid, response)}
-        if not responses:
+        if not responses:  # the hint is shown in the question whose Check was pressed
+            pressed = request.form.get("check", "")
+            if is_valid_id(pressed) and any(question.id == pressed for question, _ in asked):
+                return redirect(f"{lesson_url}?unanswered={pressed}#q-{pressed}", code=303)
             flash(gettext("Answer a question first, then press Check."), "info")
             return redirect(lesson_url + "#quiz", code=303)
     try:

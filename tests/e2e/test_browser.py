@@ -124,13 +124,15 @@ def test_two_learners_resume_at_their_own_place_after_a_restart(page: Page, own_
     second.start_in_background()
     try:
         page.goto(second.url)
-        page.get_by_role("button", name="Tiếp tục với tên Minh").click()
+        page.get_by_role("link", name="Minh").click()
+        page.get_by_role("button", name="Đúng, tôi là Minh").click()
         page.get_by_role("link", name="Mở khoá học").click()
         expect(page.get_by_role("link", name="Học tiếp: Giới thiệu về chữ ký số")).to_be_visible()
         expect(page.locator(".progress-text")).to_have_text("Đã học 0%")
         switch_learner(page)
 
-        page.get_by_role("button", name="Lan").click()
+        page.get_by_role("link", name="Lan").click()
+        page.get_by_role("button", name="Đúng, tôi là Lan").click()
         expect(page.locator(".progress-text")).to_have_text("Đã học 100% · Đã hoàn thành khoá học")
         page.get_by_role("link", name="Mở khoá học").click()
         expect(page.locator(".toc li.done")).to_have_count(3)

@@ -56,7 +56,8 @@ def test_enter_never_submits_and_the_summary_asks_first(page: Page, quiz_server)
     page.get_by_role("button", name="Đổi người học").click()  # an accidental sign-out
     page.wait_for_load_state("load")
     page.goto(base + "/learners/")
-    page.get_by_role("button", name=re.compile("Nguyễn Văn Ba")).click()
+    page.get_by_role("link", name="Nguyễn Văn Ba").click()
+    page.get_by_role("button", name="Đúng, tôi là Nguyễn Văn Ba").click()
     page.wait_for_load_state("load")
     page.goto(test_url)
     expect(answer_box).to_have_value("chữ ký số")
@@ -75,7 +76,9 @@ def test_enter_never_submits_and_the_summary_asks_first(page: Page, quiz_server)
     expect(page.locator("tr.is-blank")).to_have_count(6)
     page.get_by_role("button", name="Nộp bài và kết thúc").click()
     expect(page.locator("h1")).to_have_text("Kết quả của bạn")
-    expect(page.locator("section#q-ten-goi .given-text")).to_have_text("chữ ký số")
+    expect(page.locator("section#q-ten-goi .given .given-text")).to_have_text("chữ ký số")
+    expect(page.locator("section#q-so-chu-so-otp .given")).to_contain_text("(bạn chưa trả lời)")
+    expect(page.locator("section#q-so-chu-so-otp .right-answer")).to_have_text(re.compile(r"^\s*Đáp án đúng:\s+6\s*$"))
 
     page.wait_for_load_state("load")
     page.goto(f"{test_url}/quiz/summary")  # the summary of a submitted attempt leads to a new one
@@ -112,4 +115,4 @@ def test_a_lost_submit_response_leaves_a_finished_attempt(page: Page, quiz_serve
     page.get_by_role("button", name="Nộp bài và kết thúc").click()
     expect(page.locator("h1")).to_have_text("Kết quả của bạn")
     expect(page.locator(".flash")).to_have_count(0)  # not "already submitted"
-    expect(page.locator("section#q-ten-goi .given-text")).to_have_text("chữ ký")
+    expect(page.locator("section#q-ten-goi .given .given-text")).to_have_text("chữ ký")
