@@ -8,7 +8,7 @@ from pathlib import Path
 
 from courses import Bundle, BundleError, Course, Manifest
 from courses.keys import PublicKey
-from courses.model import version_key
+from courses.model import is_valid_id, version_key
 from courses.quiz import load_quizzes
 from player.library.trust import Provenance, TrustStore
 from player.paths import DataPaths
@@ -149,6 +149,11 @@ class Library:
             if course is not None:
                 found.append(course)
         return sorted(found, key=lambda course: course.title.casefold())
+
+    def damaged(self) -> list[str]:
+        """Ids of the installed course files that no longer open (shown as damaged, so they can be removed)."""
+        return [path.stem for path in self.paths.installed_bundles()
+                if is_valid_id(path.stem) and self.course(path.stem) is None]
 
     def course(self, course_id: str) -> Course | None:
         """The installed course with this id, or None."""

@@ -13,6 +13,7 @@ from player.learners.credentials import refused
 from player.learners.sessions import current_learner, start_page
 from player.library.approvals import ApprovalError, Review, Waiting
 from player.library.bundles import InstallError
+from player.library.cards import course_cards
 from player.library.trust import Provenance
 from player.web.errors import flash_problem, os_problem
 from player.web.services import services
@@ -36,7 +37,7 @@ def index():
     """The installed courses; until someone chooses who is learning, the start screen."""
     if current_learner() is None:
         return start_page()
-    return render_template("library/index.html", courses=services().library.courses())
+    return render_template("library/index.html", cards=course_cards("library/_card.html"))
 
 
 

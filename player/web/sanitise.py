@@ -71,6 +71,11 @@ def _clean(fragment: str) -> str:
     return _LINK_START.sub(_mark_external, _CLEANER.clean(fragment))
 
 
+def rendered(html: str) -> Markup:
+    """HTML that one of the player's own (autoescaped) templates rendered, to put into another of its pages."""
+    return Markup(html)
+
+
 def marked(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None,
            before: str = "", after: str = "") -> Markup:
     """Plain text (a learner's or a bundle's, never trusted) escaped, with the character spans given wrapped
