@@ -102,6 +102,10 @@ def approve(waiting_id: str):
     if found is None:
         return redirect(_back_url(), code=303)
     waiting, checked = found
+    replace_confirmed = request.form.get("replace_verified") == "yes"
+    if checked.replaces_verified and not replace_confirmed:  # asked before the PIN: no try is spent on it
+        flash(gettext("Tick the box to confirm that this file replaces a verified course."), "error")
+        return _review_page(waiting, checked, 422)
     if checked.needs_approval and not is_admin():
         if not admin_pin_set():
             return _review_page(waiting, checked, 403)
@@ -109,7 +113,7 @@ def approve(waiting_id: str):
         if not attempt.ok:
             return _review_page(waiting, checked, refused(attempt))
     try:
-        course = services().approvals.install(waiting, request.form.get("approval", ""))
+        course = services().approvals.install(waiting, request.form.get("approval", ""), replace_confirmed)
     except ApprovalError:
         services().approvals.discard(waiting)
         flash(gettext("This approval does not belong to the file that was uploaded (the file changed, or the "
