@@ -15,6 +15,7 @@ from player.certificates.wording import certificate_date
 from player.learners import credentials, profiles
 from player.learners.pictures import PICTURES, picture_labels
 from player.learners.profiles import ProfileError, profile_or_404
+from player.library.cards import course_cards, shown_courses
 from player.progress import recorder
 from player.progress.summary import percent, rule_met
 from player.quizzes import standings
@@ -43,14 +44,15 @@ def index():
     page = max(1, request.args.get("page", 1, type=int))
     everyone = services().store.learners.learners()
     shown = everyone[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-    courses = services().library.courses()
+    cards = course_cards("admin/_course.html")
+    courses = [card.course for card in cards if card.html is not None]
     rows = []
     for row in shown:
         progress = recorder.progress_of(row["id"])
         rows.append((row, [(course, percent(course, progress.get(course.id)),
                             bool(progress.get(course.id) and rule_met(course, progress[course.id])))
                            for course in courses]))
-    return render_template("admin/index.html", settings=settings, rows=rows, courses=courses, page=page,
+    return render_template("admin/index.html", settings=settings, rows=rows, courses=courses, cards=cards, page=page,
                            pages=max(1, -(-len(everyone) // PAGE_SIZE)), damaged=services().store.damaged_files(),
                            data_dir=services().paths.root, languages=language_names(),
                            waiting=services().approvals.waiting())
@@ -142,7 +144,7 @@ def learner(learner_id: str):
     profile = profile_or_404(learner_id)
     progress = recorder.progress_of(learner_id)
     courses = [(course, progress.get(course.id), percent(course, progress.get(course.id)))
-               for course in services().library.courses()]
+               for course in shown_courses()]
     kind = profile.get("secret_kind") or "none"  # the reset form starts at what the learner has now
     return render_template("admin/learner.html", person=profile, courses=courses, form={"kind": kind},
                            pictures=PICTURES, labels=picture_labels(),
@@ -202,18 +204,20 @@ def delete_learner(learner_id: str):
 @admin_bp.route("/courses/<course_id>/remove", methods=["GET", "POST"])
 @admin_required
 def remove_course(course_id: str):
-    """Remove an installed course (learners' records of it are kept), after a confirmation page."""
-    course = services().library.course(course_id)
-    if course is None:
+    """Remove an installed course (learners' records of it are kept), after a confirmation page; a damaged
+    one is named by its id."""
+    library = services().library
+    if library.course(course_id) is None and course_id not in library.damaged():
         abort(404)
+    title = next((course.title for course in shown_courses() if course.id == course_id), course_id)
     if request.method == "POST" and request.form.get("confirm") == "yes":
-        services().library.remove(course_id)
-        flash(gettext("The course “%(title)s” was removed.", title=course.title), "success")
+        library.remove(course_id)
+        flash(gettext("The course “%(title)s” was removed.", title=title), "success")
         return redirect(url_for(".index"), code=303)
     return render_template("admin/confirm.html",
                            question=gettext("Remove the course “%(title)s” from this computer? Learners' "
                                             "records are kept; install the course again to use it.",
-                                            title=course.title),
+                                            title=title),
                            action=url_for(".remove_course", course_id=course_id),
                            button=gettext("Yes, remove"), back=url_for(".index"))
 

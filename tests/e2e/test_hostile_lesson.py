@@ -55,7 +55,7 @@ def test_a_hostile_lesson_runs_nothing_and_loads_nothing_remote(page: Page, tmp_
         expect(lesson).to_contain_text("Đoạn văn vẫn hiển thị.")
         expect(page.locator(".provenance.unverified")).to_contain_text("Khoá học chưa xác minh")
         page.wait_for_load_state("networkidle")
-        page.locator("#js-link").click()  # its href was removed: nothing happens
+        page.locator("#lesson-js-link").click()  # its href was removed: nothing happens
         page.locator("p", has_text="Đoạn có style.").click()
         page.wait_for_timeout(300)  # let any late event handler fire
 
@@ -67,9 +67,9 @@ def test_a_hostile_lesson_runs_nothing_and_loads_nothing_remote(page: Page, tmp_
         for selector in ("script", "iframe", "object", "form", "svg", "style", "link", "meta", "[onerror]",
                          "[onclick]", "[style]", "[poster]", "[autoplay]", 'img[src^="http"]', 'img[src^="//"]'):
             expect(lesson.locator(selector)).to_have_count(0)
-        expect(page.locator("#external")).to_have_attribute("target", "_blank")
-        expect(page.locator("#external")).to_have_attribute("rel", "external noopener noreferrer")
-        expect(lesson.locator("div.quiz-question#q-1")).to_have_count(1)
+        expect(page.locator("#lesson-external")).to_have_attribute("target", "_blank")
+        expect(page.locator("#lesson-external")).to_have_attribute("rel", "external noopener noreferrer")
+        expect(lesson.locator("div.quiz-question#lesson-q-1")).to_have_count(1)
         assert page.url.endswith("/courses/hostile/lessons/bai-doc")
 
 

@@ -136,6 +136,7 @@ def test_a_learner_completes_the_online_public_services_course(page: Page, cours
     page.get_by_role("link", name="↻ Làm lại").first.click()
 
     # Second attempt: everything right; two questions by keyboard alone, submitted with Enter.
+    expect(page.locator("fieldset.question").first).to_be_visible()  # the new attempt's page has loaded
     asked = page.locator("fieldset.question").evaluate_all("all => all.map(el => el.id.slice(2))")
     assert sorted(asked) == sorted(q.id for q in final.questions)
     for question_id in asked:
