@@ -27,6 +27,7 @@ os.environ["TRAMHOC_BUILD_CACHE"] = tempfile.mkdtemp(prefix="tramhoc-test-build-
 atexit.register(shutil.rmtree, os.environ["TRAMHOC_BUILD_CACHE"], True)
 MINI = FIXTURES / "courses" / "mini"
 QUIZ_COURSE = FIXTURES / "courses" / "quiz"  # every kind of question, a test and self-checks
+PRACTICE_COURSE = FIXTURES / "courses" / "practice"  # one practice simulation of each kind
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 
 
@@ -58,6 +59,12 @@ def signed_bundle(tmp_path_factory, publisher_key) -> Path:
 def signed_quiz_bundle(tmp_path_factory, publisher_key) -> Path:
     """The quiz course built once per session and signed with publisher_key."""
     return build(QUIZ_COURSE, tmp_path_factory.mktemp("quiz-dist"), use_cache=False, signer=publisher_key)
+
+
+@pytest.fixture(scope="session")
+def signed_practice_bundle(tmp_path_factory, publisher_key) -> Path:
+    """The practice course built once per session and signed with publisher_key."""
+    return build(PRACTICE_COURSE, tmp_path_factory.mktemp("practice-dist"), use_cache=False, signer=publisher_key)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ authoring mistake reported as `path:line: message`, the format version that old 
 parser fuzzed (only its own error, with a line, ever comes out)."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -182,3 +183,12 @@ def test_the_parser_only_ever_raises_its_own_error_with_a_line(lines, first_line
             assert isinstance(message, str) and message
     else:
         assert practice.steps
+
+
+def test_the_worked_examples_of_the_authoring_guide_are_valid_practices():
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "authoring.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```practice\n(.*?)\n```$", guide, re.S | re.M)
+    kinds = [parse_practice(block.split("\n"), 1).kind for block in blocks]
+    assert kinds == ["procedure", "signing", "messages"]
+    for image in ("practice-thu-tuc.png", "practice-ky-so.png", "practice-tin-nhan.png"):
+        assert guide.count(f"](images/{image})") == 2  # in the Vietnamese and the English part

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from practice_helpers import practice_of, right_form, url, wrong_form
 from quiz_helpers import answer, lesson_quiz, open_quiz, submit
 from support.pages import open_lesson
 
@@ -44,9 +45,10 @@ def kind(statement: dict) -> str:
 
 
 @pytest.fixture
-def written(quiz_app, fake_clock) -> dict[str, dict]:
+def written(quiz_app, fake_clock, signed_practice_bundle) -> dict[str, dict]:
     """One statement of every kind, as the player wrote it (normalised), by kind."""
     fake_clock.now = START.timestamp()
+    services(quiz_app).library.install(signed_practice_bundle)
     store = services(quiz_app).store
     store.settings.update(centre_name="Trạm Học xã Tân Lập", device_id=DEVICE_ID)
     client = quiz_app.test_client()
@@ -74,6 +76,12 @@ def written(quiz_app, fake_clock) -> dict[str, dict]:
         for question_id in bank.question_ids:
             fields.update(answer(drawn.question(question_id), outcome, bank))
         assert submit(client, COURSE, "ngan-hang", bank, fields).status_code == 303
+    messages = ("thuc-hanh-mau", "lua-dao", "tin-nhan-lua-dao")
+    first, second = practice_of(quiz_app, *messages).steps
+    client.post(url(*messages, "start"))
+    fake_clock.move(30)
+    for form in (wrong_form(first), right_form(first), right_form(second)):  # a scam call taken for safe first
+        assert client.post(url(*messages, "check"), data=form).status_code == 303
     found = {}
     for statement in store.learners.statements(learner_id):
         found.setdefault(kind(statement), normalised(statement, learner_id))

@@ -90,14 +90,14 @@ def shown_value(field: PracticeField) -> str:
 
 def hint(field: PracticeField, mistakes: int) -> str | None:
     """What the learner is told after this many mistakes at a field: the author's hint, a stronger one, then
-    the answer."""
+    the answer itself."""
     if mistakes <= 0:
         return None
     if mistakes == 1:
         return field.hint or gettext("Read the scenario card again: it has what this box needs.")
     if mistakes == 2:
         return field.more_hint or _stronger(field)
-    return gettext("The answer is: %(answer)s", answer=shown_value(field))
+    return shown_value(field)
 
 
 def _stronger(field: PracticeField) -> str:

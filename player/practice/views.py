@@ -66,8 +66,7 @@ def show(course_id: str, lesson_id: str, practice_id: str):
     step = path[run.position] if run is not None and run.position < len(path) else None
     finished = (lesson_id, practice_id) in finished_practices(learner_id, course_id) if step is None else False
     return render_template("practice/practice.html", course=course, lesson=lesson, practice=practice, run=run,
-                           step=step, number=(run.position + 1) if step else 0, steps=len(path), finished=finished,
-                           earlier=[s for s in path[:run.position]] if step else [])
+                           step=step, number=(run.position + 1) if step else 0, steps=len(path), finished=finished)
 
 
 @practice_bp.post("/<course_id>/lessons/<lesson_id>/practice/<practice_id>/start")

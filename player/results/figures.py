@@ -12,6 +12,7 @@ Definitions (also printed in the report and in docs/results.md):
 - Item analysis: every `answered` statement of a question is an attempt; correct when result.success
   is true; the most-chosen wrong answer is the most frequent response among the incorrect ones.
 - A centre is the one named by the newest export of a device; a device's learners count there.
+- Practices: see player.results.practice_figures.
 """
 
 import json
@@ -20,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from player.results.practice_figures import PracticeFigures
 from player.xapi import vocabulary as xapi
 
 _COURSE_PREFIX = xapi.IRI_PREFIX + "course:"
@@ -130,6 +132,7 @@ class Figures:
         self.questions: dict[str, QuestionStats] = {}
         self.device_exports: dict[str, tuple[str, str]] = {}  # device -> (newest export, its centre)
         self.outside_courses = 0
+        self.practice = PracticeFigures()
 
     def saw_export(self, exported_at: str, device_id: str, centre: str) -> None:
         newest = self.device_exports.get(device_id)
@@ -174,6 +177,8 @@ class Figures:
                 scaled = (result.get("score") or {}).get("scaled")
                 if scaled is not None and scaled > pair.best_scores.get(object_id, -2):
                     pair.best_scores[object_id] = scaled
+        elif kind in (xapi.PRACTICE_TYPE, xapi.PRACTICE_STEP_TYPE):
+            self.practice.add(object_id, verb, definition, result, course, learner, when)
         elif verb == "completed" and object_id == course:
             if pair.completed_at is None or when < pair.completed_at:
                 pair.completed_at = when
@@ -250,6 +255,7 @@ class Figures:
         for device_id, (exported_at, centre) in other.device_exports.items():
             self.saw_export(exported_at, device_id, centre)
         self.outside_courses += other.outside_courses
+        self.practice.absorb(other.practice, number)
 
     def _answer(self, question_id: str, obj: dict, course: str, context: dict, result: dict,
                 learner: int, when: str) -> None:

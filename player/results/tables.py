@@ -1,4 +1,5 @@
-"""The report's four tables (courses, centres, learners, questions) as typed rows, from the figures.
+"""The report's tables (courses, centres, learners, questions, practices and their steps) as typed rows, from
+the figures.
 
 Shares are exact fractions (None when there is nothing to divide), times are UTC timestamps, so the
 CSV and the HTML page can each format them their way without rounding twice.
@@ -63,6 +64,16 @@ QUESTION_COLUMNS = _columns(
     ("share_correct", N_("Share correct"), "share"), ("wrong_answer", N_("Most-chosen wrong answer"), "text"),
     ("wrong_response", N_("Its xAPI response"), "text"), ("wrong_count", N_("Times chosen"), "count"))
 
+PRACTICE_COLUMNS = _columns(
+    ("course", N_("Course"), "text"), ("practice", N_("Practice"), "text"), ("practice_id", N_("Practice id"), "text"),
+    ("started", N_("Started"), "count"), ("finished", N_("Finished"), "count"),
+    ("completion_rate", N_("Completion rate"), "share"))
+PRACTICE_STEP_COLUMNS = _columns(
+    ("course", N_("Course"), "text"), ("practice", N_("Practice"), "text"), ("step", N_("Step"), "text"),
+    ("step_id", N_("Step id"), "text"), ("hints", N_("Hints shown"), "count"),
+    ("learners_hinted", N_("Learners who needed a hint"), "count"), ("learners", N_("Learners"), "count"),
+    ("checks", N_("Checks"), "count"), ("wrong", N_("Wrong checks"), "count"))
+
 
 def share(part: int, whole: int) -> Fraction | None:
     return Fraction(part, whole) if whole else None
@@ -87,6 +98,9 @@ def build_tables(figures: Figures, naming: Naming) -> list[Table]:
         Table("centres", N_("Centres"), CENTRE_COLUMNS, _centre_rows(figures)),
         Table("learners", N_("Learners"), LEARNER_COLUMNS, _learner_rows(figures, course_names)),
         Table("questions", N_("Questions"), QUESTION_COLUMNS, _question_rows(figures, course_names, naming)),
+        Table("practices", N_("Practices"), PRACTICE_COLUMNS, _practice_rows(figures, course_names, naming)),
+        Table("practice_steps", N_("Practice steps needing most hints"), PRACTICE_STEP_COLUMNS,
+              _practice_step_rows(figures, course_names, naming)),
     ]
 
 
@@ -206,3 +220,26 @@ def answer_text(definition: dict, response: str, naming: Naming) -> str:
         pair = item.split(xapi.PAIR_SEPARATOR, 1)
         parts.append(" → ".join(components.get(part, part) for part in pair))
     return "; ".join(parts)
+
+
+def _practice_rows(figures: Figures, course_names: dict[str, str], naming: Naming) -> list[dict]:
+    found = figures.practice
+    rows = [{"course": course_names.get(stats.course, short_id(stats.course)),
+             "practice": naming.pick(found.name(practice), practice.rsplit(":", 1)[1]),
+             "practice_id": practice.rsplit(":", 1)[1], "started": len(stats.started),
+             "finished": len(stats.finished), "completion_rate": share(len(stats.finished), len(stats.started))}
+            for practice, stats in found.practices.items()]
+    return sorted(rows, key=lambda row: (row["course"], row["practice"], row["practice_id"]))
+
+
+def _practice_step_rows(figures: Figures, course_names: dict[str, str], naming: Naming) -> list[dict]:
+    """The steps of every practice, those where learners were shown most hints first."""
+    found = figures.practice
+    rows = [{"course": course_names.get(stats.course, short_id(stats.course)),
+             "practice": naming.pick(found.name(stats.practice), stats.practice.rsplit(":", 1)[1]),
+             "step": naming.pick(found.name(step), step.rsplit(":", 1)[1]), "step_id": step.rsplit(":", 1)[1],
+             "hints": sum(stats.hints.values()), "learners_hinted": sum(bool(n) for n in stats.hints.values()),
+             "learners": stats.learners, "checks": stats.checks, "wrong": stats.wrong}
+            for step, stats in found.steps.items()]
+    return sorted(rows, key=lambda row: (-row["hints"], -row["wrong"], row["course"], row["practice"],
+                                         row["step_id"]))
