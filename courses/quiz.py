@@ -21,6 +21,7 @@ from courses.model import is_valid_id
 MAX_QUIZ_BYTES = 16 * 1024 * 1024
 SOURCES = ("native", "gift")
 WEIGHT_TOLERANCE = 0.01  # percent; 3 x 33.3333 is 100 %
+MAX_POINTS = 1000  # per question
 
 
 @dataclass(frozen=True)
@@ -189,11 +190,22 @@ def matching_options(question: Matching) -> tuple[str, ...]:
     return tuple(dict.fromkeys(pair.right for pair in question.pairs))
 
 
+def points_problem(points) -> str | None:
+    """What is wrong with a question's points: they must be a number above 0 and at most MAX_POINTS (so
+    that no sum of points can overflow to infinity, which an LRS refuses)."""
+    if not _finite(points) or points <= 0:
+        return "must be a number greater than 0"
+    if points > MAX_POINTS:
+        return f"must be at most {MAX_POINTS}"
+    return None
+
+
 def question_problems(question: Question) -> list[str]:
     """What makes a question unusable (no right answer, weights that cannot reach 100 %, …)."""
     problems = []
-    if not _finite(question.points) or question.points <= 0:
-        problems.append("points must be a number greater than 0")
+    points = points_problem(question.points)
+    if points:
+        problems.append(f"points {points}")
     if not question.text.strip():
         problems.append("the question has no text")
     check = _CHECKS.get(question.type)

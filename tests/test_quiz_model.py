@@ -87,6 +87,7 @@ def mutate(path, value):
 @pytest.mark.parametrize("path, value, message", [
     (("questions", 0, "choices", 0, "weight"), True, r"questions\[0\]\.choices\[0\]\.weight: wrong type"),
     (("questions", 0, "points"), "1", r"questions\[0\]\.points: wrong type"),
+    (("questions", 0, "points"), 1e308, r"questions\[0\]: points must be at most 1000"),  # a sum: Infinity
     (("questions", 0, "secret"), 1, r"questions\[0\]: unknown field 'secret'"),
     (("questions", 0, "explanation"), KeyError, r"questions\[0\]\.explanation: missing"),
     (("questions", 0, "type"), "hotspot", r"questions\[0\]: unknown question type 'hotspot'"),
