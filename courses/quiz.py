@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from courses.errors import BundleError
 from courses.manifest import _Checker as Checker
+from courses.manifest import refuse_lone_surrogates
 from courses.members import quiz_member
 from courses.model import is_valid_id
 
@@ -342,6 +343,7 @@ def quiz_from_bytes(raw: bytes, where: str = "quiz") -> Quiz:
         data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as error:
         raise BundleError(f"{where}: not valid UTF-8 JSON: {error}") from None
+    refuse_lone_surrogates(data, where)
     root = Checker(data, where)
     _only(root, ("settings", "questions"))
     questions, seen = [], set()
@@ -363,6 +365,7 @@ def question_from_json(text: str, where: str = "question") -> Question:
         data = json.loads(text, parse_constant=_refuse_constant)
     except ValueError as error:
         raise BundleError(f"{where}: not valid JSON: {error}") from None
+    refuse_lone_surrogates(data, where)
     return question_from_dict(Checker(data, where))
 
 

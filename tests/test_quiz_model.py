@@ -111,6 +111,12 @@ def test_strict_reader_names_the_bad_field(path, value, message):
         quiz_from_bytes(raw, "quiz")
 
 
+def test_strict_reader_refuses_strings_that_are_not_unicode():
+    raw = quiz_to_bytes(QUIZ).replace(b'"text": "', b'"text": "\\ud800', 1)
+    with pytest.raises(BundleError, match=r"quiz\.questions\[0\]\.choices\[0\]\.text: not valid Unicode"):
+        quiz_from_bytes(raw)
+
+
 def test_strict_reader_refuses_non_finite_numbers_and_bad_json():
     with pytest.raises(BundleError, match="not valid UTF-8 JSON"):
         quiz_from_bytes(quiz_to_bytes(QUIZ).replace(b'"points": 1,', b'"points": NaN,', 1))
