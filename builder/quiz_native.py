@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from builder.quiz_source import QuizSyntaxError, Render, SourceQuestion, within_one_edit
 from courses.quiz import (
     Choice, Description, Essay, Matching, MultipleChoice, NumberAnswer, Numeric, Ordering, Pair, ShortAnswer,
-    SingleChoice, TextAnswer, TrueFalse,
+    SingleChoice, TextAnswer, TrueFalse, points_problem,
 )
 
 HEADER_KEYS = {"id": "id", "loai": "type", "type": "type", "diem": "points", "points": "points",
@@ -303,8 +303,9 @@ class _Block:
             points = float(Decimal(value.replace(",", ".")))
         except InvalidOperation:
             points = 0
-        if not points > 0 or points != points or points == float("inf"):
-            self.problems.append((line, f"points '{value}' must be a number greater than 0"))
+        problem = points_problem(points)
+        if problem:
+            self.problems.append((line, f"points '{value}' {problem}"))
             return 1
         return points
 

@@ -15,12 +15,14 @@ from typing import ClassVar
 
 from courses.errors import BundleError
 from courses.manifest import _Checker as Checker
+from courses.manifest import refuse_lone_surrogates
 from courses.members import quiz_member
 from courses.model import is_valid_id
 
 MAX_QUIZ_BYTES = 16 * 1024 * 1024
 SOURCES = ("native", "gift")
 WEIGHT_TOLERANCE = 0.01  # percent; 3 x 33.3333 is 100 %
+MAX_POINTS = 1000  # per question
 
 
 @dataclass(frozen=True)
@@ -190,11 +192,22 @@ def matching_options(question: Matching) -> tuple[str, ...]:
     return tuple(dict.fromkeys(pair.right for pair in question.pairs))
 
 
+def points_problem(points) -> str | None:
+    """What is wrong with a question's points: they must be a number above 0 and at most MAX_POINTS (so
+    that no sum of points can overflow to infinity, which an LRS refuses)."""
+    if not _finite(points) or points <= 0:
+        return "must be a number greater than 0"
+    if points > MAX_POINTS:
+        return f"must be at most {MAX_POINTS}"
+    return None
+
+
 def question_problems(question: Question) -> list[str]:
     """What makes a question unusable (no right answer, weights that cannot reach 100 %, …)."""
     problems = []
-    if not _finite(question.points) or question.points <= 0:
-        problems.append("points must be a number greater than 0")
+    points = points_problem(question.points)
+    if points:
+        problems.append(f"points {points}")
     if not question.text.strip():
         problems.append("the question has no text")
     check = _CHECKS.get(question.type)
@@ -333,6 +346,7 @@ def quiz_from_bytes(raw: bytes, where: str = "quiz") -> Quiz:
         data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as error:
         raise BundleError(f"{where}: not valid UTF-8 JSON: {error}") from None
+    refuse_lone_surrogates(data, where)
     root = Checker(data, where)
     _only(root, ("settings", "questions"))
     questions, seen = [], set()
@@ -354,6 +368,7 @@ def question_from_json(text: str, where: str = "question") -> Question:
         data = json.loads(text, parse_constant=_refuse_constant)
     except ValueError as error:
         raise BundleError(f"{where}: not valid JSON: {error}") from None
+    refuse_lone_surrogates(data, where)
     return question_from_dict(Checker(data, where))
 
 

@@ -256,7 +256,7 @@ def test_a_hung_sync_can_be_stopped_from_the_admin_area_and_sync_now_works_again
 
     stopped = time.monotonic()
     page = text(admin.post("/admin/results/sync/stop", follow_redirects=True))
-    assert time.monotonic() - stopped < 3
+    assert time.monotonic() - stopped < 5  # not the 30 s a hung request would last
     assert "bị dừng: Đã dừng đồng bộ." in page and "http-equiv" not in page
     assert not runner(app).current().running
     assert admin.post("/admin/results/sync").headers["Location"] == "/admin/results/sync"

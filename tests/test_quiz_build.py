@@ -203,6 +203,8 @@ BAD_QUIZZES = [
      "lessons/02-chi-doc.md:6: an ordering question needs at least 2 steps"),
     ("lessons/02-chi-doc.md", lesson(quiz_block("Ghép", "A -> 1")),
      "lessons/02-chi-doc.md:6: a matching question needs at least 2 pairs"),
+    ("lessons/02-chi-doc.md", lesson(quiz_block("điểm: 1e308", "Câu?", "+ a", "- b")),
+     "lessons/02-chi-doc.md:6: points '1e308' must be at most 1000"),
     ("lessons/02-chi-doc.md", lesson(quiz_block("Câu?", "+ a", "* b")),
      "lessons/02-chi-doc.md:8: line not understood"),
     ("lessons/02-chi-doc.md", lesson(quiz_block("Câu?", "+ a", "– b")),

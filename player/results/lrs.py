@@ -260,32 +260,58 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
 
 
 class _Connections:
-    """The connection of the request in flight, so that a deadline or a cancel can cut it from another
-    thread (shutting the socket down wakes any blocked read, including one of a header)."""
+    """The socket of the request in flight, so that a deadline or a cancel can cut it from another thread
+    (shutting a socket down wakes any blocked read, even one in the middle of a header)."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._connection = None
+        self._sock = None
         self.aborted = False
 
     def begin(self) -> None:
         with self._lock:
-            self._connection, self.aborted = None, False
+            self._sock, self.aborted = None, False
 
-    def opened(self, connection: http.client.HTTPConnection) -> http.client.HTTPConnection:
+    def connected(self, sock: socket.socket) -> None:
         with self._lock:
-            self._connection = connection
-        return connection
+            self._sock = sock
+            aborted = self.aborted
+        if aborted:  # cut off while it was connecting
+            _shut(sock)
 
     def abort(self) -> None:
         with self._lock:
             self.aborted = True
-            sock = self._connection.sock if self._connection is not None else None
+            sock = self._sock
         if sock is not None:
-            try:
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: safe under an SSL reader
-            except OSError:
-                pass
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: safe under an SSL reader
+    except OSError:
+        pass
+
+
+class _WatchedConnection(http.client.HTTPConnection):
+    def __init__(self, *args, connections: _Connections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._connections = connections
+
+    def connect(self):
+        super().connect()
+        self._connections.connected(self.sock)
+
+
+class _WatchedSecureConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, connections: _Connections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._connections = connections
+
+    def connect(self):
+        super().connect()
+        self._connections.connected(self.sock)
 
 
 class _WatchedHttp(urllib.request.HTTPHandler):
@@ -294,7 +320,7 @@ class _WatchedHttp(urllib.request.HTTPHandler):
         self._connections = connections
 
     def http_open(self, req):
-        return self.do_open(lambda host, **kw: self._connections.opened(http.client.HTTPConnection(host, **kw)), req)
+        return self.do_open(_WatchedConnection, req, connections=self._connections)
 
 
 class _WatchedHttps(urllib.request.HTTPSHandler):
@@ -303,8 +329,7 @@ class _WatchedHttps(urllib.request.HTTPSHandler):
         self._connections = connections
 
     def https_open(self, req):
-        return self.do_open(lambda host, **kw: self._connections.opened(http.client.HTTPSConnection(host, **kw)),
-                            req, context=self._context)
+        return self.do_open(_WatchedSecureConnection, req, context=self._context, connections=self._connections)
 
 
 def _connection_error(reason, url: str) -> LrsError:
