@@ -82,7 +82,7 @@ Section "-Program"
   DetailPrint "icacls: $0"
 
   ; Compiled modules, once, here: a learner's account cannot write under Program Files.
-  nsExec::ExecToLog '"$INSTDIR\python\python.exe" -m compileall -q -j 0 "$INSTDIR\lib"'
+  nsExec::ExecToLog '"$INSTDIR\python\python.exe" -m compileall -q "$INSTDIR\lib"'
   Pop $0
   DetailPrint "compileall: $0"
 
