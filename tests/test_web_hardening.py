@@ -267,10 +267,16 @@ def test_serve_binds_loopback_unless_lan_mode_is_explicit(tmp_path, fake_server,
     assert client.get("/", headers={"Host": "evil.example:8765"}).status_code == 400
 
 
+class Handlers(list):
+    def __iadd__(self, handler):  # window.events.initialized += handler
+        self.append(handler)
+        return self
+
+
 class FakeWindow:
     def __init__(self, url, options):
-        self.url, self.options, self.loaded = url, options, []
-        self.events = types.SimpleNamespace(loaded=self)
+        self.url, self.options, self.loaded, self.initialized = url, options, [], Handlers()
+        self.events = types.SimpleNamespace(loaded=self, initialized=self.initialized)
         self.current = url
 
     def __iadd__(self, handler):  # window.events.loaded += handler
@@ -294,7 +300,10 @@ def fake_webview(monkeypatch):
         module.windows.append(FakeWindow(url, options))
         return module.windows[-1]
     module.create_window = create_window
-    module.start = lambda **options: module.started.append(options)
+    def start(gui=None, **options):  # pywebview reports its engine to the initialized handlers first
+        module.started.append(options)
+        assert all(handler("gtk") for window in module.windows for handler in window.initialized)
+    module.start = start
     monkeypatch.setitem(sys.modules, "webview", module)
     monkeypatch.setenv("DISPLAY", ":99")
     return module

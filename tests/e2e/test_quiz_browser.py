@@ -202,7 +202,8 @@ def test_a_test_with_every_type_of_question_is_failed_then_passed(page: Page, qu
     page.locator('input[name="a-so-chu-so-otp"]').fill("12")
     submit_test(page)
     expect(page.locator(".score-verdict")).to_contain_text("Lần này bạn chưa đạt")
-    expect(page.locator("section#q-so-chu-so-otp .given-text")).to_have_text("12")
+    expect(page.locator("section#q-so-chu-so-otp .given .given-text")).to_have_text("12")
+    expect(page.locator("section#q-so-chu-so-otp .right-answer .given-text")).to_have_text("6")  # beside it
     expect(page.locator("section#q-ghep-thu-tuc .explanation")).to_contain_text("Mỗi việc có một nơi làm phù hợp.")
     page.get_by_role("link", name="↻ Làm lại").first.click()
 
@@ -217,7 +218,7 @@ def test_a_test_with_every_type_of_question_is_failed_then_passed(page: Page, qu
     submit_test(page, blank=0)
     expect(page.locator(".score-verdict")).to_contain_text("Bạn đã đạt!")
     expect(page.locator(".score")).to_contain_text("Điểm của bạn: 100%")
-    expect(page.locator("section.result-ungraded .given-text")).to_have_text("Bước điền tờ khai, vì có nhiều ô.")
+    expect(page.locator("section.result-ungraded .given .given-text")).to_have_text("Bước điền tờ khai, vì có nhiều ô.")
     expect(page.locator("section#q-chu-ky-so-hop-le .feedback")).to_have_text("Đúng: theo Luật Giao dịch điện tử.")
     assert seen.off_loopback(urlsplit(server.url).port) == []
     assert seen.console_errors == [] and seen.page_errors == [] and seen.failed == []
