@@ -65,3 +65,23 @@ def test_the_open_page_follows_the_lesson_on_disk(page: Page, live_preview, mini
     expect(page.locator(".preview-problems")).to_have_count(0)
     assert seen.console_errors == [] and seen.page_errors == []
     assert seen.off_loopback(urlsplit(live_preview.url).port) == []
+
+
+def test_a_save_changes_the_content_in_place_and_a_page_with_its_own_script_is_reloaded(page: Page, live_preview,
+                                                                                        mini_course):
+    seen = watch(page)
+    page.set_viewport_size({"width": 1024, "height": 400})  # short, so that the lesson can be scrolled
+    lesson = mini_course / "lessons" / "02-dang-nhap.md"
+    original = lesson.read_text(encoding="utf-8")
+    page.goto(f"{live_preview.url}courses/mini/lessons/dang-nhap")
+    page.evaluate("window.scrollTo(0, 200); window.sameDocument = true")
+    lesson.write_text(original + "\nMột đoạn mới ở cuối bài.\n", encoding="utf-8")
+    expect(page.locator("article.lesson")).to_contain_text("Một đoạn mới ở cuối bài.", timeout=10_000)
+    assert page.evaluate("[window.sameDocument, window.scrollY]") == [True, 200]  # in place, at the same place
+
+    quiz = "\n```quiz\nid: mot-cau\nMã OTP có được đưa cho người khác không?\n+ Không\n- Có\n```\n"
+    lesson.write_text(original + quiz, encoding="utf-8")  # a quiz brings its own script: the page reloads
+    expect(page.locator("form#quiz, .quiz-question").first).to_be_visible(timeout=10_000)
+    assert page.evaluate("window.sameDocument") is None
+    assert page.evaluate("[...document.scripts].some((s) => s.src.endsWith('/static/quiz.js'))")
+    assert seen.console_errors == [] and seen.page_errors == []
