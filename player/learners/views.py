@@ -84,6 +84,13 @@ def unlock(learner_id: str):
                            lock=profiles.lockout(profile), next=safe_next(request.values.get("next"))), status
 
 
+@learners_bp.post("/still-here")
+@sessions.learner_required
+def still_here():
+    """"Continue" in the idle warning: the request itself counts as activity (see sessions)."""
+    return "", 204
+
+
 @learners_bp.post("/sign-out")
 def sign_out():
     """Switch learner: back to the start screen."""
