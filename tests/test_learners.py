@@ -125,9 +125,9 @@ def test_pin_right_wrong_and_back_off(app, fake_clock):
     for attempt in range(1, 4):
         response = client.post(unlock, data={"pin": "0000"})
         assert response.status_code == 403 and "Chưa đúng. Bạn thử lại nhé." in text(response)
-    assert "hãy chờ 30 giây" in text(response)
+    assert "Bạn có thể thử lại sau 0:30." in text(response)
     locked = client.post(unlock, data={"pin": "2468"})  # even the right PIN waits
-    assert locked.status_code == 429 and "hãy chờ 30 giây" in text(locked)
+    assert locked.status_code == 429 and "Bạn có thể thử lại sau 0:30." in text(locked)
     assert "Ai đang học?" in text(client.get("/"))
 
     fake_clock.move(31)
@@ -137,6 +137,36 @@ def test_pin_right_wrong_and_back_off(app, fake_clock):
     fake_clock.move(2)
     assert client.post(unlock, data={"pin": "2468", "next": "/courses/mini/"}).headers["Location"] == "/courses/mini/"
     assert services(app).store.learners.profile(learner)["failures"] == 0
+
+
+def test_a_locked_form_counts_down_disabled_and_then_sends_to_the_staff(app, fake_clock):
+    client = app.test_client()
+    learner = client.sign_in("Lan", kind="pin", pin="2468", pin2="2468")
+    client.post("/learners/sign-out")
+    unlock = f"/learners/{learner}/unlock"
+    assert 'id="unlock-fields">' in text(client.get(unlock)) and "lockout" not in text(client.get(unlock))
+    for _ in range(3):
+        page = text(client.post(unlock, data={"pin": "0000"}))
+    assert '<div class="lockout" data-wait="30" data-fields="unlock-fields">' in page
+    assert 'id="unlock-fields" disabled>' in page  # nothing to press until the wait is over
+    assert '<noscript><meta http-equiv="refresh" content="30"></noscript>' in page  # no script: reload then
+    assert 'data-template="Bạn đã nhập sai nhiều lần. Bạn có thể thử lại sau {time}."' in page
+    assert "Hãy nhờ cán bộ ở trung tâm giúp" not in page  # the first lock-out
+    fake_clock.move(12)
+    assert 'data-wait="18"' in text(client.get(unlock))  # coming back to the page: still counting
+    lockouts = [page]
+    for _ in range(2):  # the second and third lock-outs
+        fake_clock.move(delay_after(5))
+        lockouts.append(text(client.post(unlock, data={"pin": "0000"})))
+    assert "Hãy nhờ cán bộ ở trung tâm giúp" not in lockouts[1]
+    assert 'data-wait="60"' in lockouts[1] and 'data-wait="120"' in lockouts[2]
+    assert '<p class="ask-staff" role="alert">Hãy nhờ cán bộ ở trung tâm giúp.' in lockouts[2]
+    fake_clock.move(121)
+    opened = text(client.get(unlock))
+    assert "lockout" not in opened and 'id="unlock-fields">' in opened and "Hãy nhờ cán bộ" in opened
+    assert client.post(unlock, data={"pin": "2468"}).status_code == 303
+    client.post("/learners/sign-out")
+    assert "Hãy nhờ cán bộ" not in text(client.get(unlock))  # the right code starts afresh
 
 
 def test_the_back_off_survives_a_restart(app, make_player, fake_clock):

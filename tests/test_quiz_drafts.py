@@ -99,6 +99,15 @@ def test_a_draft_the_page_could_not_have_sent_is_refused(learner, quiz_app):
     assert services(quiz_app).store.learners.draft(learner_id(learner), f"{COURSE}/{TEST}") is None
 
 
+def test_a_late_draft_of_a_submitted_attempt_is_refused_quietly(learner, quiz_app):
+    page = open_quiz(learner, COURSE, TEST)
+    submit(learner, COURSE, TEST, page, {})
+    late = learner.post(f"{TEST_URL}/quiz/draft", data={"attempt": page.attempt, "a-ten-goi": "abc"})
+    assert late.status_code == 409  # a beacon sent as the page left, after the submit
+    assert services(quiz_app).store.learners.draft(learner_id(learner), f"{COURSE}/{TEST}") is None
+    assert "đã được nộp" not in text(learner.get(TEST_URL))  # and it leaves no message behind
+
+
 def test_a_damaged_drafts_file_is_moved_aside_and_the_test_still_opens(learner, quiz_app):
     page = open_quiz(learner, COURSE, TEST)
     learner.post(f"{TEST_URL}/quiz/draft", data={"attempt": page.attempt, "a-ten-goi": "abc"})

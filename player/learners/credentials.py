@@ -74,11 +74,17 @@ def try_secret(kind: str, secret: str, stored: str, failures: int, locked_until:
     return Attempt(False, True, delay, failures, now + delay if delay else 0.0)
 
 
-def refused(attempt: Attempt) -> int:
-    """Say why a try failed and how long to wait; the status to answer with (403 wrong, 429 still locked)."""
+def lockouts(failures: int) -> int:
+    """How many times in a row wrong tries have locked the form (the first after FREE_ATTEMPTS)."""
+    return max(0, failures - FREE_ATTEMPTS + 1)
+
+
+def refused(attempt: Attempt, say_wait: bool = True) -> int:
+    """Say why a try failed and (unless the page shows it itself) how long to wait; the status to answer
+    with (403 wrong, 429 still locked)."""
     if attempt.checked:
         flash(gettext("That is not right. Try again."), "error")
-    if attempt.wait:
+    if attempt.wait and say_wait:
         seconds = int(attempt.wait + 0.999)
         flash(ngettext("Too many wrong tries: wait %(num)d second, then try again.",
                        "Too many wrong tries: wait %(num)d seconds, then try again.", seconds), "error")

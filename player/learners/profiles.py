@@ -3,6 +3,7 @@ optional PIN or picture code, and unlocking with back-off."""
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from flask import abort
 from flask_babel import gettext
@@ -16,6 +17,7 @@ from player.xapi.vocabulary import timestamp
 MAX_NAME = 40
 COLOURS = 8
 KINDS = ("none", "pin", "pictures")
+STAFF_AFTER_LOCKOUTS = 3
 
 
 class ProfileError(ValueError):
@@ -97,6 +99,25 @@ def unlock(learner_id: str, form) -> credentials.Attempt:
                                                                              profile.get("locked_until", 0.0)):
             learners.update_profile(learner_id, failures=attempt.failures, locked_until=attempt.locked_until)
         return attempt
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """Where a profile's back-off stands: seconds until the next try (0: open now), lock-outs in a row."""
+
+    wait: int
+    lockouts: int
+
+    @property
+    def ask_staff(self) -> bool:
+        """From the third lock-out on, the learner is told to ask the centre's staff."""
+        return self.lockouts >= STAFF_AFTER_LOCKOUTS
+
+
+def lockout(profile: dict) -> Lockout:
+    """The back-off state of a profile, now."""
+    wait = float(profile.get("locked_until", 0)) - clock.now()
+    return Lockout(int(wait + 0.999) if wait > 0 else 0, credentials.lockouts(int(profile.get("failures", 0))))
 
 
 def profile_or_404(learner_id: str) -> dict:

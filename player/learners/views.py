@@ -67,7 +67,8 @@ def open_profile(learner_id: str):
 
 @learners_bp.route("/<learner_id>/unlock", methods=["GET", "POST"])
 def unlock(learner_id: str):
-    """Type the PIN or pick the picture code; wrong tries slow down further tries."""
+    """Type the PIN or pick the picture code; wrong tries lock the form for a while (counted down on the
+    page), and from the third lock-out on the page sends the learner to the centre's staff."""
     profile = profiles.profile_or_404(learner_id)
     if not profile.get("secret_kind"):
         return redirect(url_for(".start"), code=303)
@@ -77,9 +78,17 @@ def unlock(learner_id: str):
         if attempt.ok:
             sessions.sign_in(profile)
             return redirect(safe_next(request.form.get("next")), code=303)
-        status = refused(attempt)
+        status = refused(attempt, say_wait=False)  # the page counts down itself
+        profile = profiles.profile_or_404(learner_id)
     return render_template("learners/unlock.html", learner=profile, pictures=PICTURES, labels=picture_labels(),
-                           next=safe_next(request.values.get("next"))), status
+                           lock=profiles.lockout(profile), next=safe_next(request.values.get("next"))), status
+
+
+@learners_bp.post("/still-here")
+@sessions.learner_required
+def still_here():
+    """"Continue" in the idle warning: the request itself counts as activity (see sessions)."""
+    return "", 204
 
 
 @learners_bp.post("/sign-out")

@@ -87,14 +87,13 @@ def submit(course_id: str, lesson_id: str):
 @learner_required
 def save_draft(course_id: str, lesson_id: str):
     """Keep a test's answers so far (the page sends them as the learner answers); 204, or 409 when the page
-    belongs to an attempt that is over."""
-    course, lesson, quiz = _lesson(course_id, lesson_id)
+    belongs to an attempt that is over (nothing is said: the page the learner sees next explains)."""
+    _, _, quiz = _lesson(course_id, lesson_id)
     learner = sessions.current_learner()
-    attempt = _form_attempt(course_id, lesson_id, quiz, learner)
-    if not isinstance(attempt, attempts.Attempt) or not quiz.settings.assessment:
+    attempt, _ = _posted_attempt(course_id, lesson_id, learner)
+    if attempt is None or not quiz.settings.assessment:
         return "", 409
-    read_answers(request.form, [public for _, public in attempt.asked(quiz)])
-    drafts.save(learner["id"], attempt, request.form)
+    _keep_draft(attempt, quiz, learner)
     return "", 204
 
 
@@ -102,15 +101,14 @@ def save_draft(course_id: str, lesson_id: str):
 @learner_required
 def review_answers(course_id: str, lesson_id: str):
     """"Submit my answers" in a test (and Enter in an answer box): keep the answers, then show the summary."""
-    course, lesson, quiz = _lesson(course_id, lesson_id)
+    _, _, quiz = _lesson(course_id, lesson_id)
     learner = sessions.current_learner()
     attempt = _form_attempt(course_id, lesson_id, quiz, learner)
     if not isinstance(attempt, attempts.Attempt):
         return attempt
     if not quiz.settings.assessment:
         abort(404)
-    read_answers(request.form, [public for _, public in attempt.asked(quiz)])
-    drafts.save(learner["id"], attempt, request.form)
+    _keep_draft(attempt, quiz, learner)
     return redirect(url_for(".summary", course_id=course_id, lesson_id=lesson_id), code=303)
 
 
@@ -164,23 +162,39 @@ def again(course_id: str, lesson_id: str):
     return redirect(url_for("lessons.lesson", course_id=course_id, lesson_id=lesson_id) + anchor, code=303)
 
 
-def _form_attempt(course_id: str, lesson_id: str, quiz: Quiz, learner: dict):
-    """The open attempt the posted form belongs to, or the response to give when it is not open."""
-    lesson_url = url_for("lessons.lesson", course_id=course_id, lesson_id=lesson_id)
+def _posted_attempt(course_id: str, lesson_id: str, learner: dict) -> tuple[attempts.Attempt | None, str]:
+    """The open attempt the posted form belongs to, or None and why not: `submitted`, `other` or `old`."""
     attempt_id = request.form.get("attempt", "")
     if not is_attempt_id(attempt_id):
         raise FormProblem("no attempt id")
     attempt = attempts.current_attempt(course_id, lesson_id, learner["id"])
     current = attempt is not None and attempt.id == attempt_id
-    if not current or attempt.expired() or attempt.fingerprint != catalogue.fingerprint(course_id, lesson_id):
-        if attempts.registration(attempt_id) in used_attempts(course_id, lesson_id, learner["id"]):
-            return _already_submitted(course_id, lesson_id, quiz, attempt_id)
-        if not current:
-            return _problem(gettext("This quiz page is out of date: it belongs to another attempt. Open the "
-                                    "lesson again to see your questions."), lesson_url, 400)
-        return _problem(gettext("This attempt was opened too long ago, or the course was updated since. Open "
-                                "the lesson again to start a new attempt."), lesson_url, 400)
-    return attempt
+    if current and not attempt.expired() and attempt.fingerprint == catalogue.fingerprint(course_id, lesson_id):
+        return attempt, ""
+    if attempts.registration(attempt_id) in used_attempts(course_id, lesson_id, learner["id"]):
+        return None, "submitted"
+    return None, "old" if current else "other"
+
+
+def _form_attempt(course_id: str, lesson_id: str, quiz: Quiz, learner: dict):
+    """The open attempt the posted form belongs to, or the response to give when it is not open."""
+    attempt, why = _posted_attempt(course_id, lesson_id, learner)
+    if attempt is not None:
+        return attempt
+    if why == "submitted":
+        return _already_submitted(course_id, lesson_id, quiz, request.form["attempt"])
+    lesson_url = url_for("lessons.lesson", course_id=course_id, lesson_id=lesson_id)
+    if why == "other":
+        return _problem(gettext("This quiz page is out of date: it belongs to another attempt. Open the "
+                                "lesson again to see your questions."), lesson_url, 400)
+    return _problem(gettext("This attempt was opened too long ago, or the course was updated since. Open "
+                            "the lesson again to start a new attempt."), lesson_url, 400)
+
+
+def _keep_draft(attempt: attempts.Attempt, quiz: Quiz, learner: dict) -> None:
+    """Keep the posted answers as the attempt's draft, once they are read without a problem."""
+    read_answers(request.form, [public for _, public in attempt.asked(quiz)])
+    drafts.save(learner["id"], attempt, request.form)
 
 
 def _already_submitted(course_id: str, lesson_id: str, quiz: Quiz, attempt_id: str):

@@ -1,16 +1,13 @@
-// Signed-in pages: time spent in lessons and sign-out after inactivity (progressive enhancement; the
-// server keeps its own inactivity check and counts time between page views without this script).
+// Signed-in pages: time spent in lessons (progressive enhancement; the server counts time between page
+// views without this script). Sign-out after inactivity, with its warning, is idle.js.
 "use strict";
 (() => {
   const BEAT_MS = 30000;
-  const body = document.body;
-  const idleMs = Number(body.dataset.idleSeconds || 0) * 1000;
   const token = document.querySelector('input[name="csrf_token"]');
   const visit = document.getElementById("visit");
-  let lastInput = Date.now();
   let inputSinceBeat = false;
 
-  const touched = () => { lastInput = Date.now(); inputSinceBeat = true; };
+  const touched = () => { inputSinceBeat = true; };
   for (const name of ["pointerdown", "pointermove", "keydown", "scroll", "wheel", "touchstart"]) {
     window.addEventListener(name, touched, { passive: true, capture: true });
   }
@@ -20,23 +17,6 @@
     headers: { "Content-Type": "application/json", "X-CSRFToken": token ? token.value : "" },
     body: JSON.stringify(data),
   });
-
-  const signOut = () => {
-    const form = document.createElement("form");
-    form.method = "post";
-    form.action = body.dataset.signOut;
-    for (const [name, value] of [["csrf_token", token ? token.value : ""], ["reason", "idle"]]) {
-      const field = document.createElement("input");
-      field.type = "hidden"; field.name = name; field.value = value;
-      form.appendChild(field);
-    }
-    document.body.appendChild(form);
-    form.submit();
-  };
-
-  if (idleMs > 0 && body.dataset.signOut) {
-    setInterval(() => { if (Date.now() - lastInput > idleMs) signOut(); }, 5000);
-  }
 
   // A lesson page reports itself (a POST with the page's CSRF token: an image tag asking for the lesson
   // records nothing), and again when the browser shows it from its back/forward cache.

@@ -58,9 +58,13 @@ def centre(tmp_path_factory, publisher_key, signed_bundle, content_bundle, mini_
                                            "last_seen": None, **secret_fields("pin", "2468")})
     without_code = made.store.learners.create({"name": "Phạm Văn Nam", "colour": 2, "created": "2025-10-02T00:00:00Z",
                                                "last_seen": None, **secret_fields(None, None)})
+    locked = made.store.learners.create({"name": "Vũ Thị Mơ", "colour": 3, "created": "2025-10-03T00:00:00Z",
+                                         "last_seen": None, **secret_fields("pin", "1357"), "failures": 5,
+                                         "locked_until": 4e9})  # the third lock-out, for a long while
     with open(mini_bundle, "rb") as unsigned:
         waiting = made.approvals.hold(unsigned)
     return {"root": root, "data": root / "data", "pin_learner": with_pin["id"], "learner": without_code["id"],
+            "locked": locked["id"],
             "waiting": waiting.id}
 
 
@@ -102,7 +106,8 @@ def admin_pages(base: str, page, centre) -> list[tuple[str, str]]:
              ("publishers", f"{base}/admin/publishers/"), ("results", f"{base}/admin/results/"),
              ("sync", f"{base}/admin/results/sync"), ("install review", f"{base}/install/{centre['waiting']}"),
              ("unlock (PIN)", f"{base}/learners/{learner}/unlock"),
-             ("is this you?", f"{base}/learners/{centre['learner']}/")]
+             ("is this you?", f"{base}/learners/{centre['learner']}/"),
+             ("unlock (locked, ask the staff)", f"{base}/learners/{centre['locked']}/unlock")]
     return seen
 
 
