@@ -31,8 +31,6 @@ from player.store import Store
 from player.web import errors, i18n, security
 from player.web.services import Services, attach
 
-MAX_UPLOAD_BYTES = 2 * 1024**3
-
 
 def create_app(data_dir: str | Path | None = None, test_config: dict | None = None) -> Flask:
     """Create the player app over a data folder (see player.paths for the default)."""
@@ -40,7 +38,7 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     paths = DataPaths(resolve_data_dir(data_dir))
     app.config.update(
         SECRET_KEY=security.secret_key(paths),
-        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        MAX_CONTENT_LENGTH=security.MAX_FORM_BYTES,  # larger only for views marked security.large_body
         SESSION_COOKIE_SAMESITE="Strict",
     )
     if test_config:

@@ -34,9 +34,13 @@ def current_learner() -> dict | None:
 
 
 def sign_in(profile: dict) -> None:
+    """Sign a learner in; when the time they were last seen cannot be saved (a full disk), they still are."""
     session[LEARNER], session[SEEN] = profile["id"], clock.now()
     g.learner = profile
-    services().store.learners.touch(profile["id"], timestamp(clock.utcnow()))
+    try:
+        services().store.learners.touch(profile["id"], timestamp(clock.utcnow()))
+    except OSError as error:
+        current_app.logger.warning("could not save when %s was last seen: %s", profile["id"], error)
 
 
 def sign_out() -> None:

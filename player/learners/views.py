@@ -7,6 +7,7 @@ from player.learners import profiles, sessions
 from player.learners.credentials import refused
 from player.learners.pictures import PICTURES, picture_labels
 from player.learners.profiles import ProfileError
+from player.web.errors import flash_problem, os_problem
 from player.web.security import safe_next
 
 learners_bp = Blueprint("learners", __name__, url_prefix="/learners")
@@ -33,6 +34,9 @@ def new():
         except ProfileError as error:
             flash(str(error), "error")
             return _new_form(form), 422
+        except OSError as error:  # a full disk or a read-only data folder: nothing was kept
+            flash_problem(os_problem(error), gettext("The profile could not be saved: %(reason)s"))
+            return _new_form(form), 503
         sessions.sign_in(profile)
         flash(gettext("Welcome, %(name)s!", name=profile["name"]), "success")
         return redirect(safe_next(form.get("next")), code=303)

@@ -16,9 +16,11 @@ from player.library.bundles import InstallError
 from player.library.cards import course_cards
 from player.library.trust import Provenance
 from player.web.errors import flash_problem, os_problem
+from player.web.security import large_body
 from player.web.services import services
 
 library_bp = Blueprint("library", __name__)
+MAX_UPLOAD_BYTES = 2 * 1024**3  # a course file with its videos
 
 
 def init_app(app: Flask) -> None:
@@ -51,6 +53,7 @@ def _back_url() -> str:
 
 
 @library_bp.post("/install")
+@large_body(MAX_UPLOAD_BYTES)
 def upload():
     """Install an uploaded bundle after verifying it completely, or hold it for the admin's approval."""
     chosen = request.files.get("bundle")

@@ -5,7 +5,7 @@ counted in their progress."""
 
 import uuid
 
-from flask import Flask
+from flask import Flask, current_app
 
 from courses import Course, Lesson
 from player import clock
@@ -103,9 +103,13 @@ def learner_left(learner_id: str) -> None:
 
 
 def sweep_visits() -> None:
-    """Record the time of visits whose page went silent (a closed window)."""
+    """Record the time of visits whose page went silent (a closed window). Any request does this, so a
+    failing disk must not fail it: the time of those visits is then lost, and logged."""
     for visit in services().visits.sweep(clock.now(), sessions.signout_seconds()):
-        _record_visit(visit)
+        try:
+            _record_visit(visit)
+        except OSError as error:
+            current_app.logger.warning("the time spent in %s could not be saved: %s", visit.lesson.id, error)
 
 
 def _record_visit(visit: Visit) -> None:

@@ -4,15 +4,20 @@ the page's heartbeats."""
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, abort, jsonify, redirect, request, url_for
+from flask_babel import gettext
 
 from courses import Course, Lesson
 from player.learners import sessions
 from player.learners.sessions import learner_required
 from player.progress import recorder, summary
 from player.quizzes import catalogue
+from player.web.errors import flash_problem, os_problem
+from player.web.i18n import N_
 from player.web.services import services
 
 progress_bp = Blueprint("progress", __name__)
+NOT_SAVED = N_("Your progress cannot be saved right now: %(reason)s. You can still read the lesson; tell the "
+               "centre's administrator.")
 
 
 def init_app(app: Flask) -> None:
@@ -25,7 +30,11 @@ def init_app(app: Flask) -> None:
 def done(course_id: str, lesson_id: str):
     """The learner reached the end of a lesson and pressed Done: it is completed; on to the next one."""
     course, lesson = _lesson_or_404(course_id, lesson_id)
-    recorder.lesson_completed(course, lesson)
+    try:
+        recorder.lesson_completed(course, lesson)
+    except OSError as error:  # the learner stays on the lesson, told why it was not saved
+        flash_problem(os_problem(error), gettext(NOT_SAVED))
+        return redirect(url_for("lessons.lesson", course_id=course_id, lesson_id=lesson_id), code=303)
     _, following = course.neighbours(lesson_id)
     if following is not None:
         return redirect(url_for("lessons.lesson", course_id=course_id, lesson_id=following.id), code=303)
@@ -38,7 +47,10 @@ def opened(course_id: str, lesson_id: str):
     """The lesson page's own script reports that it is shown (with the page's CSRF token, so nothing but
     a page of the player can): the lesson is opened, its visit starts; the answer names the visit."""
     course, lesson = _lesson_or_404(course_id, lesson_id)
-    return jsonify(visit=recorder.lesson_opened(course, lesson))
+    try:
+        return jsonify(visit=recorder.lesson_opened(course, lesson))
+    except OSError as error:
+        return _not_saved(error)
 
 
 @progress_bp.post("/activity/beat")
@@ -57,8 +69,18 @@ def beat():
 @learner_required
 def end():
     """The page is being left (a beacon from `pagehide`): record the time spent on it."""
-    recorder.page_left(sessions.current_learner()["id"], str(request.form.get("visit", "")))
+    try:
+        recorder.page_left(sessions.current_learner()["id"], str(request.form.get("visit", "")))
+    except OSError as error:
+        return _not_saved(error)
     return "", 204
+
+
+def _not_saved(error: OSError):
+    """The page's script shows this message: the lesson stays readable, its progress is not saved now."""
+    problem = os_problem(error)
+    message = gettext(NOT_SAVED, reason=problem.text())
+    return jsonify(error="not_saved", message=message, detail=problem.detail), 503
 
 
 def _lesson_or_404(course_id: str, lesson_id: str) -> tuple[Course, Lesson]:

@@ -22,9 +22,15 @@
   // records nothing), and again when the browser shows it from its back/forward cache.
   if (visit && visit.dataset.open) {
     let visitId = "";
+    const status = document.getElementById("progress-status");
     const open = () => post(visit.dataset.open, {})
-      .then((response) => (response.ok ? response.json() : {}))
-      .then((answer) => { visitId = answer.visit || ""; })
+      .then((response) => response.json().then((answer) => {
+        visitId = response.ok ? answer.visit || "" : "";
+        if (status && answer.error === "not_saved") {  // a full disk: the lesson stays, the reason shows
+          status.textContent = answer.message;
+          status.hidden = false;
+        }
+      }))
       .catch(() => {});  // the server may be restarting: the page is still there to read
     const beat = () => {
       if (!visitId || document.visibilityState !== "visible") return;

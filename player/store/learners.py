@@ -56,16 +56,22 @@ class LearnerStore:
 
     # -- profiles --------------------------------------------------------------------------------------
     def create(self, profile: dict) -> dict:
-        """Store a new learner (profile without id); returns the stored profile with its new id."""
+        """Store a new learner (profile without id); returns the stored profile with its new id. When it
+        cannot be stored (a full disk), nothing of it is left behind and the error is raised."""
         learner_id = uuid.uuid4().hex
         stored = {**profile, "id": learner_id}
         folder = self.folder(learner_id)
         folder.mkdir()
-        fsync_folder(self.paths.learners)
-        with self._db.locked(self.paths.learner_profile(learner_id)) as db:
-            db.table(PROFILE).insert(stored)
-        with self._db.locked(self._index_path) as db:
-            db.table(INDEX).insert(_index_row(stored))
+        try:
+            fsync_folder(self.paths.learners)
+            with self._db.locked(self.paths.learner_profile(learner_id)) as db:
+                db.table(PROFILE).insert(stored)
+            with self._db.locked(self._index_path) as db:
+                db.table(INDEX).insert(_index_row(stored))
+        except BaseException:
+            self._db.forget(self.paths.learner_profile(learner_id))
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         return stored
 
     def profile(self, learner_id: str) -> dict | None:

@@ -88,12 +88,19 @@ def flash_problem(problem: Problem, before: str | None = None) -> None:
 def init_app(app: Flask) -> None:
     for code in (400, 403, 404, 500):
         app.register_error_handler(code, _error_page)
+    app.register_error_handler(413, _too_large)
     app.register_error_handler(BundleError, _damaged_bundle)
 
 
 def _error_page(error):
     code = getattr(error, "code", 500) or 500
     return render_template("error.html", code=code), code
+
+
+def _too_large(error):
+    message = gettext("This was more than the player accepts here, so it was not read. A course file is "
+                      "installed from the library page or the admin area.")
+    return render_template("error.html", code=413, message=message), 413
 
 
 def _damaged_bundle(error: BundleError):

@@ -11,7 +11,8 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, request
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, validate_csrf
+from wtforms.validators import ValidationError
 
 from player.paths import DataPaths
 from player.store.atomic import write_atomic
@@ -29,6 +30,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "base-uri 'none'",
 ])
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+MAX_FORM_BYTES = 1024**2  # any request body, but for views marked `large_body`
 ODD_IN_URL = re.compile(r"[\x00-\x1f\x7f\\]")  # control characters and backslashes
 SECRET_KEY_BYTES = 32
 
@@ -40,6 +42,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config.setdefault("ALLOWED_HOSTS", ())
     app.before_request(_check_host_and_origin)
+    app.before_request(_bound_body)
     csrf.init_app(app)
     app.after_request(_add_headers)
 
@@ -72,6 +75,32 @@ def safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
     return target
+
+
+def large_body(limit: int):
+    """Let a view receive a body of up to `limit` bytes (an upload form). Its form carries the CSRF token in
+    its address too, so the token is checked before a byte of the body is read."""
+    def mark(view):
+        view.max_body_bytes = limit
+        return view
+    return mark
+
+
+def _bound_body():
+    """Before anything reads a request's body: a view that takes a large one gets it only with a valid CSRF
+    token in the headers or the address and a Content-Length within its limit; every other body is refused
+    beyond MAX_CONTENT_LENGTH (Werkzeug answers 413 before reading it)."""
+    limit = getattr(current_app.view_functions.get(request.endpoint), "max_body_bytes", None)
+    if request.method in SAFE_METHODS or limit is None:
+        return
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken") or request.args.get("csrf_token"))
+        except ValidationError:
+            abort(400, description="CSRF token missing or wrong")
+    if request.content_length is None or request.content_length > limit:
+        abort(413)
+    request.max_content_length = limit
 
 
 def host_is_allowed(host: str, extra: tuple[str, ...] = ()) -> bool:
