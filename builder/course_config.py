@@ -8,6 +8,7 @@ from builder.problems import Problems
 from builder.sources import read_source
 from builder.yamlsource import YamlError, load_yaml
 from courses.model import LANGUAGE_PATTERN, SEMVER_PATTERN, is_valid_id
+from courses.text import text_problem
 
 COURSE_FILE = "course.yml"
 KNOWN_FIELDS = ("id", "title", "language", "version", "authors", "description", "sections", "lessons")
@@ -94,6 +95,10 @@ def load_course_config(course_dir: Path, problems: Problems) -> CourseConfig | N
     description = data.get("description", "")
     if not isinstance(description, str):
         fail("description must be text", "description")
+    _check_shown(fail, title, "title", "title")
+    for index, author in enumerate(authors):
+        _check_shown(fail, author, "an author's name", "authors", index)
+    _check_shown(fail, description, "description", "description", multiline=True)
     sections = _sections(data, doc, fail, lambda line, message: problems.add(path, line, message))
     if len(problems.items) > start:
         return None
@@ -120,6 +125,8 @@ def _sections(data, doc, fail, report) -> tuple[SectionConfig, ...]:
             continue
         if not _text(section.get("title")):
             fail("section title must be non-empty text", *where)
+            continue
+        if _check_shown(fail, section["title"], "section title", *where, "title"):
             continue
         refs = _lesson_refs(section.get("lessons"), doc, fail, report, (*where, "lessons"))
         result.append(SectionConfig(section["title"].strip(), refs))
@@ -169,3 +176,11 @@ def _gift_lesson(item: dict, doc, report_to, where) -> LessonRef | None:
 
 def _text(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
+
+
+def _check_shown(fail, value, what: str, *where, multiline: bool = False) -> bool:
+    """Report text shown to learners that hides or reorders what it says (courses.text); True if so."""
+    problem = text_problem(value, multiline) if isinstance(value, str) else None
+    if problem:
+        fail(f"{what} {problem}", *where)
+    return problem is not None

@@ -11,6 +11,7 @@ from builder.sources import read_source
 from builder.yamlsource import YamlError, load_yaml
 from courses.model import is_valid_id
 from courses.quiz import QuizSettings
+from courses.text import text_problem
 
 FRONT_MATTER_FIELDS = ("id", "title", "minutes", "quiz")
 _FENCE = "---"
@@ -109,6 +110,8 @@ def lesson_fields(meta: dict, line_of: Callable[..., int], report: Callable[[int
         fail(line_of("id"), f"lesson id {lesson_id!r} must be lowercase letters, digits and hyphens")
     if not (isinstance(title, str) and title.strip()):
         fail(line_of("title") if "title" in meta else line_of(), f"{where} needs a non-empty 'title'")
+    elif problem := text_problem(title):
+        fail(line_of("title"), f"title {problem}")
     if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0):
         fail(line_of("minutes"), "minutes must be a whole number greater than 0")
     quiz = None

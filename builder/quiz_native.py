@@ -13,12 +13,13 @@ from decimal import Decimal, InvalidOperation
 from builder.quiz_source import QuizSyntaxError, Render, SourceQuestion, within_one_edit
 from courses.quiz import (
     Choice, Description, Essay, Matching, MultipleChoice, NumberAnswer, Numeric, Ordering, Pair, ShortAnswer,
-    SingleChoice, TextAnswer, TrueFalse,
+    SingleChoice, TextAnswer, TrueFalse, points_problem,
 )
 
 HEADER_KEYS = {"id": "id", "loai": "type", "type": "type", "diem": "points", "points": "points",
                "khong dau": "ignore-diacritics", "ignore diacritics": "ignore-diacritics",
-               "hoa thuong": "ignore-case", "ignore case": "ignore-case"}
+               "hoa thuong": "ignore-case", "ignore case": "ignore-case",
+               "hien dap an": "reveal", "reveal": "reveal"}
 TYPES = {"mot lua chon": "single", "single": "single", "nhieu lua chon": "multiple", "multiple": "multiple",
          "dung sai": "truefalse", "truefalse": "truefalse", "tra loi ngan": "short", "short": "short",
          "so": "numeric", "numeric": "numeric", "ghep cap": "matching", "matching": "matching",
@@ -26,7 +27,8 @@ TYPES = {"mot lua chon": "single", "single": "single", "nhieu lua chon": "multip
          "mo ta": "description", "description": "description"}
 YES, NO = {"co", "yes", "true"}, {"khong", "no", "false"}
 TRUE_WORDS, FALSE_WORDS = {"dung", "true"}, {"sai", "false"}
-KNOWN_HEADERS = "id, loại/type, điểm/points, không dấu/ignore-diacritics, hoa thường/ignore-case"
+KNOWN_HEADERS = ("id, loại/type, điểm/points, không dấu/ignore-diacritics, hoa thường/ignore-case, "
+                 "hiện đáp án/reveal")
 ANSWER_HINT = ("an answer line starts with '+ ', '- ', '= ' or '1. ', contains '->', or is đúng/sai; "
                "feedback lines start with '>'")
 
@@ -173,7 +175,8 @@ class _Block:
         points = self._points()
         options = {name: self._flag(name) for name in ("ignore-case", "ignore-diacritics") if name in self.headers}
         common = dict(id="", text=self.render(text, "markdown", line), points=points,
-                      explanation=self.render(explanation, "markdown", explanation_line))
+                      explanation=self.render(explanation, "markdown", explanation_line),
+                      reveal=self._flag("reveal") if "reveal" in self.headers else True)
         if options and not (kind == "accept" and forced in (None, "short") and not self._all_numbers(items)):
             self._header_error(next(iter(options)), "applies to short answers only")
         build = {None: self._no_answers, "choice": self._choices, "accept": self._accepted, "pair": self._pairs,
@@ -300,8 +303,9 @@ class _Block:
             points = float(Decimal(value.replace(",", ".")))
         except InvalidOperation:
             points = 0
-        if not points > 0 or points != points or points == float("inf"):
-            self.problems.append((line, f"points '{value}' must be a number greater than 0"))
+        problem = points_problem(points)
+        if problem:
+            self.problems.append((line, f"points '{value}' {problem}"))
             return 1
         return points
 

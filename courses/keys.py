@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from courses.errors import KeyFileError
+from courses.text import text_problem
 
 PUBLIC_KEY_SIZE = 32
 MAX_PUBLISHER_LENGTH = 120
@@ -25,21 +26,20 @@ MAX_KEY_FILE_BYTES = 16 * 1024
 PRIVATE_SUFFIX, PUBLIC_SUFFIX = ".key", ".pub"
 PRIVATE_TITLE = "Trạm Học publisher signing key. SECRET: never share it, keep an offline backup."
 PUBLIC_TITLE = "Trạm Học publisher key (public): give it to the learning centres that should trust this publisher."
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def publisher_problem(name: str) -> str | None:
-    """Why a publisher name cannot be used, or None (names are NFC, 1-120 characters, one line)."""
+    """Why a publisher name cannot be used, or None (names are NFC, 1-120 characters, one line, with no
+    control, bidirectional or invisible characters: see courses.text)."""
     if not isinstance(name, str) or not name.strip():
         return "the publisher name is empty"
     if name != unicodedata.normalize("NFC", name.strip()):
         return "the publisher name has leading or trailing spaces, or is not in Unicode NFC"
     if len(name) > MAX_PUBLISHER_LENGTH:
         return f"the publisher name is longer than {MAX_PUBLISHER_LENGTH} characters"
-    if _CONTROL.search(name):
-        return "the publisher name contains a control character or a line break"
-    return None
+    problem = text_problem(name)
+    return f"the publisher name {problem}" if problem else None
 
 
 def clean_publisher(name: str) -> str:

@@ -8,6 +8,7 @@ from courses.members import is_content_member, lesson_member, practice_lesson_id
 from courses.model import (
     LANGUAGE_PATTERN, SEMVER_PATTERN, Course, FileEntry, Lesson, Section, is_valid_id,
 )
+from courses.text import lone_surrogate_at, text_problem
 
 FORMAT = "tramhoc-bundle"
 FORMAT_VERSION = 2  # 2: lessons may have practice simulations (practice/<lesson>.json)
@@ -58,8 +59,9 @@ class Manifest:
             raise BundleError(f"manifest is too large ({len(raw)} bytes, limit {MAX_MANIFEST_BYTES})")
         try:
             data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
             raise BundleError(f"manifest is not valid UTF-8 JSON: {error}") from None
+        refuse_lone_surrogates(data, "manifest")
         return _parse(_Checker(data))
 
 
@@ -132,8 +134,8 @@ def _parse_course(node: _Checker) -> Course:
     language = node.get("language", str).value
     if not LANGUAGE_PATTERN.match(language):
         node.fail(f"bad language tag {language!r}")
-    authors = tuple(item.value for item in node.get("authors", list).items())
-    if not all(isinstance(author, str) for author in authors):
+    authors = node.get("authors", list).items()
+    if not all(isinstance(author.value, str) for author in authors):
         node.fail("authors must be strings")
     sections, seen = [], set()
     for section in node.get("sections", list).items():
@@ -144,10 +146,27 @@ def _parse_course(node: _Checker) -> Course:
                 item.fail(f"bad or duplicate lesson id {lesson_id!r}")
             seen.add(lesson_id)
             minutes = item.get("minutes", int, optional=True).value
-            lessons.append(Lesson(lesson_id, item.get("title", str).value, minutes))
-        sections.append(Section(section.get("title", str, optional=True).value, tuple(lessons)))
+            lessons.append(Lesson(lesson_id, _shown(item.get("title", str)), minutes))
+        title = section.get("title", str, optional=True)
+        sections.append(Section(None if title.value is None else _shown(title), tuple(lessons)))
     if not seen:
         node.fail("course has no lessons")
     return Course(
-        id=course_id, title=node.get("title", str).value, language=language, version=version,
-        authors=authors, description=node.get("description", str).value, sections=tuple(sections))
+        id=course_id, title=_shown(node.get("title", str)), language=language, version=version,
+        authors=tuple(_shown(author) for author in authors),
+        description=_shown(node.get("description", str), multiline=True), sections=tuple(sections))
+
+
+def _shown(node: _Checker, multiline: bool = False) -> str:
+    """A string shown to people, refused when it hides or reorders what it says (courses.text)."""
+    problem = text_problem(node.value, multiline)
+    if problem:
+        node.fail(problem)
+    return node.value
+
+
+def refuse_lone_surrogates(data, where: str) -> None:
+    """Raise BundleError naming the first string of parsed JSON that is not valid Unicode."""
+    bad = lone_surrogate_at(data, where)
+    if bad:
+        raise BundleError(f"{bad}: not valid Unicode (a lone surrogate such as \\ud800)")

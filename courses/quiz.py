@@ -15,12 +15,14 @@ from typing import ClassVar
 
 from courses.errors import BundleError
 from courses.manifest import _Checker as Checker
+from courses.manifest import refuse_lone_surrogates
 from courses.members import quiz_member
 from courses.model import is_valid_id
 
 MAX_QUIZ_BYTES = 16 * 1024 * 1024
 SOURCES = ("native", "gift")
 WEIGHT_TOLERANCE = 0.01  # percent; 3 x 33.3333 is 100 %
+MAX_POINTS = 1000  # per question
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Question:
     explanation: str = ""
     title: str = ""  # GIFT's ::title::, kept for trainers; never shown as the question
     source: str = "native"  # the syntax it was written in: native or gift
+    reveal: bool = True  # False: the author asked never to show learners the right answer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -189,11 +192,22 @@ def matching_options(question: Matching) -> tuple[str, ...]:
     return tuple(dict.fromkeys(pair.right for pair in question.pairs))
 
 
+def points_problem(points) -> str | None:
+    """What is wrong with a question's points: they must be a number above 0 and at most MAX_POINTS (so
+    that no sum of points can overflow to infinity, which an LRS refuses)."""
+    if not _finite(points) or points <= 0:
+        return "must be a number greater than 0"
+    if points > MAX_POINTS:
+        return f"must be at most {MAX_POINTS}"
+    return None
+
+
 def question_problems(question: Question) -> list[str]:
     """What makes a question unusable (no right answer, weights that cannot reach 100 %, …)."""
     problems = []
-    if not _finite(question.points) or question.points <= 0:
-        problems.append("points must be a number greater than 0")
+    points = points_problem(question.points)
+    if points:
+        problems.append(f"points {points}")
     if not question.text.strip():
         problems.append("the question has no text")
     check = _CHECKS.get(question.type)
@@ -287,6 +301,8 @@ def question_to_dict(q: Question) -> dict:
     """A question as JSON-ready data (the inverse of question_from_dict)."""
     data = {"type": q.type, "id": q.id, "text": q.text, "points": _number(q.points),
             "explanation": q.explanation, "title": q.title, "source": q.source}
+    if not q.reveal:  # written only when set, so quizzes without it keep their bytes
+        data["reveal"] = False
     if isinstance(q, (SingleChoice, MultipleChoice)):
         data["choices"] = [{"text": c.text, "weight": _number(c.weight), "feedback": c.feedback} for c in q.choices]
     elif isinstance(q, TrueFalse):
@@ -330,6 +346,7 @@ def quiz_from_bytes(raw: bytes, where: str = "quiz") -> Quiz:
         data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as error:
         raise BundleError(f"{where}: not valid UTF-8 JSON: {error}") from None
+    refuse_lone_surrogates(data, where)
     root = Checker(data, where)
     _only(root, ("settings", "questions"))
     questions, seen = [], set()
@@ -351,11 +368,13 @@ def question_from_json(text: str, where: str = "question") -> Question:
         data = json.loads(text, parse_constant=_refuse_constant)
     except ValueError as error:
         raise BundleError(f"{where}: not valid JSON: {error}") from None
+    refuse_lone_surrogates(data, where)
     return question_from_dict(Checker(data, where))
 
 
 def question_from_dict(node: Checker) -> Question:
-    """One question from checked JSON; every field is required and no other field is allowed."""
+    """One question from checked JSON; every field is required (but `reveal`, written only when false) and no
+    other field is allowed."""
     kind = node.get("type", str).value
     cls = QUESTION_CLASSES.get(kind)
     if cls is None:
@@ -368,9 +387,10 @@ def question_from_dict(node: Checker) -> Question:
     if source not in SOURCES:
         node.fail(f"unknown source {source!r}")
     fields = dict(id=question_id, text=_text(node, "text"), points=_get_number(node, "points"),
-                  explanation=_text(node, "explanation"), title=_text(node, "title"), source=source)
+                  explanation=_text(node, "explanation"), title=_text(node, "title"), source=source,
+                  reveal=_get_flag(node, "reveal") if "reveal" in node.value else True)
     extra = _EXTRA_FIELDS[kind](node, fields)
-    _only(node, common + extra)
+    _only(node, common + extra, optional=("reveal",))
     question = cls(**fields)
     problems = question_problems(question)
     if problems:
@@ -449,10 +469,11 @@ def _text(node: Checker, key: str) -> str:
     return node.get(key, str).value
 
 
-def _only(node: Checker, allowed) -> None:
+def _only(node: Checker, allowed, optional=()) -> None:
+    """Every field of `allowed` is there, those of `optional` may be, and nothing else is."""
     if not isinstance(node.value, dict):
         node.fail("must be an object")
-    unknown = sorted(set(node.value) - set(allowed))
+    unknown = sorted(set(node.value) - set(allowed) - set(optional))
     if unknown:
         node.fail(f"unknown field {unknown[0]!r}")
     missing = [key for key in allowed if key not in node.value]

@@ -91,7 +91,7 @@ def _run(paths, command: str, args, lock=None) -> int:
 
         return run(made.trust, args, lang)
     if command == "open":
-        from player.desktop import NoWindowEngine, run_window
+        from player.desktop import MISSING, NoWindowEngine, open_in_browser, run_window
 
         try:
             run_window(app, made.paths.webview, announce=app.config["FOLDER_LOCK"].announce)
@@ -99,7 +99,9 @@ def _run(paths, command: str, args, lock=None) -> int:
         except NoWindowEngine as reason:
             print(lang.gettext("No desktop window (%(reason)s); serving for a web browser instead.",
                                reason=reason), file=sys.stderr)
-        return _serve(app, "127.0.0.1", DEFAULT_PORT, lang, any_port_if_busy=True)
+            missing = reason.missing  # a PC that lacks what the window needs: the browser, and what to add
+        on_ready = (lambda url: open_in_browser(url, lang.gettext(MISSING[missing]))) if missing else None
+        return _serve(app, "127.0.0.1", DEFAULT_PORT, lang, any_port_if_busy=True, on_ready=on_ready)
     app.config["ALLOWED_HOSTS"] = tuple(args.allow_host)
     return _serve(app, args.host, args.port, lang)
 
@@ -121,8 +123,11 @@ def _already_running(command: str, url: str | None, paths) -> int:
     if command == "open" and url:
         import webbrowser
 
+        from player.desktop import bring_forward
+
         print(lang.gettext("Trạm Học is already open on this computer: %(url)s", url=url), file=sys.stderr)
-        webbrowser.open(url)
+        if not bring_forward():  # its window, when it has one; else the browser
+            webbrowser.open(url)
         return 0
     print(lang.gettext("Trạm Học is already running with this data folder. Close it first (or use the open "
                        "player%(where)s).", where=f": {url}" if url else ""), file=sys.stderr)
@@ -157,7 +162,8 @@ def _install(library, bundle: Path, force: bool, allow_unverified: bool, lang) -
     return 0
 
 
-def _serve(app, host: str, port: int, lang, any_port_if_busy: bool = False) -> int:
+def _serve(app, host: str, port: int, lang, any_port_if_busy: bool = False, on_ready=None) -> int:
+    """Serve until interrupted; `on_ready(url)` is called once the server listens."""
     from player.web.server import Server
 
     try:
@@ -178,5 +184,7 @@ def _serve(app, host: str, port: int, lang, any_port_if_busy: bool = False) -> i
                            port=server.port, names=names), file=sys.stderr)
     app.config["FOLDER_LOCK"].announce(f"http://127.0.0.1:{server.port}/")
     print(lang.gettext("Trạm Học is running at %(url)s (press Ctrl+C to stop)", url=server.url), flush=True)
+    if on_ready:
+        on_ready(server.url)
     server.run()
     return 0

@@ -4,6 +4,10 @@ Security (see docs/security.md): no js_api object, so the bridge pywebview injec
 none of our code; file URLs are off; a download (the admin's results file) always asks where to save it in
 the system's Save dialog; links to other sites open in the system browser, and should the window itself
 ever land on a page that is not the player's, it goes back to the library.
+
+On Windows the window is Edge WebView2 or nothing: pywebview silently falls back to IE11 (MSHTML) when
+WebView2 or .NET is missing, so the renderer it reports is checked before any window is made, and anything
+else aborts the window; the player then opens in the default browser with a message saying what to add.
 """
 
 import logging
@@ -14,10 +18,25 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from player.web.i18n import N_
 from player.web.server import Server
 
 log = logging.getLogger(__name__)
 TITLE = "Trạm Học"
+PLATFORM = sys.platform
+WINDOW_RENDERERS = {"win32": {"edgechromium"}}  # elsewhere any engine but MSHTML (Qt, GTK, Cocoa)
+WINDOWS_GUI = "edgechromium"
+WEBVIEW2, DOTNET = "webview2", "dotnet"
+MISSING = {  # what a Windows PC lacks for the window, and how to add it (shown with the player in the browser)
+    WEBVIEW2: N_("Trạm Học opened in the web browser because this computer does not have the Microsoft Edge "
+                 "WebView2 Runtime, which its own window needs. To add it, install the “Microsoft Edge "
+                 "WebView2 Runtime” (its Evergreen Standalone installer works without internet; it is on "
+                 "developer.microsoft.com/microsoft-edge/webview2), then open Trạm Học again. Learners' data "
+                 "is not affected."),
+    DOTNET: N_("Trạm Học opened in the web browser because this computer does not have .NET Framework 4.7.2 or "
+               "later, which its own window needs. To add it, install .NET Framework 4.8 (Microsoft's offline "
+               "installer, or Windows Update), then open Trạm Học again. Learners' data is not affected."),
+}
 WEBVIEW_SETTINGS = {
     "ALLOW_FILE_URLS": False,  # pywebview's default is True
     "ALLOW_DOWNLOADS": True,  # each download opens the system's Save dialog; only the player's pages load here
@@ -26,12 +45,24 @@ WEBVIEW_SETTINGS = {
 
 
 class NoWindowEngine(Exception):
-    """No display, or no webview engine could be started."""
+    """No display, or no webview engine could be started; `missing` is what the PC lacks, when known."""
+
+    def __init__(self, reason: str, missing: str | None = None):
+        super().__init__(reason)
+        self.missing = missing
+
+
+def renderer_allowed(renderer: object, platform: str | None = None) -> bool:
+    """Whether a window may be shown with the engine pywebview picked: on Windows only Edge WebView2."""
+    platform = platform or PLATFORM
+    if platform in WINDOW_RENDERERS:
+        return renderer in WINDOW_RENDERERS[platform]
+    return isinstance(renderer, str) and renderer != "mshtml"
 
 
 def has_display() -> bool:
     """Windows and macOS always have one; elsewhere X11 or Wayland must be there."""
-    if sys.platform in ("win32", "darwin"):
+    if PLATFORM in ("win32", "darwin"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
@@ -54,15 +85,15 @@ def keep_on_player(window, home: str) -> None:
 
 
 def run_window(app, storage: Path, announce: Callable[[str], None] = lambda url: None) -> None:
-    """Serve the app on loopback and show it in a native window until the window closes; `announce(url)`
-    tells where it serves once it does."""
+    """Serve the app on loopback and show it in a native window until the window closes (which stops the
+    server); `announce(url)` tells where it serves once it does."""
     if not has_display():
         raise NoWindowEngine("no display")
     try:
         import webview
     except ImportError as error:
         raise NoWindowEngine(f"pywebview is not installed ({error})") from None
-    if sys.platform.startswith("linux") and os.geteuid() == 0:
+    if PLATFORM.startswith("linux") and os.geteuid() == 0:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # Chromium refuses root otherwise
     server = Server(app)
     server.start_in_background()
@@ -72,9 +103,54 @@ def run_window(app, storage: Path, announce: Callable[[str], None] = lambda url:
     window = webview.create_window(TITLE, server.url, js_api=None, width=1180, height=800, min_size=(720, 560),
                                    text_select=True)
     window.events.loaded += lambda: keep_on_player(window, server.url)
+    picked: list[object] = []
+
+    def check_engine(renderer) -> bool:  # before the window is made; False aborts it (must never raise)
+        picked.append(renderer)
+        return renderer_allowed(renderer)
+
+    window.events.initialized += check_engine
+    gui = WINDOWS_GUI if PLATFORM == "win32" else None
     try:
-        webview.start(private_mode=False, storage_path=str(storage), debug=False)
+        webview.start(gui=gui, private_mode=False, storage_path=str(storage), debug=False)
     except Exception as error:  # pywebview raises bare exceptions when no GUI toolkit works
-        raise NoWindowEngine(str(error)) from error
+        raise NoWindowEngine(str(error), DOTNET if PLATFORM == "win32" else None) from error
     finally:
         server.close()
+    if not picked or not renderer_allowed(picked[0]):  # aborted before any window was made
+        raise NoWindowEngine(f"the window engine would be {picked[0] if picked else 'unknown'}",
+                             WEBVIEW2 if PLATFORM == "win32" else None)
+
+
+def open_in_browser(url: str, message: str | None = None) -> None:
+    """Open the player in the default browser, telling the person why (in a message box on Windows)."""
+    webbrowser.open(url)
+    if message:
+        tell(message)
+
+
+def tell(message: str) -> None:
+    """Show a message the person must see: a message box on Windows (no console there), else stderr."""
+    if PLATFORM == "win32":
+        import ctypes
+        import threading
+
+        box = ctypes.windll.user32.MessageBoxW  # MB_ICONINFORMATION | MB_SETFOREGROUND
+        threading.Thread(target=box, args=(None, message, TITLE, 0x40 | 0x10000), daemon=True).start()
+    else:
+        print(message, file=sys.stderr)
+
+
+def bring_forward() -> bool:
+    """Bring this PC's open player window to the front (Windows); False when there is none to bring."""
+    if PLATFORM != "win32":
+        return False
+    import ctypes
+
+    user32 = ctypes.windll.user32
+    handle = user32.FindWindowW(None, TITLE)
+    name = ctypes.create_unicode_buffer(64)
+    if not handle or not user32.GetClassNameW(handle, name, 64) or not name.value.startswith("WindowsForms"):
+        return False  # no window, or not ours (e.g. a folder named Trạm Học)
+    user32.ShowWindow(handle, 9)  # SW_RESTORE
+    return bool(user32.SetForegroundWindow(handle))

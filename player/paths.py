@@ -1,20 +1,26 @@
 """Every path inside the player's data folder, in one place (see docs/data-folder.md): no other module
 joins a path under the data folder, and every name made from an id is checked here first.
 
-The data folder is `--data`, else `$TRAMHOC_HOME`, else the per-user data folder.
+The data folder is `--data`, else `$TRAMHOC_HOME`, else the default: on Windows one folder for the whole PC
+(`%ProgramData%\\TramHoc`, which the installer lets every local account change), or, in the portable build,
+the `data` folder beside it; elsewhere the per-user data folder.
 """
 
 import hashlib
 import os
 import re
+import sys
 import tempfile
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 import platformdirs
 
 from courses.model import is_valid_id
 
 ENV_VAR = "TRAMHOC_HOME"
+WINDOWS_FOLDER = "TramHoc"  # under %ProgramData%; packaging/windows/tramhoc.nsi creates it with the same name
+PORTABLE_MARKER = "tramhoc-portable.txt"  # beside the launcher, one folder above python\python.exe
+PORTABLE_DATA = "data"
 BUNDLE_SUFFIX = ".tramhoc"
 WAITING_PREFIX = ".upload."
 WAITING_FILE = "course.tramhoc"
@@ -30,10 +36,22 @@ SEGMENT = re.compile(r"^statements-(\d{5})\.json$")
 
 def resolve_data_dir(explicit: str | os.PathLike | None = None) -> Path:
     """The data folder to use, created if missing."""
-    chosen = explicit or os.environ.get(ENV_VAR) or platformdirs.user_data_dir("tramhoc", appauthor=False)
+    chosen = explicit or os.environ.get(ENV_VAR) or default_data_dir()
     path = Path(chosen).expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def default_data_dir(platform: str = sys.platform, environ=os.environ, executable: str = sys.executable,
+                     is_file=os.path.isfile) -> str:
+    """The data folder when none is named: on Windows, beside a portable build, else the PC's shared one."""
+    if platform != "win32":
+        return platformdirs.user_data_dir("tramhoc", appauthor=False)
+    program = PureWindowsPath(executable).parent.parent  # <program>\python\python(w).exe
+    if is_file(str(program / PORTABLE_MARKER)):
+        return str(program / PORTABLE_DATA)
+    shared = environ.get("ProgramData") or environ.get("ALLUSERSPROFILE") or r"C:\ProgramData"
+    return str(PureWindowsPath(shared) / WINDOWS_FOLDER)
 
 
 def is_learner_id(value: object) -> bool:
@@ -146,6 +164,10 @@ class DataPaths:
 
     def learner_profile(self, learner_id: str) -> Path:
         return self.learner_folder(learner_id) / "profile.json"
+
+    def learner_drafts(self, learner_id: str) -> Path:
+        """The answers of a learner's open test attempts, saved as they type (player.quizzes.drafts)."""
+        return self.learner_folder(learner_id) / "drafts.json"
 
     def statement_segment(self, learner_id: str, number: int) -> Path:
         return self.learner_folder(learner_id) / f"statements-{number:05d}.json"

@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from support.lrs import Proxy, Ralph, require_ralph
 from support.pages import ADMIN_PIN
+from support.stub_lrs import StubServer
 
 from builder.build import build
 from courses.keys import SigningKey, generate
@@ -162,6 +163,19 @@ def ralph(tmp_path_factory):
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def stub():
+    """Start local misbehaving LRSs (support.stub_lrs.StubServer); closed after the test."""
+    servers = []
+
+    def start(answer):
+        servers.append(StubServer(answer))
+        return servers[-1]
+    yield start
+    for server in servers:
+        server.close()
 
 
 @pytest.fixture

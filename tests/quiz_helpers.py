@@ -4,6 +4,8 @@ that answer a question right, partly or wrong (worked out from the answer key in
 import re
 from dataclasses import dataclass
 
+from support.pages import open_lesson
+
 from courses.quiz import (
     Essay,
     Matching,
@@ -61,8 +63,8 @@ class QuizPage:
 
 
 def open_quiz(client, course_id: str, lesson_id: str) -> QuizPage:
-    response = client.get(f"/courses/{course_id}/lessons/{lesson_id}")
-    assert response.status_code == 200
+    """Open a quiz's lesson as a browser does (the page, then its script reporting the visit)."""
+    response, _ = open_lesson(client, course_id, lesson_id)
     return QuizPage(response.get_data(as_text=True))
 
 

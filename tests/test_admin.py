@@ -2,8 +2,10 @@
 a code, deleting a learner and removing a course after confirming, settings, checking a certificate."""
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
-from support.pages import ADMIN_PIN, text
+from support.pages import ADMIN_PIN, open_lesson, text
 
 from player.web.services import services
 
@@ -44,7 +46,7 @@ def test_the_admin_session_expires_like_a_learners(admin, fake_clock):
 def test_learners_and_their_progress(admin, app):
     lan = app.test_client()
     lan_id = lan.sign_in("Lan")
-    lan.get("/courses/mini/lessons/gioi-thieu")
+    open_lesson(lan, "mini", "gioi-thieu")
     lan.post("/courses/mini/lessons/gioi-thieu/done")
     app.test_client().sign_in("Minh")
     page = text(admin.get("/admin/"))
@@ -64,6 +66,17 @@ def test_reset_a_forgotten_code(admin, app):
     admin.post(f"/admin/learners/{learner}/secret", data={"kind": "none"})
     client.post("/learners/sign-out")
     assert client.post(f"/learners/{learner}/open").headers["Location"] == "/"
+
+
+def test_the_reset_form_shows_and_preselects_the_code_a_learner_has_now(admin, app):
+    def chosen(learner_id):
+        page = admin.get(f"/admin/learners/{learner_id}").get_data(as_text=True)
+        return re.findall(r'name="kind" value="(\w+)"[^>]*checked', page), page
+
+    with_pin = app.test_client().sign_in("Lan", kind="pin", pin="2468", pin2="2468")
+    assert chosen(with_pin)[0] == ["pin"] and "Hiện có: mã PIN." in chosen(with_pin)[1]
+    with_nothing = app.test_client().sign_in("Minh")
+    assert chosen(with_nothing)[0] == ["none"] and "Hiện có: không có mã." in chosen(with_nothing)[1]
 
 
 def test_delete_a_learner_after_confirming(admin, app):
@@ -99,6 +112,19 @@ def test_settings_change_the_centre_timeout_and_default_language(admin, app, cli
     assert services(app).store.settings.get()["centre_name"] == "Xã Tân Lập"
 
 
+def test_the_admin_area_asks_for_the_centre_name_until_it_has_one(admin, app):
+    home = text(admin.get("/admin/"))
+    assert "Trung tâm này tên là gì?" in home and 'action="/admin/centre-name"' in home
+    assert "Hãy nhập tên trung tâm." in text(admin.post("/admin/centre-name", data={"centre_name": "  "},
+                                                         follow_redirects=True))
+    assert services(app).store.settings.get()["centre_name"] == ""
+    saved = text(admin.post("/admin/centre-name", data={"centre_name": " Trung tâm  xã Tân Lập "},
+                            follow_redirects=True))
+    assert services(app).store.settings.get()["centre_name"] == "Trung tâm xã Tân Lập"
+    assert "Trung tâm này tên là gì?" not in saved and 'value="Trung tâm xã Tân Lập"' in saved
+    assert app.test_client().post("/admin/centre-name", data={"centre_name": "x"}).headers["Location"] == "/admin/"
+
+
 def test_check_a_certificate_code(admin, app, client):
     for lesson in ("gioi-thieu", "dang-nhap", "ky-so"):
         client.post(f"/courses/mini/lessons/{lesson}/done")
@@ -116,3 +142,51 @@ def test_damaged_files_are_listed(admin, app):
     profile.write_text("{", encoding="utf-8")
     assert services(app).store.learners.profile(learner) is None
     assert "Tệp bị hỏng" in text(admin.get("/admin/")) and "profile.json.damaged-" in text(admin.get("/admin/"))
+
+
+def copy_of_cookie(client, app):
+    """A new client holding a copy of `client`'s session cookie (as someone who copied it would)."""
+    other = app.test_client()
+    other.set_cookie("session", client.get_cookie("session").value)
+    return other
+
+
+def test_signing_out_ends_every_copy_of_the_admin_cookie(admin, app):
+    copied = copy_of_cookie(admin, app)
+    assert "Cài đặt trung tâm" in text(copied.get("/admin/"))
+    admin.post("/admin/sign-out")
+    assert "Cài đặt trung tâm" not in text(copied.get("/admin/"))
+    assert copied.get("/admin/results/tramhoc-results.jsonl").status_code == 303
+    admin.post("/admin/sign-in", data={"pin": ADMIN_PIN})  # signing in again does not bring the copy back
+    assert "Cài đặt trung tâm" in text(admin.get("/admin/"))
+    assert "Cài đặt trung tâm" not in text(copied.get("/admin/"))
+
+
+def test_a_new_admin_pin_ends_every_other_admin_session(admin, app):
+    copied = copy_of_cookie(admin, app)
+    admin.post("/admin/pin", data={"pin": "24680246", "pin2": "24680246"})
+    assert "Cài đặt trung tâm" in text(admin.get("/admin/"))
+    assert "Cài đặt trung tâm" not in text(copied.get("/admin/"))
+
+
+def test_an_admin_session_ends_after_an_hour_even_in_use(admin, fake_clock):
+    for _ in range(6):  # in use every 9 minutes, for 54 minutes
+        fake_clock.move(9 * 60)
+        assert "Cài đặt trung tâm" in text(admin.get("/admin/"))
+    fake_clock.move(9 * 60)
+    assert "Cài đặt trung tâm" not in text(admin.get("/admin/"))
+
+
+def test_parallel_wrong_admin_pins_are_checked_one_at_a_time(admin, app):
+    clients = [app.test_client() for _ in range(32)]
+    tokens = [client.csrf_token() for client in clients]
+    start = threading.Barrier(len(clients))
+
+    def wrong_try(client, token):
+        start.wait()
+        return client.post("/admin/sign-in", data={"pin": "000000"}, headers={"X-CSRFToken": token}).status_code
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        statuses = list(pool.map(wrong_try, clients, tokens))
+    assert statuses.count(403) == 3 and statuses.count(429) == 29  # the third wrong try locks for 30 s
+    assert services(app).store.settings.get()["admin_failures"] == 3

@@ -342,3 +342,35 @@ def test_an_upload_is_read_three_times_at_most_from_upload_to_install(player, le
                         ).status_code == 303
     assert installed(player) == ["mini"]
     assert 2 * size <= counter.read <= 2 * size + 256 * 1024  # verified once, hashed once; the rest: manifests
+
+
+def test_an_unsigned_newer_version_of_a_verified_course_needs_a_second_confirmation(
+        player, learner, mini_course, tmp_path, signed_bundle):
+    """Issue 14 #16: the review page says which verified course the file replaces; the PIN alone does not
+    install it, nor does an approval without the confirmation box."""
+    library = services(player).library
+    library.install(signed_bundle)  # version 1.0.0, verified
+    waiting_id, approval = hold(learner, signed_version(mini_course, "2.0.0", tmp_path / "v2", None))
+    review = text(learner.get(f"/install/{waiting_id}"))
+    assert "Tệp này thay thế một khoá học đã được “Sở TT&amp;TT tỉnh Mẫu” xác minh (phiên bản 1.0.0)." in review
+    assert 'name="replace_verified" type="checkbox" value="yes" required' in review
+
+    url = f"/install/{waiting_id}/approve"
+    unconfirmed = learner.post(url, data={"pin": ADMIN_PIN, "approval": approval})
+    assert unconfirmed.status_code == 422 and "Hãy đánh dấu ô xác nhận" in text(unconfirmed)
+    assert services(player).store.settings.get()["admin_failures"] == 0  # no PIN try was spent on it
+    assert library.course("mini").version == "1.0.0" and library.provenance("mini").verified
+
+    learner.post(url, data={"pin": ADMIN_PIN, "approval": approval, "replace_verified": "yes"})
+    assert library.course("mini").version == "2.0.0" and not library.provenance("mini").verified
+
+
+def test_an_approval_shown_before_a_verified_course_came_does_not_replace_it(
+        player, learner, mini_course, tmp_path, signed_bundle):
+    waiting_id, approval = hold(learner, signed_version(mini_course, "2.0.0", tmp_path / "v2", None))
+    services(player).library.install(signed_bundle)  # meanwhile, the verified 1.0.0
+    response = learner.post(f"/install/{waiting_id}/approve",
+                            data={"pin": ADMIN_PIN, "approval": approval, "replace_verified": "yes"},
+                            follow_redirects=True)
+    assert "Có điều đã thay đổi từ lúc trang này hiện ra" in text(response)
+    assert services(player).library.provenance("mini").verified

@@ -1,15 +1,22 @@
 """Results in the admin area: export to a USB stick (a fake removable drive) or a typed folder, clear
 errors (removed, full, read-only), the download, sync settings (the password never shown back), and
-"Sync now" against a real Ralph LRS with its progress, its result, a wrong password and a TLS mistake."""
+"Sync now" against a real Ralph LRS with its progress, its result, a wrong password and a TLS mistake; a
+hung sync stopped from the admin area or with Ctrl+C."""
 
 import errno
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
-from support.lrs import PASSWORD, USER, ids_on_lrs
-from support.pages import ADMIN_PIN, text
+from support.lrs import PASSWORD, ROOT, USER, ids_on_lrs
+from support.pages import ADMIN_PIN, open_lesson, text
+from support.stub_lrs import dribble, reply
 
 from player.app import create_app
 from player.results.drives import Drive
@@ -23,7 +30,7 @@ from player.web.services import services
 def learner_id(app, client) -> str:
     """The signed-in learner of `client`, after reading two lessons (their statements are in the store)."""
     for lesson in ("gioi-thieu", "dang-nhap"):
-        client.get(f"/courses/mini/lessons/{lesson}")
+        open_lesson(client, "mini", lesson)
         client.post(f"/courses/mini/lessons/{lesson}/done")
     with client.session_transaction() as session:
         return session["learner"]
@@ -119,9 +126,16 @@ def test_sync_settings_are_saved_and_the_password_never_shown(app, admin):
     page = text(admin.get("/admin/results/"))
     assert "bi-mat-123" not in page and "Đã lưu mật khẩu" in page and 'value="xa-tan-lap"' in page
 
+    admin.post("/admin/results/sync-settings", data={"lrs": "https://lrs.example.org/xAPI/", "user": "u2",
+                                                     "password": ""})  # the same address: the password is kept
+    assert SyncSettings.load(paths) == SyncSettings("https://lrs.example.org/xAPI/", "u2", "bi-mat-123")
+    moved = admin.post("/admin/results/sync-settings", data={"lrs": "https://lrs2.example.org/xAPI/", "user": "u2",
+                                                             "password": ""}, follow_redirects=True)
+    assert "Địa chỉ LRS đã thay đổi: hãy nhập mật khẩu cho địa chỉ mới." in text(moved)
+    assert SyncSettings.load(paths) == SyncSettings("https://lrs.example.org/xAPI/", "u2", "bi-mat-123")
     admin.post("/admin/results/sync-settings", data={"lrs": "https://lrs2.example.org/xAPI/", "user": "u2",
-                                                     "password": ""})
-    assert SyncSettings.load(paths) == SyncSettings("https://lrs2.example.org/xAPI/", "u2", "bi-mat-123")
+                                                     "password": "mat-khau-moi"})
+    assert SyncSettings.load(paths) == SyncSettings("https://lrs2.example.org/xAPI/", "u2", "mat-khau-moi")
     bad = admin.post("/admin/results/sync-settings", data={"lrs": "lrs.example.org", "user": "", "password": "x"},
                      follow_redirects=True)
     assert "Địa chỉ LRS phải bắt đầu bằng http:// hoặc https://." in text(bad)
@@ -214,3 +228,38 @@ def test_results_are_for_the_admin_only_and_changes_need_the_csrf_token(app, adm
     assert list(usb.iterdir()) == []
     assert SyncSettings.load(services(app).paths) is None
     assert runner(app).current() is None
+
+
+def test_ctrl_c_stops_the_sync_command_at_once(app, learner_id, stub):
+    lrs = stub(lambda request: dribble(reply(200, "[]"), every=0.5))
+    data = services(app).paths.root
+    command = subprocess.Popen(
+        [sys.executable, "-m", "player", "--data", str(data), "sync", "--lrs", lrs.endpoint, "--user", USER,
+         "--password", PASSWORD], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 20
+    while not lrs.requests and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert lrs.requests, "the sync command sent nothing"
+    command.send_signal(signal.SIGINT)
+    output, _ = command.communicate(timeout=5)
+    assert command.returncode == 130, output
+    assert "Traceback" not in output and "Đã dừng đồng bộ." in output
+
+
+def test_a_hung_sync_can_be_stopped_from_the_admin_area_and_sync_now_works_again(app, admin, learner_id, stub):
+    lrs = stub(lambda request: dribble(reply(200, "[]"), every=0.5))  # answers, but never finishes in time
+    admin.post("/admin/results/sync-settings", data={"lrs": lrs.endpoint, "user": USER, "password": PASSWORD})
+    admin.post("/admin/results/sync")
+    running = text(admin.get("/admin/results/sync"))
+    assert "Dừng đồng bộ" in running
+
+    stopped = time.monotonic()
+    page = text(admin.post("/admin/results/sync/stop", follow_redirects=True))
+    assert time.monotonic() - stopped < 5  # not the 30 s a hung request would last
+    assert "bị dừng: Đã dừng đồng bộ." in page and "http-equiv" not in page
+    assert not runner(app).current().running
+    assert admin.post("/admin/results/sync").headers["Location"] == "/admin/results/sync"
+    assert runner(app).current().running  # a new run started
+    runner(app).stop()
+    runner(app).join(5)

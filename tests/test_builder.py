@@ -173,6 +173,20 @@ BAD_SOURCES = [
      "course.yml:6: no lesson file lessons/khong-co.md"),
     ("course.yml", "id: mini\ntitle: T\nlanguage: vi\nversion: 1.0.0\nlessons:\n  - lessons/01-gioi-thieu.md\n"
                    "  - lessons/01-gioi-thieu.md\n", "course.yml:7: lesson lessons/01-gioi-thieu.md is listed twice"),
+    # Text that hides or reorders what it says (issue 14 #18): a right-to-left override, a zero-width space.
+    ("course.yml", "id: mini\ntitle: \"Sở TT&TT tỉnh \u202eX\"\nlanguage: vi\nversion: 1.0.0\nlessons:\n"
+                   "  - lessons/01-gioi-thieu.md\n",
+     "course.yml:2: title contains a bidirectional control character (U+202E), which makes text read differently"),
+    ("course.yml", "id: mini\ntitle: T\nlanguage: vi\nversion: 1.0.0\nauthors:\n  - Lan\n  - \"tỉnh\u200bX\"\n"
+                   "lessons:\n  - lessons/01-gioi-thieu.md\n",
+     "course.yml:7: an author's name contains an invisible formatting character (U+200B, such as a zero-width space)"),
+    ("course.yml", "id: mini\ntitle: T\nlanguage: vi\nversion: 1.0.0\ndescription: \"a\\x07b\"\nlessons:\n"
+                   "  - lessons/01-gioi-thieu.md\n", "course.yml:5: description contains a control character"),
+    ("course.yml", "id: mini\ntitle: T\nlanguage: vi\nversion: 1.0.0\nsections:\n  - title: \"P\\u2066hần\"\n"
+                   "    lessons:\n      - lessons/01-gioi-thieu.md\n",
+     "course.yml:6: section title contains a bidirectional control character (U+2066)"),
+    ("lessons/03-ky-so.md", "---\nid: ky-so\ntitle: Ký số\u2067 bài 1\n---\nA\n",
+     "lessons/03-ky-so.md:3: title contains a bidirectional control character (U+2067)"),
 ]
 
 

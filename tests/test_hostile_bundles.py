@@ -21,11 +21,14 @@ from bundle_tools import (
     snapshot,
     write_entries,
 )
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from courses import Bundle, BundleError
+from courses.keys import SigningKey
 from courses.members import MANIFEST, SIGNATURE
+from courses.signing import signature_member
 from courses.zipcheck import MAX_CENTRAL_DIRECTORY_BYTES
 from player.cli import main as player_main
 from player.library.bundles import InstallError
@@ -174,7 +177,36 @@ CASES = {
     "signature of other bytes": (lambda p, b, s: write_entries(p, _manifest_edit(
         s, lambda m: m["course"].update(title="Khoá học giả mạo"))),
                                  r"the signature does not match the manifest"),
+    # Text that breaks pages or spoofs a name (issue 14 #15, #18), in bundles signed again so that only the
+    # text is wrong: a lone surrogate, a right-to-left override, a zero-width space, a spoofed publisher.
+    "lone surrogate in a title": (lambda p, b, s: _resigned(p, s, lambda raw: raw.replace(
+        b'"title": "', b'"title": "\\ud800', 1)),
+                                  r"manifest\.course\.sections\[0\]\.lessons\[0\]\.title: not valid Unicode"),
+    "lone surrogate in a file name": (lambda p, b, s: _resigned(p, s, lambda raw: raw.replace(
+        b'"assets/', b'"assets/\\udfff', 1)), r"manifest\.files \(a key\): not valid Unicode"),
+    "bidi override in the title": (lambda p, b, s: _resigned(p, s, lambda raw: _edit(
+        raw, lambda m: m["course"].update(title="Sở TT&TT tỉnh \u202eX"))),
+                                   r"manifest\.course\.title: contains a bidirectional control character \(U\+202E\)"),
+    "zero-width space in an author": (lambda p, b, s: _resigned(p, s, lambda raw: _edit(
+        raw, lambda m: m["course"].update(authors=["tỉnh\u200bX"]))),
+                                      r"manifest\.course\.authors\[0\]: contains an invisible formatting character"),
+    "bidi override in the publisher": (lambda p, b, s: _resigned(p, s, lambda raw: raw, publisher="tỉnh \u202eX"),
+                                       r"signature: the publisher name contains a bidirectional control character"),
 }
+
+
+def _edit(raw: bytes, edit) -> bytes:
+    manifest = json.loads(raw)
+    edit(manifest)
+    return json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n"
+
+
+def _resigned(path, signed, change, publisher="Sở TT&TT tỉnh Khác"):
+    """The signed bundle with its manifest's bytes changed, signed again by a key of `publisher`."""
+    manifest = change(dict(signed)[MANIFEST])
+    key = SigningKey(publisher, Ed25519PrivateKey.generate())  # not generate(): it refuses such names now
+    write_entries(path, [(name, manifest if name == MANIFEST else signature_member(key, manifest)
+                          if name == SIGNATURE else data) for name, data in signed])
 
 
 @pytest.fixture(scope="session")

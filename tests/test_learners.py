@@ -5,7 +5,7 @@ like HTML shown as text everywhere."""
 import re
 
 import pytest
-from support.pages import text
+from support.pages import open_lesson, text
 
 import player
 from player.learners.credentials import delay_after
@@ -68,17 +68,46 @@ def test_two_learners_cannot_share_a_name(anonymous):
     assert response.status_code == 422 and "Đã có người dùng tên này" in text(response)
 
 
-def test_the_most_recent_learner_is_offered_first(app):
+def test_every_learner_is_offered_alike_by_name(app):
     client = app.test_client()
-    for name in ("Lan", "Minh", "Hoa"):
+    for name in ("Minh", "Đào Hoa", "Lan", "An"):
         client.sign_in(name)
     lan = learner_id_of(client, "Lan")
     client.post("/learners/sign-out")
     client.post(f"/learners/{lan}/open")
     client.post("/learners/sign-out")
     page = text(client.get("/"))
-    assert "Tiếp tục với tên Lan" in page
-    assert page.index("Tiếp tục với tên Lan") < page.index("Hoa") < page.index("Minh")
+    assert "Tiếp tục với tên" not in page  # the last learner is nobody's default on a shared PC
+    names = re.findall(r'<a class="learner" href="/learners/([0-9a-f]{32})/\?next=/">.*?'
+                       r'<span class="learner-name">([^<]+)</span>', page)
+    assert [name for _, name in names] == ["An", "Đào Hoa", "Lan", "Minh"]  # đ sorts as d
+    assert dict((name, learner) for learner, name in names)["Lan"] == lan
+    assert page.count('class="avatar ') == 4 and "primary" not in page[page.index("<h1>"):page.index("+ ")]
+
+
+def test_a_name_without_a_code_asks_is_this_you_before_opening(app):
+    client = app.test_client()
+    lan = client.sign_in("Lan")
+    client.post("/learners/sign-out")
+    asked = client.get(f"/learners/{lan}/?next=/courses/mini/")
+    assert asked.status_code == 200 and "Bạn có phải là Lan?" in text(asked)
+    assert "Ai đang học?" in text(client.get("/"))  # asking signs nobody in
+    assert 'href="/learners/?next=/courses/mini/"' in text(asked) and "Không, đó không phải tôi" in text(asked)
+    form = re.search(r'<form method="post" action="([^"]+)">.*?name="next" value="([^"]*)"', text(asked)).groups()
+    assert form == (f"/learners/{lan}/open", "/courses/mini/")
+    opened = client.post(form[0], data={"next": form[1]})
+    assert opened.status_code == 303 and opened.headers["Location"] == "/courses/mini/"
+    assert "Lan" in text(client.get("/"))
+    assert client.get(f"/learners/{'0' * 32}/").status_code == 404
+
+
+def test_a_name_with_a_code_goes_straight_to_its_unlock_page(app):
+    client = app.test_client()
+    learner = client.sign_in("Hoa", kind="pin", pin="2468", pin2="2468")
+    client.post("/learners/sign-out")
+    chosen = client.get(f"/learners/{learner}/?next=/courses/mini/")
+    assert chosen.status_code == 303 and chosen.headers["Location"].startswith(f"/learners/{learner}/unlock")
+    assert "next=/courses/mini/" in chosen.headers["Location"]
 
 
 def test_pin_right_wrong_and_back_off(app, fake_clock):
@@ -164,9 +193,8 @@ def test_the_server_signs_out_after_inactivity(client, app, fake_clock):
 
 
 def test_heartbeats_without_input_do_not_keep_a_learner_signed_in(client, fake_clock):
-    page = client.get("/courses/mini/lessons/gioi-thieu").get_data(as_text=True)
-    visit = re.search(r'data-visit="([0-9a-f]+)"', page).group(1)
-    token = {"X-CSRFToken": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)}
+    page, visit = open_lesson(client, "mini", "gioi-thieu")
+    token = {"X-CSRFToken": re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)}
     for _ in range(19):  # like a page left open for 9.5 minutes: the script beats, nobody touches anything
         fake_clock.move(30)
         beat = client.post("/activity/beat", json={"visit": visit, "active": False}, csrf=False, headers=token)
@@ -185,10 +213,27 @@ def test_the_page_script_knows_the_timeout_and_the_sign_out_address(client, app)
     assert "đã được đăng xuất" in text(idle)
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+ODD_TARGETS = ["https://evil.example/", "//evil.example/", "/\\evil.example", "/\t/evil.example/",
+               "/\n/evil.example/", "/\r\n/evil.example/", "\t//evil.example/", " //evil.example/",
+               "/\\/evil.example/", "/lessons\nSet-Cookie: x=1", "/\x00/evil.example", "/x\x7f"]
+
+
+@pytest.mark.parametrize("target", ODD_TARGETS)
 def test_next_never_leaves_the_player(anonymous, target):
     response = anonymous.post("/learners/new", data={"name": "Lan", "kind": "none", "next": target})
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ODD_TARGETS)
+def test_every_form_with_next_sends_an_odd_target_to_the_library(anonymous, target):
+    assert anonymous.post("/language", data={"lang": "en", "next": target}).headers["Location"] == "/"
+    page = anonymous.get("/learners/", query_string={"next": target})
+    assert page.status_code == 200 and 'href="/learners/new?next=/"' in page.get_data(as_text=True)
+
+
+def test_next_keeps_the_players_own_pages(anonymous):
+    target = "/courses/mini/lessons/intro?from=search"
+    assert anonymous.post("/language", data={"lang": "en", "next": target}).headers["Location"] == target
 
 
 def test_a_name_that_looks_like_html_is_text_everywhere(app, tmp_path):

@@ -7,7 +7,7 @@ import subprocess
 import unicodedata
 
 import pytest
-from support.pages import text
+from support.pages import open_lesson, text
 
 from player.certificates.certificate import completion_date, verification_code
 from player.progress import recorder
@@ -35,13 +35,13 @@ def learner(client):
 
 def finish(client, lessons=LESSONS):
     for lesson in lessons:
-        client.get(f"/courses/mini/lessons/{lesson}")
+        open_lesson(client, "mini", lesson)
         client.post(f"/courses/mini/lessons/{lesson}/done")
 
 
 def test_progress_shows_on_the_library_and_the_contents(client):
     assert "Đã học 0%" in text(client.get("/"))
-    client.get("/courses/mini/lessons/gioi-thieu")
+    open_lesson(client, "mini", "gioi-thieu")
     done = client.post("/courses/mini/lessons/gioi-thieu/done")
     assert done.headers["Location"] == "/courses/mini/lessons/dang-nhap"
     assert "Đã học 33%" in text(client.get("/"))
@@ -54,7 +54,7 @@ def test_progress_shows_on_the_library_and_the_contents(client):
 
 def test_opening_a_course_resumes_where_the_learner_left_off(client):
     assert 'href="/courses/mini/lessons/gioi-thieu">Bắt đầu học' in text(client.get("/courses/mini/"))
-    client.get("/courses/mini/lessons/dang-nhap")
+    open_lesson(client, "mini", "dang-nhap")
     assert 'href="/courses/mini/lessons/dang-nhap">Học tiếp: Đăng nhập Cổng Dịch vụ công' in text(
         client.get("/courses/mini/"))
     client.post("/courses/mini/lessons/dang-nhap/done")  # done: continue with the next lesson not done
@@ -66,8 +66,8 @@ def test_each_learner_resumes_at_their_own_place_after_a_restart(app, make_playe
     lan.sign_in("Lan")
     minh.sign_in("Minh")
     finish(lan, LESSONS[:2])
-    lan.get("/courses/mini/lessons/ky-so")
-    minh.get("/courses/mini/lessons/gioi-thieu")
+    open_lesson(lan, "mini", "ky-so")
+    open_lesson(minh, "mini", "gioi-thieu")
 
     restarted = make_player(services(app).paths.root)
     for name, expected, share in (("Lan", "Ký số một tệp PDF", "66%"), ("Minh", "Giới thiệu về chữ ký số", "0%")):
@@ -79,15 +79,14 @@ def test_each_learner_resumes_at_their_own_place_after_a_restart(app, make_playe
 
 
 def test_done_is_recorded_once_and_the_last_lesson_returns_to_the_contents(app, client, learner):
-    client.get("/courses/mini/lessons/ky-so")
+    open_lesson(client, "mini", "ky-so")
     for _ in range(2):
         assert client.post("/courses/mini/lessons/ky-so/done").headers["Location"] == "/courses/mini/"
     assert verbs(app, learner).count(("completed", "ky-so")) == 1
 
 
 def test_time_spent_from_heartbeats_and_the_leaving_beacon(app, client, learner, fake_clock):
-    page = client.get("/courses/mini/lessons/gioi-thieu").get_data(as_text=True)
-    visit = re.search(r'data-visit="([0-9a-f]+)"', page).group(1)
+    _, visit = open_lesson(client, "mini", "gioi-thieu")
     for _ in range(4):
         fake_clock.move(30)
         assert client.post("/activity/beat", json={"visit": visit, "active": True}).json["ok"]
@@ -100,8 +99,7 @@ def test_time_spent_from_heartbeats_and_the_leaving_beacon(app, client, learner,
 
 
 def test_a_long_pause_between_heartbeats_counts_little(app, client, learner, fake_clock):
-    page = client.get("/courses/mini/lessons/gioi-thieu").get_data(as_text=True)
-    visit = re.search(r'data-visit="([0-9a-f]+)"', page).group(1)
+    _, visit = open_lesson(client, "mini", "gioi-thieu")
     fake_clock.move(30)
     client.post("/activity/beat", json={"visit": visit, "active": True})
     fake_clock.move(80)  # a late beat (a busy old PC) counts at most two intervals
@@ -114,8 +112,7 @@ def test_a_long_pause_between_heartbeats_counts_little(app, client, learner, fak
 
 
 def test_a_closed_window_is_counted_up_to_its_last_heartbeat(app, client, learner, fake_clock):
-    page = client.get("/courses/mini/lessons/dang-nhap").get_data(as_text=True)
-    visit = re.search(r'data-visit="([0-9a-f]+)"', page).group(1)
+    _, visit = open_lesson(client, "mini", "dang-nhap")
     for _ in range(2):
         fake_clock.move(30)
         client.post("/activity/beat", json={"visit": visit, "active": True})
@@ -125,10 +122,10 @@ def test_a_closed_window_is_counted_up_to_its_last_heartbeat(app, client, learne
     assert spent == ["PT1M0S"]
 
 
-def test_without_script_the_time_between_page_views_counts(app, client, learner, fake_clock):
-    client.get("/courses/mini/lessons/gioi-thieu")
+def test_without_heartbeats_the_time_between_lesson_pages_counts(app, client, learner, fake_clock):
+    open_lesson(client, "mini", "gioi-thieu")
     fake_clock.move(75)
-    client.get("/courses/mini/lessons/dang-nhap")
+    open_lesson(client, "mini", "dang-nhap")
     fake_clock.move(5)
     client.post("/learners/sign-out")  # signing out ends the open visit too
     spent = [(s["object"]["id"].rsplit(":", 1)[1], s["result"]["duration"])
@@ -151,7 +148,7 @@ def test_the_certificate_appears_only_when_the_rule_is_met(app, client, learner)
 def test_quiz_lessons_plug_into_the_rule(app, client, learner, monkeypatch):
     monkeypatch.setattr(catalogue, "test_lesson_ids", lambda course: {"ky-so"})
     finish(client, LESSONS[:2])
-    client.get("/courses/mini/lessons/ky-so")
+    open_lesson(client, "mini", "ky-so")
     course = services(app).library.course("mini")
     answers = [Answer("q1", "a", True), Answer("q2", "b", False)]
     with app.test_request_context():
@@ -191,7 +188,7 @@ def test_certificate_page_and_pdf(app, client, learner, tmp_path):
     assert code == verification_code(app.config["SECRET_KEY"], learner, "mini", completion_date(done))
 
     shared = re.search(r'href="(/certificates/[^"]+)" target="_blank" rel="noopener" data-open-in-browser', page)
-    pdf_link = re.search(r'href="(/certificates/[^"]+\.pdf)"', page)
+    pdf_link = re.search(r'href="(/certificates/[^"]+\.pdf)\?save=1"', page)
     browser = app.test_client()  # the system browser has no session
     assert "Học viên Thử" in text(browser.get(shared.group(1)))
     pdf = browser.get(pdf_link.group(1))
@@ -210,3 +207,31 @@ def test_certificate_page_and_pdf(app, client, learner, tmp_path):
     for expected in ("Giấy chứng nhận hoàn thành", "Học viên Thử", "đã hoàn thành khoá học",
                      "Khoá học nhỏ: Chữ ký số", "Trung tâm Phục vụ hành chính công xã Tân Lập", code):
         assert expected in words, f"{expected!r} not in the PDF's text: {words!r}"
+
+
+def test_showing_a_lesson_records_nothing_only_its_pages_report_does(app, client, learner):
+    for _ in range(30):  # a lesson's 30 image tags pointing at a lesson of another course
+        assert client.get("/courses/mini/lessons/dang-nhap", headers={"Accept": "image/*"}).status_code == 200
+    client.get("/courses/mini/lessons/gioi-thieu")
+    assert verbs(app, learner) == []
+    assert client.post("/courses/mini/lessons/gioi-thieu/opened", json={}, csrf=False).status_code == 400
+    assert client.get("/courses/mini/lessons/gioi-thieu/opened").status_code == 405
+    assert verbs(app, learner) == []
+    _, visit = open_lesson(client, "mini", "gioi-thieu")
+    assert verbs(app, learner) == [("launched", "gioi-thieu")] and re.fullmatch(r"[0-9a-f]{32}", visit)
+    assert client.post("/courses/mini/lessons/nope/opened", json={}).status_code == 404
+
+
+def test_certificate_dates_as_vietnamese_documents_and_offers_print_save_and_back(app, client, learner):
+    finish(client)
+    with app.test_request_context():
+        day = completion_date(recorder.progress_of(learner)["mini"])
+    page = client.get("/courses/mini/certificate").get_data(as_text=True)
+    assert f"ngày {day.day} tháng {day.month} năm {day.year}" in text(client.get("/courses/mini/certificate"))
+    assert page.count("data-print") == 1 and ">In<" in page
+    save = re.search(r'href="(/certificates/[^"]+\.pdf\?save=1)"[^>]*download>Lưu PDF<', page)
+    assert 'href="/courses/mini/">Quay lại khoá học<' in page
+    saved = app.test_client().get(save.group(1).replace("&amp;", "&"))
+    assert saved.headers["Content-Disposition"].startswith("attachment;") and saved.data.startswith(b"%PDF")
+    client.set_cookie("tramhoc_lang", "en")
+    assert f"on {day.day} {day.strftime('%B')} {day.year}" in text(client.get("/courses/mini/certificate"))

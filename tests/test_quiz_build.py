@@ -203,6 +203,8 @@ BAD_QUIZZES = [
      "lessons/02-chi-doc.md:6: an ordering question needs at least 2 steps"),
     ("lessons/02-chi-doc.md", lesson(quiz_block("Ghép", "A -> 1")),
      "lessons/02-chi-doc.md:6: a matching question needs at least 2 pairs"),
+    ("lessons/02-chi-doc.md", lesson(quiz_block("điểm: 1e308", "Câu?", "+ a", "- b")),
+     "lessons/02-chi-doc.md:6: points '1e308' must be at most 1000"),
     ("lessons/02-chi-doc.md", lesson(quiz_block("Câu?", "+ a", "* b")),
      "lessons/02-chi-doc.md:8: line not understood"),
     ("lessons/02-chi-doc.md", lesson(quiz_block("Câu?", "+ a", "– b")),
@@ -295,12 +297,13 @@ def authoring_examples() -> list[str]:
 def test_every_example_in_the_authoring_guide_builds_and_grades(mini_course):
     examples = authoring_examples()
     kinds = {line.split("\n")[0] for line in examples}
-    assert kinds == {"```quiz", "```gift"} and len(examples) == 11
+    assert kinds == {"```quiz", "```gift"} and len(examples) == 12
     front = "id: ky-so\ntitle: T\nquiz:\n  pass: 80\n  draw: 10\n"
     write(mini_course, "lessons/03-ky-so.md", f"---\n{front}---\n" + "\n\n".join(examples) + "\n")
     quiz = quiz_from_bytes(check(mini_course).members[quiz_member("ky-so")])
     types = {q.type for q in quiz.questions}
     assert types == {"single", "multiple", "truefalse", "short", "numeric", "matching", "ordering", "essay",
                      "description"}
-    assert quiz.settings.draw == 10 and len(quiz.questions) == 12
+    assert quiz.settings.draw == 10 and len(quiz.questions) == 13
+    assert [q.id for q in quiz.questions if not q.reveal] == ["so-ngay-xu-ly"]  # hiện đáp án: không
     assert all(grade_question(q, None).status == ("wrong" if q.graded else "ungraded") for q in quiz.questions)

@@ -87,6 +87,7 @@ def mutate(path, value):
 @pytest.mark.parametrize("path, value, message", [
     (("questions", 0, "choices", 0, "weight"), True, r"questions\[0\]\.choices\[0\]\.weight: wrong type"),
     (("questions", 0, "points"), "1", r"questions\[0\]\.points: wrong type"),
+    (("questions", 0, "points"), 1e308, r"questions\[0\]: points must be at most 1000"),  # a sum: Infinity
     (("questions", 0, "secret"), 1, r"questions\[0\]: unknown field 'secret'"),
     (("questions", 0, "explanation"), KeyError, r"questions\[0\]\.explanation: missing"),
     (("questions", 0, "type"), "hotspot", r"questions\[0\]: unknown question type 'hotspot'"),
@@ -108,6 +109,12 @@ def test_strict_reader_names_the_bad_field(path, value, message):
         return
     with pytest.raises(BundleError, match=message):
         quiz_from_bytes(raw, "quiz")
+
+
+def test_strict_reader_refuses_strings_that_are_not_unicode():
+    raw = quiz_to_bytes(QUIZ).replace(b'"text": "', b'"text": "\\ud800', 1)
+    with pytest.raises(BundleError, match=r"quiz\.questions\[0\]\.choices\[0\]\.text: not valid Unicode"):
+        quiz_from_bytes(raw)
 
 
 def test_strict_reader_refuses_non_finite_numbers_and_bad_json():

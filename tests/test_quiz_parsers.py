@@ -84,6 +84,7 @@ def test_question_text_may_span_paragraphs_and_the_explanation_lines():
     ("loại: trắc nghiệm\nCâu?\n+ a\n- b", (10, "unknown question type 'trắc nghiệm' (known: một lựa chọn, nhiều lựa "
                                               "chọn, đúng sai, trả lời ngắn, số, ghép cặp, sắp xếp, tự luận, mô tả)")),
     ("điểm: không\nCâu?\n+ a\n- b", (10, "points 'không' must be a number greater than 0")),
+    ("điểm: 1e308\nCâu?\n+ a\n- b", (10, "points '1e308' must be at most 1000")),  # a sum would overflow
     ("id: a\nid: b\nCâu?\n+ a\n- b", (11, "header 'id:' is given twice")),
     ("không dấu: có\nCâu?\n+ a\n- b", (10, "header 'ignore-diacritics' applies to short answers only")),
     ("Sắp xếp\n1. a\n3. b", (12, "step 3 should be numbered 2: number the steps 1, 2, 3, … in the right order")),
@@ -95,7 +96,7 @@ def test_question_text_may_span_paragraphs_and_the_explanation_lines():
                   "or đúng/sai")),
     ("id: x\n", (11, "the question has no text")),
     ("tyep: single\nCâu?\n+ a\n- b", (10, "unknown header 'tyep:' (did you mean 'type:'? known: id, loại/type, "
-                                           "điểm/points, không dấu/ignore-diacritics, hoa thường/ignore-case)")),
+                                           "điểm/points, không dấu/ignore-diacritics, hoa thường/ignore-case, hiện đáp án/reveal)")),
 ])
 def test_native_problems_name_their_line(source, expected):
     assert expected in native_problems(source)

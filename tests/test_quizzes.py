@@ -69,7 +69,7 @@ def test_a_test_is_one_form_with_a_control_for_every_type(learner):
     assert html.count('<form class="quiz-form') == 1 and 'name="csrf_token"' in html
     assert page.question_ids == ["dang-nhap-vneid", "giay-to-can-co", "chu-ky-so-hop-le", "ten-goi", "so-chu-so-otp",
                                  "ghep-thu-tuc", "thu-tu-nop", "cam-nhan", "gift-trong-bai"]  # not shuffled: in place
-    assert html.index('id="q-dang-nhap-vneid"') < html.index('id="giay-to"') < html.index('id="q-giay-to-can-co"')
+    assert html.index('id="q-dang-nhap-vneid"') < html.index('id="lesson-giay-to"') < html.index('id="q-giay-to-can-co"')
     assert page.block("dang-nhap-vneid").count('type="radio"') == 3
     assert page.block("giay-to-can-co").count('type="checkbox"') == 3
     assert page.block("chu-ky-so-hop-le").count('type="radio"') == 2
@@ -120,7 +120,7 @@ def test_self_check_questions_stay_in_place_in_a_readable_lesson(learner):
     page = open_quiz(learner, COURSE, SELF_CHECK)
     html = page.html
     assert page.question_ids == ["tu-kiem-tra-otp", "tu-kiem-tra-ten-mien"]
-    assert html.index('id="q-tu-kiem-tra-otp"') < html.index('id="dia-chi-that"') < html.index('id="q-tu-kiem-tra-ten-mien"')
+    assert html.index('id="q-tu-kiem-tra-otp"') < html.index('id="lesson-dia-chi-that"') < html.index('id="q-tu-kiem-tra-ten-mien"')
     assert html.count('class="check"') == 2 and "Tự kiểm tra" in html
     assert "lesson-done" in html  # a reading lesson is completed with Done, whatever its self-checks
 

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 import pytest
 from quiz_helpers import answer, lesson_quiz, open_quiz, submit
-from support.pages import ADMIN_PIN
+from support.pages import ADMIN_PIN, open_lesson
 from support.sources import JsonLinesSource
 from support.statements import many
 
@@ -90,8 +90,8 @@ def test_a_statement_count_that_disagrees_with_the_trailer_is_refused(source, tm
 
 
 def test_export_command_exports_what_learners_recorded_in_the_store(tmp_path, app, client, capsys):
-    client.get("/courses/mini/lessons/gioi-thieu")
-    client.get("/courses/mini/lessons/dang-nhap")
+    open_lesson(client, "mini", "gioi-thieu")
+    open_lesson(client, "mini", "dang-nhap")
     settings = services(app).store.settings.update(centre_name="Xã Tân Lập")
     data = str(services(app).paths.root)
     assert main(["--data", data, "export", "--out", str(tmp_path / "usb")]) == 0
@@ -130,7 +130,7 @@ def test_what_a_learner_does_in_the_player_reaches_the_trainers_report(tmp_path,
     """Issues 4 and 5 end to end: lessons read and completed in the player → export → merged report."""
     services(app).store.settings.update(centre_name="Xã Tân Lập")
     for lesson in ("gioi-thieu", "dang-nhap", "ky-so"):
-        client.get(f"/courses/mini/lessons/{lesson}")
+        open_lesson(client, "mini", lesson)
         client.post(f"/courses/mini/lessons/{lesson}/done")
     usb, report = tmp_path / "usb", tmp_path / "report"
     assert main(["--data", str(services(app).paths.root), "export", "--out", str(usb)]) == 0

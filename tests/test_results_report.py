@@ -1,10 +1,19 @@
 """Merging exports from two simulated centres (an overlapping pair, a duplicate, a corrupted, a cut-short
-and a foreign file) and checking every figure of every CSV against values worked out by hand."""
+and a foreign file) and checking every figure of every CSV against values worked out by hand; crafted files
+(a FIFO, JSON nested too deep, an endless line) are named and skipped."""
 
 import csv
+import hashlib
 import io
+import os
+import re
 import shutil
+import subprocess
+import sys
+import time
+import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from support.centres import (
@@ -23,8 +32,11 @@ from support.centres import (
 
 from courses.quiz import item_keys
 from player.cli import main
-from player.results import merge
+from player.results import merge, resultsfile
 from player.results.report import build_report
+
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def key(question, text: str) -> str:
@@ -192,3 +204,62 @@ def test_csv_cells_cannot_become_spreadsheet_formulas(tmp_path):
     row = read_csv(tmp_path / "report" / "learners.csv")[0]
     assert (row["Centre"], row["Learner"]) == ("'@Xã Tân Lập", "'=HYPERLINK(\"http://example.com\")")
     assert read_csv(tmp_path / "report" / "centres.csv")[0]["Centre"] == "'@Xã Tân Lập"
+
+
+def signed_lines(lines: list[bytes], **header_fields: str) -> bytes:
+    """A results file around `lines` whose trailer matches (so only what is inside can be wrong)."""
+    header = resultsfile.encode({"format": resultsfile.FORMAT, "format_version": resultsfile.FORMAT_VERSION,
+                                 "centre": "Xã Tân Lập", "device_id": DEVICE_A, "exported_at": "2025-10-02T00:00:00Z",
+                                 "generator": "tramhoc test", "xapi_version": "1.0.3", **header_fields})
+    body = header + b"".join(lines)
+    trailer = {"end": resultsfile.FORMAT, "statements": len(lines), "sha256": hashlib.sha256(body).hexdigest()}
+    return body + resultsfile.encode(trailer)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")
+def test_a_crafted_file_is_named_and_skipped_and_never_stops_the_report(tmp_path):
+    first, _, _ = scenario()
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    export(folder, tmp_path, "tot", first, "Xã Tân Lập", DEVICE_A, datetime(2025, 10, 2, tzinfo=timezone.utc))
+    os.mkfifo(folder / "ong.jsonl")  # nobody ever writes to it: opening it for reading would wait forever
+    deep = b"[" * 200_000 + b"]" * 200_000 + b"\n"
+    (folder / "sau-dau.jsonl").write_bytes(deep + b'{"end":"tramhoc-results"}\n')  # a header nested too deep
+    (folder / "sau-giua.jsonl").write_bytes(signed_lines([b'{"id":"' + str(uuid.uuid4()).encode() + b'","x":'
+                                                          + deep.strip() + b"}\n"]))  # a statement nested too deep
+    (folder / "dong-dai.jsonl").write_bytes(signed_lines([b'{"id":"x","pad":"' + b"a" * (2 << 20) + b'"}\n']))
+    started = time.monotonic()
+
+    done = subprocess.run([sys.executable, "-m", "player", "report", str(folder), "-o", str(tmp_path / "out"),
+                           "--lang", "en"], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+    assert time.monotonic() - started < 60
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert f"{folder / 'ong.jsonl'}: skipped: this is not a regular file (a pipe, a device or a folder)" in done.stderr
+    assert f"{folder / 'sau-dau.jsonl'}: skipped: this is not a Trạm Học results file" in done.stderr
+    assert f"{folder / 'dong-dai.jsonl'}: skipped: line 2 is longer than 1024 KB" in done.stderr
+    assert "sau-giua.jsonl:2: nested deeper than 32 levels" in done.stderr
+    assert f"2 files read, 3 skipped, {len(first)} records counted (0 duplicates, 1 invalid)" in done.stdout
+
+
+def test_no_csv_cell_of_any_column_can_become_a_formula(tmp_path):
+    first, _, _ = scenario()
+    (tmp_path / "usb").mkdir()
+    (tmp_path / "usb" / "x.jsonl").write_bytes(signed_lines(
+        [resultsfile.encode(statement) for statement in first], exported_at="=cmd|' /C calc'!A0",
+        centre="+Xã Tân Lập", device_id="@SUM(A1)", generator="-2+3", xapi_version="\t1.0.3"))
+
+    report = build_report([tmp_path / "usb"], tmp_path / "report", "en")
+
+    assert len(report.log.files) == 1
+    cells = [cell for table in report.tables for row in read_rows(tmp_path / "report" / f"{table.name}.csv")
+             for cell in row]
+    assert any(cell.startswith("'=cmd|") for cell in cells)  # the export time, kept as text
+    formulas = [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+                and not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", cell)]
+    assert formulas == []
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_bytes()[3:].decode("utf-8"))))

@@ -129,7 +129,8 @@ def test_links_between_lessons_point_to_their_pages_and_nothing_is_fetched_from_
                       encoding="utf-8")
     files = members(export_scorm(mini_course, tmp_path).path)
     page = files["lessons/ky-so.html"].decode()
-    assert 'href="dang-nhap.html#dang-nhap-bang-vneid"' in page and 'href="gioi-thieu.html"' in page
+    assert 'href="dang-nhap.html#lesson-dang-nhap-bang-vneid"' in page and 'href="gioi-thieu.html"' in page
+    assert 'id="lesson-dang-nhap-bang-vneid"' in files["lessons/dang-nhap.html"].decode()  # lesson ids: see sanitise
     assert 'src="../assets/lessons/images/' in files["lessons/dang-nhap.html"].decode()
     for name, data in files.items():
         if name.endswith((".html", ".css", ".js")):

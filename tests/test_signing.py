@@ -90,7 +90,8 @@ def test_key_files_are_checked(tmp_path):
         load_public_key(tmp_path / "missing.pub")
 
 
-@pytest.mark.parametrize("name", ["", "   ", "Dòng 1\nDòng 2", "x" * 121, "Tab\there"])
+@pytest.mark.parametrize("name", ["", "   ", "Dòng 1\nDòng 2", "x" * 121, "Tab\there",
+                                  "Sở TT&TT tỉnh \u202eX", "tỉnh\u200bX", "tỉnh \u2066X\u2069", "X\ud800"])
 def test_bad_publisher_names_are_refused(name):
     with pytest.raises(ValueError):
         generate(name)

@@ -18,7 +18,7 @@ from builder.build import check
 from courses.lesson_html import TAGS
 from player import desktop
 from player.cli import main as player_main
-from player.web.sanitise import clean_bundle_html
+from player.web.sanitise import LESSON_ID_PREFIX, clean_bundle_html
 from player.web.services import services
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,13 +53,26 @@ def tokens(html: str) -> list:
     return parser.tokens
 
 
+def in_lesson_namespace(found: list) -> list:
+    """Tokens as the sanitiser should give them back: every id, and every link to an id within the bundle,
+    moved into the lesson's own namespace (LESSON_ID_PREFIX), nothing else changed."""
+    def moved(name, value):
+        if name == "id":
+            return LESSON_ID_PREFIX + value
+        if name == "href" and "#" in value and not re.match(r"[a-z]+:", value):
+            return value.replace("#", "#" + LESSON_ID_PREFIX, 1)
+        return value
+    return [(token[0], tuple((name, moved(name, value)) for name, value in token[1]))
+            if len(token) == 2 and isinstance(token[1], tuple) else token for token in found]
+
+
 @pytest.mark.parametrize("course", COURSES, ids=lambda path: path.name)
 def test_the_sanitiser_keeps_everything_the_builder_makes(course):
     compiled = check(course)
     lessons = {name: data.decode() for name, data in compiled.members.items() if name.startswith("lessons/")}
     assert lessons
     for name, html in lessons.items():
-        assert tokens(clean_bundle_html(html)) == tokens(html), name
+        assert tokens(clean_bundle_html(html)) == in_lesson_namespace(tokens(html)), name
 
 
 BUILDER_FEATURES = """
@@ -81,7 +94,41 @@ BUILDER_FEATURES = """
 
 
 def test_every_feature_the_builder_emits_survives():
-    assert tokens(clean_bundle_html(BUILDER_FEATURES)) == tokens(BUILDER_FEATURES)
+    assert tokens(clean_bundle_html(BUILDER_FEATURES)) == in_lesson_namespace(tokens(BUILDER_FEATURES))
+
+
+@pytest.mark.parametrize("mimic, expected", [
+    ('<p class="provenance verified">✔ Đơn vị phát hành đã xác minh: Bộ</p>', '<p>✔ Đơn vị phát hành đã xác minh: Bộ</p>'),
+    ('<div id="visit" hidden data-open="/x"></div>', '<div id="lesson-visit"></div>'),
+    ('<p class="flash flash-success">Đã cài</p>', "<p>Đã cài</p>"),
+    ('<section class="panel warning">x</section>', "x"),
+    ('<div class="admonition warning provenance">x</div>', '<div class="admonition warning">x</div>'),
+    ('<ol class="ordering" id="q-cau-1"><li>x</li></ol>', '<ol id="lesson-q-cau-1"><li>x</li></ol>'),
+    ('<a href="#visit">x</a> <a href="bai-2#main">y</a>', '<a href="#lesson-visit">x</a> <a href="bai-2#lesson-main">y</a>'),
+    ('<a href="https://example.org/#main">x</a>', '<a href="https://example.org/#main" rel="external noopener noreferrer" target="_blank">x</a>'),
+])
+def test_lesson_html_cannot_use_the_players_classes_or_ids(mimic, expected):
+    assert str(clean_bundle_html(mimic)) == expected
+
+
+def test_no_id_of_the_player_is_in_the_lessons_namespace():
+    sources = [*(ROOT / "player" / "templates").rglob("*.html"), *(ROOT / "player" / "static").glob("*.js")]
+    for source in sources:
+        found = re.findall(r'\bid="([^"]*)"|getElementById\("([^"]*)"\)', source.read_text(encoding="utf-8"))
+        assert not [name for pair in found for name in pair if name.startswith(LESSON_ID_PREFIX)], source.name
+
+
+def test_a_lesson_cannot_show_a_fake_verified_badge_or_shadow_the_visit(tmp_path, make_player):
+    bundle = hand_made_bundle(tmp_path / "fake.tramhoc", "fake", {"bai-1": (
+        '<p class="provenance verified"><span aria-hidden="true">✔</span> Đơn vị phát hành đã xác minh: Bộ</p>'
+        '<div id="visit" data-open="/courses/fake/lessons/bai-1/opened"></div>')})
+    app = make_player(tmp_path / "data")
+    services(app).library.install(bundle, allow_unverified=True)
+    client = app.test_client()
+    client.sign_in()
+    page = client.get("/courses/fake/lessons/bai-1").get_data(as_text=True)
+    assert page.count('class="provenance') == 1 and 'class="provenance unverified"' in page
+    assert page.count('id="visit"') == 1 and 'id="lesson-visit"' in page
 
 
 @pytest.mark.parametrize("hostile, gone", [

@@ -5,6 +5,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+from support.pages import open_lesson
 from xapi_schema import VALIDATOR_CASES, statement_errors
 
 from player.progress import recorder
@@ -27,7 +28,7 @@ def all_kinds(app, client) -> list[dict]:
     store = services(app).store
     store.settings.update(centre_name="Trạm Học xã Tân Lập")
     for lesson in ("gioi-thieu", "dang-nhap", "ky-so"):
-        client.get(f"/courses/mini/lessons/{lesson}")
+        open_lesson(client, "mini", lesson)
         client.post(f"/courses/mini/lessons/{lesson}/done")
     learner_id = client.sign_in("Minh")  # signing out of the first learner records their time spent
     course = services(app).library.course("mini")

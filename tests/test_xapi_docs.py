@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from practice_helpers import practice_of, right_form, url, wrong_form
 from quiz_helpers import answer, lesson_quiz, open_quiz, submit
+from support.pages import open_lesson
 
 from player.web.services import services
 from player.xapi import vocabulary as xapi
@@ -52,7 +53,7 @@ def written(quiz_app, fake_clock, signed_practice_bundle) -> dict[str, dict]:
     store.settings.update(centre_name="Trạm Học xã Tân Lập", device_id=DEVICE_ID)
     client = quiz_app.test_client()
     learner_id = client.sign_in("Nguyễn Thị Lan")
-    client.get(f"/courses/{COURSE}/lessons/chi-doc")
+    open_lesson(client, COURSE, "chi-doc")
     fake_clock.move(312)
     client.post(f"/courses/{COURSE}/lessons/chi-doc/done")
     page = open_quiz(client, COURSE, "on-tap")  # ends the visit of chi-doc: 312 s

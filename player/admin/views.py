@@ -11,9 +11,11 @@ from flask_babel import gettext
 from player.admin import access
 from player.admin.access import admin_required
 from player.certificates.certificate import certificate_for, normalise_code
+from player.certificates.wording import certificate_date
 from player.learners import credentials, profiles
 from player.learners.pictures import PICTURES, picture_labels
 from player.learners.profiles import ProfileError, profile_or_404
+from player.library.cards import course_cards, shown_courses
 from player.progress import recorder
 from player.progress.summary import percent, rule_met
 from player.quizzes import standings
@@ -42,14 +44,15 @@ def index():
     page = max(1, request.args.get("page", 1, type=int))
     everyone = services().store.learners.learners()
     shown = everyone[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-    courses = services().library.courses()
+    cards = course_cards("admin/_course.html")
+    courses = [card.course for card in cards if card.html is not None]
     rows = []
     for row in shown:
         progress = recorder.progress_of(row["id"])
         rows.append((row, [(course, percent(course, progress.get(course.id)),
                             bool(progress.get(course.id) and rule_met(course, progress[course.id])))
                            for course in courses]))
-    return render_template("admin/index.html", settings=settings, rows=rows, courses=courses, page=page,
+    return render_template("admin/index.html", settings=settings, rows=rows, courses=courses, cards=cards, page=page,
                            pages=max(1, -(-len(everyone) // PAGE_SIZE)), damaged=services().store.damaged_files(),
                            data_dir=services().paths.root, languages=language_names(),
                            waiting=services().approvals.waiting())
@@ -67,8 +70,9 @@ def set_pin():
     elif pin != again:
         flash(gettext("The two PINs are not the same. Type them again."), "error")
     else:
+        # A new PIN ends every admin session there was (a new session id), then signs this one in.
         services().store.settings.update(admin_pin=credentials.hash_secret("admin", pin), admin_failures=0,
-                                admin_locked_until=0.0)
+                                         admin_locked_until=0.0, admin_session=access.new_admin_session())
         access.admin_sign_in()
         flash(gettext("The admin PIN is set. Keep it secret."), "success")
     return redirect(url_for(".index"), code=303)
@@ -95,12 +99,9 @@ def sign_out():
 def settings():
     """Centre name, sign-out timeout (minutes) and the default language."""
     form = request.form
-    name = re.sub(r"\s+", " ", unicodedata.normalize("NFC", form.get("centre_name", ""))).strip()
+    name, problems = _centre_name(form)
     minutes = form.get("signout_minutes", type=int)
     language = form.get("language", "")
-    problems = []
-    if len(name) > MAX_CENTRE_NAME:
-        problems.append(gettext("The centre name is too long (at most %(num)d letters).", num=MAX_CENTRE_NAME))
     if minutes is None or not 1 <= minutes <= 240:
         problems.append(gettext("The sign-out time is 1 to 240 minutes."))
     if language not in current_app.config["LOCALES"]:
@@ -113,6 +114,29 @@ def settings():
     return redirect(url_for(".index"), code=303)
 
 
+@admin_bp.post("/centre-name")
+@admin_required
+def centre_name():
+    """The centre's name alone: what the admin area asks first while it has none (it goes on certificates)."""
+    name, problems = _centre_name(request.form)
+    if not name and not problems:
+        problems.append(gettext("Type the centre's name."))
+    for problem in problems:
+        flash(problem, "error")
+    if not problems:
+        services().store.settings.update(centre_name=name)
+        flash(gettext("Settings saved."), "success")
+    return redirect(url_for(".index"), code=303)
+
+
+def _centre_name(form) -> tuple[str, list[str]]:
+    """The centre name typed (NFC, spaces collapsed) and what is wrong with it."""
+    name = re.sub(r"\s+", " ", unicodedata.normalize("NFC", form.get("centre_name", ""))).strip()
+    if len(name) > MAX_CENTRE_NAME:
+        return name, [gettext("The centre name is too long (at most %(num)d letters).", num=MAX_CENTRE_NAME)]
+    return name, []
+
+
 @admin_bp.get("/learners/<learner_id>")
 @admin_required
 def learner(learner_id: str):
@@ -120,8 +144,9 @@ def learner(learner_id: str):
     profile = profile_or_404(learner_id)
     progress = recorder.progress_of(learner_id)
     courses = [(course, progress.get(course.id), percent(course, progress.get(course.id)))
-               for course in services().library.courses()]
-    return render_template("admin/learner.html", person=profile, courses=courses, form={},
+               for course in shown_courses()]
+    kind = profile.get("secret_kind") or "none"  # the reset form starts at what the learner has now
+    return render_template("admin/learner.html", person=profile, courses=courses, form={"kind": kind},
                            pictures=PICTURES, labels=picture_labels(),
                            statements=services().store.learners.count(learner_id),
                            tests=standings.test_standings(profile, services().library.courses()))
@@ -179,18 +204,20 @@ def delete_learner(learner_id: str):
 @admin_bp.route("/courses/<course_id>/remove", methods=["GET", "POST"])
 @admin_required
 def remove_course(course_id: str):
-    """Remove an installed course (learners' records of it are kept), after a confirmation page."""
-    course = services().library.course(course_id)
-    if course is None:
+    """Remove an installed course (learners' records of it are kept), after a confirmation page; a damaged
+    one is named by its id."""
+    library = services().library
+    if library.course(course_id) is None and course_id not in library.damaged():
         abort(404)
+    title = next((course.title for course in shown_courses() if course.id == course_id), course_id)
     if request.method == "POST" and request.form.get("confirm") == "yes":
-        services().library.remove(course_id)
-        flash(gettext("The course “%(title)s” was removed.", title=course.title), "success")
+        library.remove(course_id)
+        flash(gettext("The course “%(title)s” was removed.", title=title), "success")
         return redirect(url_for(".index"), code=303)
     return render_template("admin/confirm.html",
                            question=gettext("Remove the course “%(title)s” from this computer? Learners' "
                                             "records are kept; install the course again to use it.",
-                                            title=course.title),
+                                            title=title),
                            action=url_for(".remove_course", course_id=course_id),
                            button=gettext("Yes, remove"), back=url_for(".index"))
 
@@ -210,7 +237,7 @@ def check_certificate():
             certificate = certificate_for(secret, row, course, progress, centre)
             if certificate.code == code:
                 flash(gettext("Valid: %(name)s completed “%(title)s” on %(date)s.", name=row["name"],
-                              title=course.title, date=certificate.completed_on.isoformat()), "success")
+                              title=course.title, date=certificate_date(certificate.completed_on)), "success")
                 return redirect(url_for(".index"), code=303)
     flash(gettext("No certificate of this computer has this code."), "error")
     return redirect(url_for(".index"), code=303)

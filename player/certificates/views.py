@@ -1,11 +1,11 @@
 """Certificate pages: printable HTML and a PDF for the signed-in learner, and the same behind a
 short-lived signed link that the system browser can open (webviews often cannot print)."""
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, url_for
-from flask_babel import format_date, gettext
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from player.certificates.certificate import Certificate, certificate_for, render_pdf
+from player.certificates.wording import certificate_text
 from player.learners import sessions
 from player.learners.sessions import learner_required
 from player.progress import recorder
@@ -26,8 +26,8 @@ def show(course_id: str):
     """The signed-in learner's certificate for a course they completed."""
     certificate = _certificate(sessions.current_learner(), course_id)
     token = _signer().dumps([certificate.learner_id, course_id])
-    return render_template("certificates/certificate.html", certificate=certificate, text=_wording(certificate),
-                           pdf_url=url_for(".shared_pdf", token=token),
+    return render_template("certificates/certificate.html", certificate=certificate, text=certificate_text(certificate),
+                           pdf_url=url_for(".shared_pdf", token=token, save=1),
                            browser_url=url_for(".shared", token=token))
 
 
@@ -41,8 +41,8 @@ def pdf(course_id: str):
 def shared(token: str):
     """The certificate for the system browser (no session there), for an hour."""
     certificate = _certificate(*_from_token(token))
-    return render_template("certificates/certificate.html", certificate=certificate, text=_wording(certificate),
-                           pdf_url=url_for(".shared_pdf", token=token), browser_url=None)
+    return render_template("certificates/certificate.html", certificate=certificate, text=certificate_text(certificate),
+                           pdf_url=url_for(".shared_pdf", token=token, save=1), browser_url=None)
 
 
 @certificates_bp.get("/certificates/<token>.pdf")
@@ -61,22 +61,10 @@ def _certificate(learner: dict | None, course_id: str) -> Certificate:
     return certificate_for(current_app.config["SECRET_KEY"], learner, course, progress, centre)
 
 
-def _wording(certificate: Certificate) -> dict[str, str]:
-    text = {
-        "title": gettext("Certificate of completion"),
-        "intro": gettext("This certifies that"),
-        "completed": gettext("has completed the course"),
-        "date": gettext("on %(date)s", date=format_date(certificate.completed_on, format="long")),
-        "code": gettext("Verification code: %(code)s", code=certificate.code),
-    }
-    if certificate.score is not None:
-        text["score"] = gettext("Score: %(score)d%%", score=round(certificate.score * 100))
-    return text
-
-
 def _pdf_response(certificate: Certificate) -> Response:
-    response = Response(render_pdf(certificate, _wording(certificate)), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="certificate-{certificate.course_id}.pdf"'
+    response = Response(render_pdf(certificate, certificate_text(certificate)), mimetype="application/pdf")
+    disposition = "attachment" if request.args.get("save") else "inline"  # "Save as PDF" asks for a file
+    response.headers["Content-Disposition"] = f'{disposition}; filename="certificate-{certificate.course_id}.pdf"'
     response.cache_control.no_store = True
     return response
 

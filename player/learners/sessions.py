@@ -9,6 +9,7 @@ from flask import Flask, current_app, flash, g, jsonify, redirect, render_templa
 from flask_babel import gettext
 
 from player import clock
+from player.search.folding import fold
 from player.web.security import safe_next
 from player.web.services import services
 from player.xapi.vocabulary import timestamp
@@ -66,9 +67,10 @@ def learner_required(view):
 
 
 def start_page():
-    """Who is learning? Every learner, the most recent first, and a button to add one."""
-    return render_template("learners/start.html", learners=services().store.learners.learners(),
-                           next=safe_next(request.values.get("next")))
+    """Who is learning? Every learner alike, by name (on a shared PC the last one is nobody's default),
+    and a button to add one."""
+    learners = sorted(services().store.learners.learners(), key=lambda row: (fold(row.get("name", "")), row["id"]))
+    return render_template("learners/start.html", learners=learners, next=safe_next(request.values.get("next")))
 
 
 def _expire_idle_learner() -> None:

@@ -44,9 +44,19 @@ def _new_form(form):
                            next=safe_next(request.values.get("next")))
 
 
+@learners_bp.get("/<learner_id>/")
+def choose(learner_id: str):
+    """A name pressed on the start screen: "Is this you?" for a profile without a code, else its unlock page."""
+    profile = profiles.profile_or_404(learner_id)
+    target = safe_next(request.values.get("next"))
+    if profile.get("secret_kind"):
+        return redirect(url_for(".unlock", learner_id=learner_id, next=target), code=303)
+    return render_template("learners/confirm.html", learner=profile, next=target)
+
+
 @learners_bp.post("/<learner_id>/open")
 def open_profile(learner_id: str):
-    """Choose a learner: straight in without a code, else on to the unlock page."""
+    """Open a learner's profile ("Yes, it is me"): straight in without a code, else on to the unlock page."""
     profile = profiles.profile_or_404(learner_id)
     target = safe_next(request.form.get("next"))
     if profile.get("secret_kind"):

@@ -6,7 +6,6 @@ from flask import Blueprint, Flask, Response, abort, render_template, request
 
 from courses.members import asset_member, lesson_member
 from player.learners.sessions import learner_required
-from player.progress import recorder
 from player.quizzes.page import quiz_page
 from player.web.sanitise import clean_bundle_html
 from player.web.services import services
@@ -43,7 +42,8 @@ def contents(course_id: str):
 @lessons_bp.get("/<course_id>/lessons/<lesson_id>")
 @learner_required
 def lesson(course_id: str, lesson_id: str):
-    """One lesson with previous / next navigation."""
+    """One lesson with previous / next navigation. Showing it records nothing (an image tag could ask for
+    it): the page's own script reports the visit (progress.opened)."""
     bundle = _bundle(course_id)
     course = bundle.course
     current = course.lesson(lesson_id)
@@ -52,10 +52,8 @@ def lesson(course_id: str, lesson_id: str):
     html = bundle.read(lesson_member(lesson_id)).decode("utf-8", errors="replace")
     quiz = quiz_page(course, current, html)
     previous, following = course.neighbours(lesson_id)
-    visit = recorder.lesson_opened(course, current)
     return render_template("lessons/lesson.html", course=course, lesson=current, quiz=quiz,
-                           body=None if quiz else clean_bundle_html(html),
-                           previous=previous, following=following, visit=visit)
+                           body=None if quiz else clean_bundle_html(html), previous=previous, following=following)
 
 
 @lessons_bp.get("/<course_id>/assets/<path:path>")

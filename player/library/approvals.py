@@ -6,8 +6,9 @@ An upload is read three times at most, however large: hashed as it is saved, ver
 (every member against its checksum; the result is kept beside the file, signed with the player's secret
 key, bound to that sha256), and, when the admin approves it, hashed once more before it is moved into
 place. An approval is a token signed with the same key that names one waiting upload, the sha256 the
-admin was shown and what the admin agreed to (an unverified course, an older version): a file swapped
-after the page was shown has another sha256 and is refused.
+admin was shown and what the admin agreed to (an unverified course, an older version, replacing a verified
+course, which also needs a second confirmation on the page): a file swapped after the page was shown has
+another sha256 and is refused.
 """
 
 import hashlib
@@ -66,6 +67,7 @@ class Review:
     provenance: Provenance
     installed: Course | None  # the version of this course installed now, if any
     sha256: str  # of the file as it was verified
+    installed_publisher: str | None = None  # the trusted publisher vouching for the installed version, if any
 
     @property
     def unverified(self) -> bool:
@@ -74,6 +76,12 @@ class Review:
     @property
     def older(self) -> bool:
         return self.installed is not None and version_key(self.course.version) < version_key(self.installed.version)
+
+    @property
+    def replaces_verified(self) -> bool:
+        """An unverified file that would replace a course a trusted publisher vouches for: the admin confirms
+        that a second time."""
+        return self.unverified and self.installed_publisher is not None
 
     @property
     def needs_approval(self) -> bool:
@@ -137,12 +145,12 @@ class PendingInstalls:
         sha256 = self._verified_sha256(waiting)
         found = opened(waiting.path)
         return Review(found.course, self.library.trust.provenance(found.signer), self.library.course(found.course.id),
-                      sha256)
+                      sha256, self.library.vouching_for(found.course.id))
 
     def approval(self, waiting: Waiting, review: Review) -> str:
         """The signed token an approval form carries: this upload, this exact file, these exceptions."""
         return self._approvals.dumps({"id": waiting.id, "sha256": review.sha256, "unverified": review.unverified,
-                                      "older": review.older})
+                                      "older": review.older, "replaces_verified": review.replaces_verified})
 
     def install_now(self, waiting: Waiting) -> Course:
         """Install a waiting upload that needs no approval (just verified, in this request), then forget it."""
@@ -150,9 +158,10 @@ class PendingInstalls:
         self.discard(waiting)
         return course
 
-    def install(self, waiting: Waiting, approval: str) -> Course:
+    def install(self, waiting: Waiting, approval: str, replace_confirmed: bool = False) -> Course:
         """Install a waiting upload the admin approved, then forget it; raises ApprovalError when the
-        approval is not for this exact file, InstallError when installing needs more than was approved."""
+        approval is not for this exact file, InstallError when installing needs more than was approved
+        (replacing a verified course needs that shown on the page and confirmed: replace_confirmed)."""
         try:
             claim = self._approvals.loads(approval, max_age=self.max_age)
         except (BadSignature, ValueError, TypeError):
@@ -162,7 +171,8 @@ class PendingInstalls:
         if claim.get("sha256") != _sha256(waiting.path):
             raise ApprovalError("the file changed after it was shown for approval")
         course = self.library.admit(waiting.path, allow_unverified=claim.get("unverified") is True,
-                                    force=claim.get("older") is True)
+                                    force=claim.get("older") is True,
+                                    replace_verified=claim.get("replaces_verified") is True and replace_confirmed)
         self.discard(waiting)
         return course
 

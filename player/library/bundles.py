@@ -8,7 +8,7 @@ from pathlib import Path
 
 from courses import Bundle, BundleError, Course, Manifest
 from courses.keys import PublicKey
-from courses.model import version_key
+from courses.model import is_valid_id, version_key
 from courses.quiz import load_quizzes
 from player.library.trust import Provenance, TrustStore
 from player.paths import DataPaths
@@ -32,6 +32,15 @@ class UnverifiedBundle(InstallError):
             super().__init__(Problem(N_("“%(title)s” was not installed: it is signed by a publisher this player does "
                                         "not trust (the file names its publisher “%(publisher)s”)."),
                                      {"title": course.title, "publisher": provenance.signer.publisher}))
+
+
+class ReplacesVerified(InstallError):
+    """An unverified bundle that would replace an installed course a trusted publisher vouches for."""
+
+    def __init__(self, course: Course, publisher: str):
+        super().__init__(Problem(N_("“%(title)s” was not installed: it would replace a course verified by "
+                                    "“%(publisher)s” with a file nobody this centre trusts vouches for."),
+                                 {"title": course.title, "publisher": publisher}))
 
 
 class OlderVersion(InstallError):
@@ -89,12 +98,13 @@ class Library:
         """Install a bundle from anywhere (a USB stick): copied into the library, the copy verified
         completely, then put in place atomically.
 
-        A bundle must be signed by a trusted publisher unless allow_unverified is given; an older version
-        than the installed one needs force. Both are decided before anything is copied; nothing is left
-        behind unless every check passes."""
+        A bundle must be signed by a trusted publisher unless allow_unverified is given (which also lets it
+        replace a verified course: on the command line the flag is the admin's explicit choice); an older
+        version than the installed one needs force. All is decided before anything is copied; nothing is
+        left behind unless every check passes."""
         found = opened(source)
         try:
-            self._admissible(found, force, allow_unverified)
+            self._admissible(found, force, allow_unverified, replace_verified=allow_unverified)
         except InstallError:
             verified(source)  # a damaged file is refused as damaged, whatever else is wrong with it
             raise
@@ -113,19 +123,24 @@ class Library:
             raise
         return found.course
 
-    def admit(self, path: Path, force: bool = False, allow_unverified: bool = False) -> Course:
+    def admit(self, path: Path, force: bool = False, allow_unverified: bool = False,
+              replace_verified: bool = False) -> Course:
         """Install a bundle that is already in the library folder and was verified (an approved upload): it
-        is moved into place, not copied or read again."""
+        is moved into place, not copied or read again. An unverified one replaces a verified course only
+        with replace_verified (the admin's second confirmation)."""
         found = opened(path)
-        self._admissible(found, force, allow_unverified)
+        self._admissible(found, force, allow_unverified, replace_verified)
         self._put(path, found.course.id)
         return found.course
 
-    def _admissible(self, opened: "Opened", force: bool, allow_unverified: bool) -> None:
+    def _admissible(self, opened: "Opened", force: bool, allow_unverified: bool, replace_verified: bool) -> None:
         provenance = self.trust.provenance(opened.signer)
         if not provenance.verified and not allow_unverified:
             raise UnverifiedBundle(opened.course, provenance)
         installed = self.course(opened.course.id)
+        vouching = self.vouching_for(opened.course.id)
+        if not provenance.verified and vouching is not None and not replace_verified:
+            raise ReplacesVerified(opened.course, vouching)
         if installed and version_key(opened.course.version) < version_key(installed.version) and not force:
             raise OlderVersion(opened.course, installed)
 
@@ -150,12 +165,25 @@ class Library:
                 found.append(course)
         return sorted(found, key=lambda course: course.title.casefold())
 
+    def damaged(self) -> list[str]:
+        """Ids of the installed course files that no longer open (shown as damaged, so they can be removed)."""
+        return [path.stem for path in self.paths.installed_bundles()
+                if is_valid_id(path.stem) and self.course(path.stem) is None]
+
     def course(self, course_id: str) -> Course | None:
         """The installed course with this id, or None."""
         try:
             return self.bundle(course_id).course
         except (KeyError, BundleError):
             return None
+
+    def vouching_for(self, course_id: str) -> str | None:
+        """The trusted publisher vouching for the installed version of a course now, or None."""
+        try:
+            found = self.provenance(course_id)
+        except (KeyError, BundleError):
+            return None
+        return found.publisher if found.verified else None
 
     def provenance(self, course_id: str) -> Provenance:
         """Who vouches for an installed course now (the trust store may have changed since it was installed)."""

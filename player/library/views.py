@@ -13,6 +13,7 @@ from player.learners.credentials import refused
 from player.learners.sessions import current_learner, start_page
 from player.library.approvals import ApprovalError, Review, Waiting
 from player.library.bundles import InstallError
+from player.library.cards import course_cards
 from player.library.trust import Provenance
 from player.web.errors import flash_problem, os_problem
 from player.web.services import services
@@ -36,7 +37,7 @@ def index():
     """The installed courses; until someone chooses who is learning, the start screen."""
     if current_learner() is None:
         return start_page()
-    return render_template("library/index.html", courses=services().library.courses())
+    return render_template("library/index.html", cards=course_cards("library/_card.html"))
 
 
 
@@ -101,6 +102,10 @@ def approve(waiting_id: str):
     if found is None:
         return redirect(_back_url(), code=303)
     waiting, checked = found
+    replace_confirmed = request.form.get("replace_verified") == "yes"
+    if checked.replaces_verified and not replace_confirmed:  # asked before the PIN: no try is spent on it
+        flash(gettext("Tick the box to confirm that this file replaces a verified course."), "error")
+        return _review_page(waiting, checked, 422)
     if checked.needs_approval and not is_admin():
         if not admin_pin_set():
             return _review_page(waiting, checked, 403)
@@ -108,7 +113,7 @@ def approve(waiting_id: str):
         if not attempt.ok:
             return _review_page(waiting, checked, refused(attempt))
     try:
-        course = services().approvals.install(waiting, request.form.get("approval", ""))
+        course = services().approvals.install(waiting, request.form.get("approval", ""), replace_confirmed)
     except ApprovalError:
         services().approvals.discard(waiting)
         flash(gettext("This approval does not belong to the file that was uploaded (the file changed, or the "

@@ -15,6 +15,7 @@ from player.learners.sessions import learner_required
 from player.practice import catalogue, checking, runs
 from player.practice.recording import finished_practices, record_check, total_hints
 from player.web.i18n import N_
+from player.web.sanitise import clean_bundle_html
 from player.web.services import services
 
 KIND_NAMES = {"procedure": N_("Online procedure"), "signing": N_("Digital signing"),
@@ -34,16 +35,17 @@ def init_app(app: Flask) -> None:
 
 
 def lesson_parts(html: str, course: Course, lesson: Lesson) -> list:
-    """A piece of the lesson's cleaned HTML cut where its practices stand (the builder's placeholders), with
-    each practice in its place as (practice, finished by the signed-in learner)."""
-    found = [practice for practice in catalogue.lesson_practices(course.id, lesson.id)
-             if practice_placeholder(practice.id) in html]
+    """A piece of the lesson's cleaned HTML cut where its practices stand (the builder's placeholders, as the
+    sanitiser leaves them), with each practice in its place as (practice, finished by the signed-in learner)."""
+    markers = [(practice, clean_bundle_html(practice_placeholder(practice.id)))
+               for practice in catalogue.lesson_practices(course.id, lesson.id)]
+    found = [(practice, marker) for practice, marker in markers if marker in html]
     if not found:
         return [html]
     finished = finished_practices(sessions.current_learner()["id"], course.id)
     parts, rest = [], html
-    for practice in found:
-        before, _, rest = rest.partition(practice_placeholder(practice.id))
+    for practice, marker in found:
+        before, _, rest = rest.partition(marker)
         parts += [before, (practice, (lesson.id, practice.id) in finished)]
     return parts + [rest]
 

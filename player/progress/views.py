@@ -1,4 +1,5 @@
-"""Progress actions of lesson pages: Done at the end of a lesson, and the page's heartbeats."""
+"""Progress actions of lesson pages: the page reporting that it is shown, Done at the end of a lesson, and
+the page's heartbeats."""
 
 from dataclasses import dataclass
 
@@ -23,15 +24,21 @@ def init_app(app: Flask) -> None:
 @learner_required
 def done(course_id: str, lesson_id: str):
     """The learner reached the end of a lesson and pressed Done: it is completed; on to the next one."""
-    course = services().library.course(course_id)
-    lesson = course.lesson(lesson_id) if course else None
-    if lesson is None:
-        abort(404)
+    course, lesson = _lesson_or_404(course_id, lesson_id)
     recorder.lesson_completed(course, lesson)
     _, following = course.neighbours(lesson_id)
     if following is not None:
         return redirect(url_for("lessons.lesson", course_id=course_id, lesson_id=following.id), code=303)
     return redirect(url_for("lessons.contents", course_id=course_id), code=303)
+
+
+@progress_bp.post("/courses/<course_id>/lessons/<lesson_id>/opened")
+@learner_required
+def opened(course_id: str, lesson_id: str):
+    """The lesson page's own script reports that it is shown (with the page's CSRF token, so nothing but
+    a page of the player can): the lesson is opened, its visit starts; the answer names the visit."""
+    course, lesson = _lesson_or_404(course_id, lesson_id)
+    return jsonify(visit=recorder.lesson_opened(course, lesson))
 
 
 @progress_bp.post("/activity/beat")
@@ -52,6 +59,14 @@ def end():
     """The page is being left (a beacon from `pagehide`): record the time spent on it."""
     recorder.page_left(sessions.current_learner()["id"], str(request.form.get("visit", "")))
     return "", 204
+
+
+def _lesson_or_404(course_id: str, lesson_id: str) -> tuple[Course, Lesson]:
+    course = services().library.course(course_id)
+    lesson = course.lesson(lesson_id) if course else None
+    if lesson is None:
+        abort(404)
+    return course, lesson
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """Time spent in lessons: one open visit per learner and lesson page, kept in memory, measured from the
-page's heartbeats (sent while it is visible) and from the time between page views.
+page's heartbeats (sent while it is visible) and from the time between lesson pages.
 
-A visit ends when the learner opens another lesson, leaves the page (the page sends a last beacon),
-signs out, or stops sending heartbeats (the window was closed): then its time is recorded once. A gap
-between heartbeats counts at most MAX_GAP, so a sleeping PC adds nothing; without JavaScript the time
-until the next page view counts, up to the sign-out timeout.
+A visit starts when a lesson page's own script reports that it is shown (a POST with the page's CSRF
+token; showing the page records nothing, since an image tag could ask for it). It ends when the learner
+opens another lesson, leaves the page (the page sends a last beacon), signs out, or stops sending
+heartbeats (the window was closed): then its time is recorded once. A gap between heartbeats counts at
+most MAX_GAP, so a sleeping PC adds nothing; a visit without heartbeats counts until the next lesson, up
+to the sign-out timeout. Without JavaScript no visit is recorded; Done still completes a lesson.
 """
 
 import threading

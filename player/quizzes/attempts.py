@@ -4,6 +4,8 @@ submitted; and which self-check questions show the result of an earlier attempt.
 An attempt's id is a random UUID that also seeds its draw and shuffles, so the session holds only the id,
 its start time and the quiz's fingerprint: a reload shows the same questions in the same order, a new
 attempt draws again. The id is also the xAPI registration of the attempt's statements (player.quizzes.submit).
+A test attempt's answers are saved as a draft in the learner's store (player.quizzes.drafts), which also
+brings the attempt back when the session lost it.
 """
 
 import uuid
@@ -14,7 +16,7 @@ from flask import session
 
 from courses.quiz import Question, Quiz
 from player import clock
-from player.quizzes import catalogue
+from player.quizzes import catalogue, drafts
 from player.quizzes.grading import draw_questions
 from player.quizzes.public import PublicQuestion, public_question
 
@@ -83,27 +85,48 @@ def current_attempt(course_id: str, lesson_id: str, learner_id: str) -> Attempt 
     return Attempt(found[0], course_id, lesson_id, float(found[1]), str(found[2]))
 
 
-def open_attempt(course_id: str, lesson_id: str, learner_id: str) -> Attempt:
-    """The open attempt at this lesson's quiz, or a new one when there is none that is still good."""
+def open_attempt(course_id: str, lesson_id: str, learner_id: str, used: set[str] = frozenset()) -> Attempt:
+    """The open attempt at this lesson's quiz: the session's, else the one whose answers were saved as a
+    draft (after a sign-out or a restart), else a new one. An attempt among `used` (recorded, though its
+    browser may never have learned it) is over and never reopened."""
     fingerprint = catalogue.fingerprint(course_id, lesson_id)
-    attempt = current_attempt(course_id, lesson_id, learner_id)
-    if attempt is not None and attempt.fingerprint == fingerprint and not attempt.expired():
-        return attempt
-    attempt = Attempt(uuid.uuid4().hex, course_id, lesson_id, clock.now(), fingerprint)
     key = f"{course_id}/{lesson_id}"
+    for attempt in (current_attempt(course_id, lesson_id, learner_id), _drafted(course_id, lesson_id, learner_id)):
+        if attempt is not None and attempt.fingerprint == fingerprint and not attempt.expired() \
+                and attempt.registration not in used:
+            break
+    else:
+        attempt = Attempt(uuid.uuid4().hex, course_id, lesson_id, clock.now(), fingerprint)
     entry = _lessons(learner_id).get(key, {})
-    _save(learner_id, key, {**entry, "open": [attempt.id, attempt.started, fingerprint]})
+    if entry.get("open") != [attempt.id, attempt.started, fingerprint]:
+        _save(learner_id, key, {**entry, "open": [attempt.id, attempt.started, fingerprint]})
     return attempt
 
 
+def _drafted(course_id: str, lesson_id: str, learner_id: str) -> Attempt | None:
+    found = drafts.saved(learner_id, course_id, lesson_id)
+    if found is None or not is_attempt_id(found.get("attempt")):
+        return None
+    return Attempt(found["attempt"], course_id, lesson_id, float(found.get("started", 0)), str(found.get("fingerprint")))
+
+
 def close_attempt(attempt: Attempt, learner_id: str, checked: list[str] = ()) -> None:
-    """The attempt was submitted: forget it; `checked` self-check questions now show its result."""
+    """The attempt was submitted: forget it and its draft; it is the lesson's last attempt now, and the
+    `checked` self-check questions show its result."""
     key = f"{attempt.course_id}/{attempt.lesson_id}"
     entry = _lessons(learner_id).get(key, {})
     if entry.get("open", [None])[0] == attempt.id:
         entry = {name: value for name, value in entry.items() if name != "open"}
     entry["checked"] = {**entry.get("checked", {}), **{question_id: attempt.id for question_id in checked}}
+    entry["last"] = attempt.id
     _save(learner_id, key, entry)
+    drafts.drop(learner_id, attempt.course_id, attempt.lesson_id)
+
+
+def last_attempt(course_id: str, lesson_id: str, learner_id: str) -> str | None:
+    """The id of the attempt at this lesson submitted last in this session, if any."""
+    found = _lessons(learner_id).get(f"{course_id}/{lesson_id}", {}).get("last")
+    return found if is_attempt_id(found) else None
 
 
 def checked_questions(course_id: str, lesson_id: str, learner_id: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 from player.quizzes.public import PublicQuestion
 
 ANSWER_PREFIX = "a-"
-OWN_FIELDS = ("csrf_token", "attempt")
+OWN_FIELDS = ("csrf_token", "attempt", "check")  # check: the question whose Check button was pressed
 MAX_SHORT = 500  # characters of a short or numeric answer
 MAX_ESSAY = 10_000
 POSITION = re.compile(r"[0-9]{1,3}")

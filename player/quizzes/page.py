@@ -10,11 +10,14 @@ so nothing of a question's key reaches the page before that question is submitte
 import re
 from dataclasses import dataclass
 
+from flask import request
+from werkzeug.datastructures import MultiDict
+
 from courses import Course, Lesson
 from courses.quiz import Description, Quiz
 from player.learners import sessions
 from player.progress import recorder
-from player.quizzes import attempts, catalogue
+from player.quizzes import attempts, catalogue, drafts
 from player.quizzes.attempts import Attempt
 from player.quizzes.public import PublicQuestion
 from player.quizzes.recorded import recorded
@@ -47,6 +50,9 @@ class QuizPage:
     limit: int | None
     best: float | None
     passed: bool
+    answers: MultiDict  # the draft's fields: what the learner had answered in this attempt so far
+    last: str | None  # a test: the id of the attempt submitted last, whose results the page links to
+    unanswered: str | None  # a self-check question whose Check was pressed with nothing answered
 
 
 def quiz_page(course: Course, lesson: Lesson, html: str) -> QuizPage | None:
@@ -57,16 +63,31 @@ def quiz_page(course: Course, lesson: Lesson, html: str) -> QuizPage | None:
     learner = sessions.current_learner()
     learner_id = learner["id"]
     progress = recorder.progress_of(learner_id).get(course.id)
-    used = len(used_attempts(course.id, lesson.id, learner_id))
+    used = used_attempts(course.id, lesson.id, learner_id)
     test, limit = quiz.settings.assessment, allowed_attempts(quiz, learner, course.id, lesson.id)
+    _close_if_recorded(course, quiz, attempts.current_attempt(course.id, lesson.id, learner_id), used, learner_id)
     attempt = None
-    if limit is None or used < limit:
-        attempt = attempts.open_attempt(course.id, lesson.id, learner_id)
+    if limit is None or len(used) < limit:
+        attempt = attempts.open_attempt(course.id, lesson.id, learner_id, used)
     slots = _slots(course, quiz, attempt, learner_id) if attempt else {}
     parts = _place(html, slots, gather=test and quiz.settings.shuffle)
-    return QuizPage(test, attempt, parts, quiz.settings.pass_percent, used, limit,
+    last = attempts.last_attempt(course.id, lesson.id, learner_id) if test else None
+    return QuizPage(test, attempt, parts, quiz.settings.pass_percent, len(used), limit,
                     progress.best_scores.get(lesson.id) if progress else None,
-                    bool(progress and lesson.id in progress.passed))
+                    bool(progress and lesson.id in progress.passed),
+                    drafts.fields_of(learner_id, attempt) if attempt and test else MultiDict(),
+                    last if last and attempts.registration(last) in used else None,
+                    None if test else request.args.get("unanswered"))
+
+
+def _close_if_recorded(course: Course, quiz: Quiz, attempt: Attempt | None, used: set[str], learner_id: str) -> None:
+    """An attempt recorded whose answer never reached the browser (the response was lost) is finished as
+    its submit would have finished it: a self-check shows its results in place, a test links to them."""
+    if attempt is None or attempt.registration not in used:
+        return
+    made = recorded(learner_id, course.id, {attempt.id}).get(attempt.id)
+    checked = [] if quiz.settings.assessment or made is None else [answer.question_id for answer in made.answers]
+    attempts.close_attempt(attempt, learner_id, checked)
 
 
 def _slots(course: Course, quiz: Quiz, attempt: Attempt, learner_id: str) -> dict[str, Slot]:

@@ -1,19 +1,23 @@
 """A submitted question as the learner sees it afterwards: what they answered, right or wrong, the feedback
-for what they chose and the explanation. Only for questions already submitted: this reveals the key."""
+for what they chose, the explanation, and, when their answer was not right, the right answer beside it
+(unless the author marked the question `hiện đáp án: không`). Only for questions already submitted: this
+reveals the key."""
 
 from dataclasses import dataclass
 
 from courses.quiz import (
     Matching,
     MultipleChoice,
+    Numeric,
     Ordering,
     Question,
+    ShortAnswer,
     SingleChoice,
     TrueFalse,
     item_keys,
     matching_options,
 )
-from player.quizzes.grading import feedback
+from player.quizzes.grading import PARTIAL, WRONG, feedback
 from player.quizzes.interactions import parse_response
 from player.quizzes.recorded import RecordedAnswer
 
@@ -40,13 +44,40 @@ class Review:
     given: Given
     feedback: tuple[str, ...]  # HTML
     explanation: str  # HTML
+    right: Given | None = None  # the right answer, shown when the learner's was not right
 
 
 def review(question: Question, answer: RecordedAnswer) -> Review:
     """The review of a recorded answer: the verdict recorded at submit, and the feedback for what was given."""
     response = parse_response(question, answer.response)
+    shown = question.reveal and answer.status in (PARTIAL, WRONG)
     return Review(question, answer.status, given(question, response), feedback(question, response),
-                  question.explanation)
+                  question.explanation, right_answer(question) if shown else None)
+
+
+def right_answer(question: Question) -> Given | None:
+    """The right answer in the question's own texts (None for a question that has none to show)."""
+    if isinstance(question, SingleChoice):
+        best = max(choice.weight for choice in question.choices)
+        return Given("items", items=tuple(c.text for c in question.choices if c.weight == best))
+    if isinstance(question, MultipleChoice):
+        return Given("items", items=tuple(c.text for c in question.choices if c.weight > 0))
+    if isinstance(question, Ordering):
+        return Given("items", items=tuple(question.steps))
+    if isinstance(question, Matching):
+        return Given("pairs", pairs=tuple((pair.left, pair.right) for pair in question.pairs if pair.left))
+    if isinstance(question, TrueFalse):
+        return Given("truefalse", value=question.correct)
+    if isinstance(question, ShortAnswer):
+        found = [answer.text for answer in question.answers if answer.weight >= 100]
+        return Given("text", text=found[0]) if found else None
+    if isinstance(question, Numeric):
+        found = [answer for answer in question.answers if answer.weight >= 100 and answer.low is not None]
+        if not found:
+            return None
+        low, high = found[0].low, found[0].high
+        return Given("text", text=f"{low:g}" if low == high else f"{low:g} – {high:g}")
+    return None
 
 
 def given(question: Question, response) -> Given:

@@ -1,6 +1,7 @@
 """Quiz routes: submitting an attempt, the results page of a test, answering a self-check again.
 
-A test (a lesson with quiz settings) is submitted once as a whole and graded on a results page. Self-check
+A test (a lesson with quiz settings) is submitted once as a whole, after a summary of what is answered and a
+confirmation, and graded on a results page; its answers are saved as a draft while the learner works. Self-check
 questions are graded when the learner presses Check (only those answered), and the result replaces the
 question in the lesson (see player.quizzes.page). A form no quiz page could have sent gets a clear 400 page.
 """
@@ -14,12 +15,13 @@ from courses.model import is_valid_id
 from courses.quiz import Quiz
 from player.learners import sessions
 from player.learners.sessions import learner_required
-from player.quizzes import attempts, catalogue
+from player.quizzes import attempts, catalogue, drafts
 from player.quizzes import submit as submitting
 from player.quizzes.attempts import is_attempt_id
 from player.quizzes.form import FormProblem, field_name, max_length, read_answers
 from player.quizzes.recorded import recorded
 from player.quizzes.review import review
+from player.quizzes.summary import attempt_summary, untouched
 from player.quizzes.standings import allowed_attempts, used_attempts
 from player.quizzes.submit import AlreadySubmitted, NoAttemptsLeft
 from player.web.sanitise import clean_bundle_html
@@ -53,30 +55,24 @@ def submit(course_id: str, lesson_id: str):
     course, lesson, quiz = _lesson(course_id, lesson_id)
     learner = sessions.current_learner()
     lesson_url = url_for("lessons.lesson", course_id=course_id, lesson_id=lesson_id)
-    attempt_id = request.form.get("attempt", "")
-    if not is_attempt_id(attempt_id):
-        raise FormProblem("no attempt id")
-    attempt = attempts.current_attempt(course_id, lesson_id, learner["id"])
-    current = attempt is not None and attempt.id == attempt_id
-    if not current or attempt.expired() or attempt.fingerprint != catalogue.fingerprint(course_id, lesson_id):
-        if attempts.registration(attempt_id) in used_attempts(course_id, lesson_id, learner["id"]):
-            return _already_submitted(course_id, lesson_id, quiz, attempt_id)
-        if not current:
-            return _problem(gettext("This quiz page is out of date: it belongs to another attempt. Open the "
-                                    "lesson again to see your questions."), lesson_url, 400)
-        return _problem(gettext("This attempt was opened too long ago, or the course was updated since. Open "
-                                "the lesson again to start a new attempt."), lesson_url, 400)
+    attempt = _form_attempt(course_id, lesson_id, quiz, learner)
+    if not isinstance(attempt, attempts.Attempt):
+        return attempt
     asked = attempt.asked(quiz)
     responses = read_answers(request.form, [public for _, public in asked])
     if not quiz.settings.assessment:
-        responses = {qid: response for qid, response in responses.items() if not _untouched(asked, qid, response)}
-        if not responses:
+        responses = {qid: response for qid, response in responses.items() if not untouched(asked, qid, response)}
+        if not responses:  # the hint is shown in the question whose Check was pressed
+            pressed = request.form.get("check", "")
+            if is_valid_id(pressed) and any(question.id == pressed for question, _ in asked):
+                return redirect(f"{lesson_url}?unanswered={pressed}#q-{pressed}", code=303)
             flash(gettext("Answer a question first, then press Check."), "info")
             return redirect(lesson_url + "#quiz", code=303)
     try:
         made = submitting.submit(course, lesson, quiz, attempt, asked, responses, learner)
     except AlreadySubmitted:
-        return _already_submitted(course_id, lesson_id, quiz, attempt_id)
+        attempts.close_attempt(attempt, learner["id"])
+        return _already_submitted(course_id, lesson_id, quiz, attempt.id)
     except NoAttemptsLeft as refusal:
         return _problem(gettext("You have used all %(count)d attempts at this test, so this one was not "
                                 "counted.", count=refusal.allowed), lesson_url, 403)
@@ -85,6 +81,54 @@ def submit(course_id: str, lesson_id: str):
     if quiz.settings.assessment:
         return redirect(url_for(".results", course_id=course_id, lesson_id=lesson_id, attempt_id=made.id), code=303)
     return redirect(f"{lesson_url}#q-{made.answers[0].question_id}", code=303)
+
+
+@quizzes_bp.post("/<course_id>/lessons/<lesson_id>/quiz/draft")
+@learner_required
+def save_draft(course_id: str, lesson_id: str):
+    """Keep a test's answers so far (the page sends them as the learner answers); 204, or 409 when the page
+    belongs to an attempt that is over."""
+    course, lesson, quiz = _lesson(course_id, lesson_id)
+    learner = sessions.current_learner()
+    attempt = _form_attempt(course_id, lesson_id, quiz, learner)
+    if not isinstance(attempt, attempts.Attempt) or not quiz.settings.assessment:
+        return "", 409
+    read_answers(request.form, [public for _, public in attempt.asked(quiz)])
+    drafts.save(learner["id"], attempt, request.form)
+    return "", 204
+
+
+@quizzes_bp.post("/<course_id>/lessons/<lesson_id>/quiz/summary")
+@learner_required
+def review_answers(course_id: str, lesson_id: str):
+    """"Submit my answers" in a test (and Enter in an answer box): keep the answers, then show the summary."""
+    course, lesson, quiz = _lesson(course_id, lesson_id)
+    learner = sessions.current_learner()
+    attempt = _form_attempt(course_id, lesson_id, quiz, learner)
+    if not isinstance(attempt, attempts.Attempt):
+        return attempt
+    if not quiz.settings.assessment:
+        abort(404)
+    read_answers(request.form, [public for _, public in attempt.asked(quiz)])
+    drafts.save(learner["id"], attempt, request.form)
+    return redirect(url_for(".summary", course_id=course_id, lesson_id=lesson_id), code=303)
+
+
+@quizzes_bp.get("/<course_id>/lessons/<lesson_id>/quiz/summary")
+@learner_required
+def summary(course_id: str, lesson_id: str):
+    """Before a test is submitted: which questions are answered and which are not, and a last confirmation."""
+    course, lesson, quiz = _lesson(course_id, lesson_id)
+    learner = sessions.current_learner()
+    lesson_url = url_for("lessons.lesson", course_id=course_id, lesson_id=lesson_id)
+    attempt = attempts.current_attempt(course_id, lesson_id, learner["id"])
+    if not quiz.settings.assessment or attempt is None or attempt.expired() \
+            or attempt.fingerprint != catalogue.fingerprint(course_id, lesson_id) \
+            or attempt.registration in used_attempts(course_id, lesson_id, learner["id"]):
+        return redirect(lesson_url + "#quiz", code=303)
+    fields = drafts.fields_of(learner["id"], attempt)
+    return render_template("quizzes/summary.html", course=course, lesson=lesson, attempt=attempt,
+                           rows=attempt_summary(attempt.asked(quiz), fields), fields=fields, lesson_url=lesson_url)
 
 
 @quizzes_bp.get("/<course_id>/lessons/<lesson_id>/quiz/<attempt_id>")
@@ -120,10 +164,23 @@ def again(course_id: str, lesson_id: str):
     return redirect(url_for("lessons.lesson", course_id=course_id, lesson_id=lesson_id) + anchor, code=303)
 
 
-def _untouched(asked, question_id: str, response) -> bool:
-    """An ordering question left as shown: in a self-check it counts as not answered."""
-    public = next(public for _, public in asked if public.id == question_id)
-    return public.type == "ordering" and list(response) == [step.key for step in public.steps]
+def _form_attempt(course_id: str, lesson_id: str, quiz: Quiz, learner: dict):
+    """The open attempt the posted form belongs to, or the response to give when it is not open."""
+    lesson_url = url_for("lessons.lesson", course_id=course_id, lesson_id=lesson_id)
+    attempt_id = request.form.get("attempt", "")
+    if not is_attempt_id(attempt_id):
+        raise FormProblem("no attempt id")
+    attempt = attempts.current_attempt(course_id, lesson_id, learner["id"])
+    current = attempt is not None and attempt.id == attempt_id
+    if not current or attempt.expired() or attempt.fingerprint != catalogue.fingerprint(course_id, lesson_id):
+        if attempts.registration(attempt_id) in used_attempts(course_id, lesson_id, learner["id"]):
+            return _already_submitted(course_id, lesson_id, quiz, attempt_id)
+        if not current:
+            return _problem(gettext("This quiz page is out of date: it belongs to another attempt. Open the "
+                                    "lesson again to see your questions."), lesson_url, 400)
+        return _problem(gettext("This attempt was opened too long ago, or the course was updated since. Open "
+                                "the lesson again to start a new attempt."), lesson_url, 400)
+    return attempt
 
 
 def _already_submitted(course_id: str, lesson_id: str, quiz: Quiz, attempt_id: str):

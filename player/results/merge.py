@@ -7,7 +7,6 @@ process reads every file but takes only the ids of its share), so de-duplication
 partial figures simply add up.
 """
 
-import json
 import multiprocessing
 import os
 import re
@@ -188,7 +187,9 @@ def _quick_id(line: bytes) -> int | None:
 def _statement(line: bytes) -> tuple[dict | None, int | None, str | None]:
     """The statement, its id as a number (for de-duplication), or what makes it unreadable."""
     try:
-        statement = json.loads(line)
+        statement = resultsfile.json_line(line)
+    except resultsfile.TooDeep as error:
+        return None, None, str(error)
     except ValueError:
         return None, None, "not JSON"
     statement_id = statement.get("id") if isinstance(statement, dict) else None

@@ -5,6 +5,7 @@ import csv
 import io
 import math
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -25,7 +26,8 @@ from player.xapi import vocabulary as xapi
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "results"
 MAX_HTML_ROWS = 1000
 HARDEST_QUESTIONS = 15
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,17 @@ def csv_bytes(table: Table, lang: Language) -> bytes:
     """The table as CSV in UTF-8 with a byte-order mark; every number a whole number (see docs/results.md)."""
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow([lang.gettext(column.title) for column in table.columns])
+    writer.writerow([_no_formula(lang.gettext(column.title)) for column in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_cell(row[column.key], column.kind, lang) for column in table.columns])
+        writer.writerow([_no_formula(_csv_cell(row[column.key], column.kind, lang)) for column in table.columns])
     return "\ufeff".encode("utf-8") + text.getvalue().encode("utf-8")
+
+
+def _no_formula(cell: str) -> str:
+    """Every cell that a spreadsheet would take for a formula (a name like `=HYPERLINK(…)`, an export time
+    like `=cmd|…`, whatever column it is in) gets a leading apostrophe and stays text; a plain number is
+    left as it is."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(cell) else cell
 
 
 def _csv_cell(value, kind: str, lang: Language) -> str:
@@ -67,9 +76,7 @@ def _csv_cell(value, kind: str, lang: Language) -> str:
         return str(round_half_up(exact(value) * 100))
     if kind == "minutes":
         return str(round_half_up(exact(value) / 60))
-    text = _common_cell(value, kind, lang)
-    # A learner's name like `=HYPERLINK(…)` must stay text in a spreadsheet, never become a formula.
-    return "'" + text if kind == "text" and text.startswith(FORMULA_STARTS) else text
+    return _common_cell(value, kind, lang)
 
 
 def _html_cell(value, kind: str, lang: Language) -> str:

@@ -7,11 +7,17 @@
 
 A file cut short (a USB stick pulled out) has no valid trailer; a changed one fails the checksum.
 Writing goes to a hidden temporary file that is renamed into place only when complete.
+
+Reading trusts nothing (a results file may come from anyone): only regular files are opened (a FIFO or a
+device named `*.jsonl` is refused without blocking), no line is read beyond MAX_LINE_BYTES, and no JSON
+nested deeper than MAX_DEPTH is parsed.
 """
 
 import hashlib
 import json
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,6 +30,10 @@ FORMAT = "tramhoc-results"
 FORMAT_VERSION = 1
 HEADER_FIELDS = ("centre", "device_id", "exported_at", "generator", "xapi_version")
 _CHUNK_LINES = 1000
+MAX_LINE_BYTES = 1024 * 1024  # a statement is a few KB
+MAX_DEPTH = 32  # xAPI statements nest about 8 levels deep
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
 
 
 @dataclass(frozen=True)
@@ -98,11 +108,57 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def open_regular(path: Path):
+    """Open a regular file for reading in binary; anything else (a FIFO, a device, a folder) raises
+    ResultsFileError at once, without waiting for a writer."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ResultsFileError(N_("this is not a regular file (a pipe, a device or a folder)"))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _lines(data) -> Iterator[bytes]:
+    """The lines of an open file, none longer than MAX_LINE_BYTES (raises ResultsFileError)."""
+    number = 0
+    while line := data.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_LINE_BYTES:
+            raise ResultsFileError(N_("line %(line)d is longer than %(limit)d KB"), line=number,
+                                   limit=MAX_LINE_BYTES // 1024)
+        yield line
+
+
+def json_line(line: bytes):
+    """A line's JSON value; ValueError when it is not JSON, or TooDeep when nested deeper than MAX_DEPTH."""
+    if line.count(b"[") + line.count(b"{") > MAX_DEPTH and _depth(line) > MAX_DEPTH:
+        raise TooDeep(f"nested deeper than {MAX_DEPTH} levels")
+    return json.loads(line)
+
+
+class TooDeep(ValueError):
+    """JSON nested deeper than MAX_DEPTH."""
+
+
+def _depth(line: bytes) -> int:
+    """How deep the arrays and objects of a JSON line nest (strings left out; cheap: C-speed regexes)."""
+    depth = deepest = 0
+    for bracket in _NOT_BRACKET.sub(b"", _STRING.sub(b"", line)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def verify(path: Path) -> Header:
     """Read the whole file once and check header, trailer, count and checksum; raise ResultsFileError."""
     digest, lines, previous, first = hashlib.sha256(), 0, None, None
-    with open(path, "rb") as data:
-        for line in data:
+    with open_regular(path) as data:
+        for line in _lines(data):
             if previous is not None:
                 digest.update(previous)
             else:
@@ -139,17 +195,18 @@ def _header(line: bytes) -> dict:
 
 def _json_line(line: bytes):
     try:
-        return json.loads(line)
-    except ValueError:  # also UnicodeDecodeError
+        return json_line(line)
+    except ValueError:  # also UnicodeDecodeError and TooDeep
         return None
 
 
 def statement_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """(line number, raw JSON) of each statement line of a verified file."""
-    with open(path, "rb") as data:
-        next(data, None)
+    with open_regular(path) as data:
+        lines = _lines(data)
+        next(lines, None)
         previous = None
-        for number, line in enumerate(data, start=2):
+        for number, line in enumerate(lines, start=2):
             if previous is not None:
                 yield number - 1, previous
             previous = line

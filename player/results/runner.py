@@ -1,5 +1,5 @@
-"""Sync in the background for the admin area: one run at a time, its progress readable while it runs, and
-the last run's result kept in the data folder (`sync/last-run.json`) so it is still shown after a restart."""
+"""Sync in the background for the admin area: one run at a time, its progress readable while it runs, a
+run that can be stopped (and ends by itself at its deadline), and the last run's result kept in the data folder (`sync/last-run.json`) so it is still shown after a restart."""
 
 import dataclasses
 import json
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from player.paths import DataPaths
-from player.results.lrs import LrsClient, LrsError
+from player.results.lrs import LrsClient, LrsError, RunControl
 from player.results.source import StatementSource
 from player.results.sync import BATCH_SIZE, Ledger, SyncOutcome, SyncSettings, sync
 from player.store.atomic import write_atomic
@@ -32,6 +32,7 @@ class SyncRun:
     rejected: int = 0
     problem: str | None = None
     host: str = ""
+    moved_to: str = ""  # where the LRS's address redirected to (problem "moved")
 
 
 class SyncRunner:
@@ -41,6 +42,7 @@ class SyncRunner:
         self.paths = paths
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._control: RunControl | None = None
         self._run = _load(paths.sync_last_run)
 
     def current(self) -> SyncRun | None:
@@ -53,9 +55,18 @@ class SyncRunner:
             if self._run is not None and self._run.running:
                 return False
             self._run = SyncRun(settings.lrs, _now())
-            self._thread = threading.Thread(target=self._work, args=(settings, source, batch_size),
+            self._control = RunControl()
+            self._thread = threading.Thread(target=self._work, args=(settings, source, batch_size, self._control),
                                             name="tramhoc-sync", daemon=True)
             self._thread.start()
+        return True
+
+    def stop(self) -> bool:
+        """Cancel the running run at once, even in the middle of a request; False when none is running."""
+        with self._lock:
+            if self._run is None or not self._run.running or self._control is None:
+                return False
+            self._control.cancel()
         return True
 
     def join(self, timeout: float | None = None) -> None:
@@ -64,16 +75,16 @@ class SyncRunner:
         if thread is not None:
             thread.join(timeout)
 
-    def _work(self, settings: SyncSettings, source: StatementSource, batch_size: int) -> None:
+    def _work(self, settings: SyncSettings, source: StatementSource, batch_size: int, control: RunControl) -> None:
         def progress(outcome: SyncOutcome) -> None:
             self._update(done=outcome.done, total=outcome.total)
 
         try:
-            client = LrsClient(settings.lrs, settings.user, settings.password)
+            client = LrsClient(settings.lrs, settings.user, settings.password, control=control)
             outcome = sync(source, client, Ledger(self.paths.sync_ledger(settings.lrs)), batch_size, progress)
         except LrsError as error:
             log.warning("sync to %s stopped: %s", settings.lrs, error)
-            final = {"problem": error.kind, "host": error.host}
+            final = {"problem": error.kind, "host": error.host, "moved_to": error.moved_to}
         except Exception:  # the admin must see that it stopped, whatever happened on this computer
             log.exception("sync to %s failed", settings.lrs)
             final = {"problem": "unexpected"}

@@ -6,18 +6,20 @@ batch), kept per LRS address. A crash can at worst tear the last line: that batc
 the LRS answers that it has those ids already. When a batch fails half-way (connection lost, 409
 conflict, 400 rejected), each of its statements is checked with `GET ?statementId=` and the missing
 ones are sent one by one with `PUT ?statementId=` (idempotent).
+
+Nothing is marked delivered on faith: a batch only for the ids the LRS's answer lists (any others of the
+batch are looked up), a PUT only on a 2xx, or on a 409 once a read shows the LRS holds that id.
 """
 
 import json
 import os
 import re
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from player.paths import DataPaths
-from player.results.lrs import LrsClient, LrsError, lrs_problem
+from player.results.lrs import LrsClient, LrsError, RunControl, lrs_problem
 from player.results.source import StatementSource
 from player.store.atomic import write_atomic
 from player.web.i18n import Language
@@ -94,7 +96,7 @@ def sync(source: StatementSource, client: LrsClient, ledger: Ledger, batch_size:
             except LrsError as error:
                 if error.lasting or attempt == retries:
                     raise
-                time.sleep(first_wait * 2 ** attempt)
+                client.control.pause(first_wait * 2 ** attempt)
         progress(outcome)
     return outcome
 
@@ -118,16 +120,10 @@ def _batches(statements: Iterator[dict], size: int) -> Iterator[list[dict]]:
 
 def _send_batch(batch: list[dict], client: LrsClient, ledger: Ledger, outcome: SyncOutcome) -> None:
     status, stored = client.post(batch)
-    if status in (200, 204):
-        ledger.add(statement["id"] for statement in batch)
-        if stored is None and status == 200:
-            outcome.sent += len(batch)
-        else:  # an LRS may leave out (or answer 204 for) statements it already had
-            new = len({sid.lower() for sid in stored or ()} & {s["id"].lower() for s in batch})
-            outcome.sent += new
-            outcome.already_there += len(batch) - new
-        return
-    _settle_one_by_one(batch, client, ledger, outcome)  # 409 or 400: find out statement by statement
+    if status == 200:  # the ids it stored; an LRS may leave out those it already had: they are looked up
+        ledger.add(stored)
+        outcome.sent += len({sid.lower() for sid in stored})
+    _settle_one_by_one(batch, client, ledger, outcome)  # what the answer did not confirm, one by one
 
 
 def _settle_one_by_one(batch: list[dict], client: LrsClient, ledger: Ledger, outcome: SyncOutcome) -> None:
@@ -143,10 +139,13 @@ def _settle_one_by_one(batch: list[dict], client: LrsClient, ledger: Ledger, out
             if status == 400:
                 outcome.rejected.append(statement_id)
                 continue
-            if status == 409:
-                outcome.already_there += 1  # the LRS holds a statement with this id
-            else:
+            if 200 <= status < 300:
                 outcome.sent += 1
+            elif status == 409 and client.has(statement_id):  # the LRS holds a statement with this id
+                outcome.already_there += 1
+            else:
+                raise LrsError(f"the LRS answered HTTP {status} to storing statement {statement_id} but does not "
+                               "hold it", lasting=True, kind="answer", host=client.host)
         ledger.add([statement_id])
 
 
@@ -197,14 +196,19 @@ def run_sync_command(paths: DataPaths, source: StatementSource, lrs: str | None,
         echo(lang.gettext("sync: %(done)d of %(total)d records delivered", done=outcome.done, total=outcome.total))
 
     try:
-        client = LrsClient(settings.lrs, settings.user, settings.password)
+        client = LrsClient(settings.lrs, settings.user, settings.password, control=RunControl())
         outcome = sync(source, client, Ledger(paths.sync_ledger(settings.lrs)), batch_size, show)
     except LrsError as error:
         if not error.lasting:
             settings.save(paths)
+        reason = lrs_problem(error.kind, error.host, error.moved_to).text(lang.gettext)
         echo(lang.gettext("sync stopped: %(reason)s Records delivered so far are remembered; run sync again to go "
-                          "on.", reason=lrs_problem(error.kind, error.host).text(lang.gettext)) + f" ({error})")
+                          "on.", reason=reason) + f" ({error})")
         return 1
+    except KeyboardInterrupt:  # Ctrl+C: what the ledger holds was acknowledged; the rest goes next time
+        echo(lang.gettext("sync stopped: %(reason)s Records delivered so far are remembered; run sync again to go "
+                          "on.", reason=lrs_problem("cancelled").text(lang.gettext)))
+        return 130
     settings.save(paths)
     echo(lang.gettext("sync finished: %(sent)d sent, %(there)d already on the LRS, %(refused)d refused as invalid",
                       sent=outcome.sent, there=outcome.already_there, refused=len(outcome.rejected))

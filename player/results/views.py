@@ -23,6 +23,7 @@ from player.web.services import services
 results_bp = Blueprint("results", __name__, url_prefix="/admin/results")
 STALE_DOWNLOAD_SECONDS = 3600
 REFRESH_SECONDS = 2
+STOP_WAIT_SECONDS = 5  # a cancelled run ends within a moment; the page shows it ended
 
 
 def init_app(app: Flask) -> None:
@@ -120,11 +121,13 @@ def download():
 @results_bp.post("/sync-settings")
 @admin_required
 def sync_settings():
-    """Save the LRS address, user name and password (an empty password keeps the saved one)."""
+    """Save the LRS address, user name and password (an empty password keeps the saved one, for the same
+    address only: the saved password is never sent to an address it was not typed for)."""
     paths = services().paths
     saved = SyncSettings.load(paths)
     lrs, user = request.form.get("lrs", "").strip(), request.form.get("user", "").strip()
-    password = request.form.get("password", "") or (saved.password if saved else "")
+    same_lrs = saved is not None and saved.lrs == lrs
+    password = request.form.get("password", "") or (saved.password if same_lrs else "")
     problems = []
     try:
         LrsClient(lrs, user, password)
@@ -132,7 +135,9 @@ def sync_settings():
         problems.append(lrs_problem(error.kind, error.host).text())
     if not user:
         problems.append(gettext("Type the user name the LRS's administrator gave you."))
-    if not password:
+    if not password and saved is not None and not same_lrs:
+        problems.append(gettext("The LRS address changed: type the password for the new address."))
+    elif not password:
         problems.append(gettext("Type the password the LRS's administrator gave you."))
     for problem in problems:
         flash(problem, "error")
@@ -156,6 +161,15 @@ def sync_now():
     return redirect(url_for(".sync_status"), code=303)
 
 
+@results_bp.post("/sync/stop")
+@admin_required
+def sync_stop():
+    """Stop the running sync now (what the LRS acknowledged stays delivered)."""
+    if services().sync.stop():
+        services().sync.join(STOP_WAIT_SECONDS)
+    return redirect(url_for(".sync_status"), code=303)
+
+
 @results_bp.get("/sync")
 @admin_required
 def sync_status():
@@ -170,7 +184,7 @@ def _shown(run: SyncRun | None) -> dict | None:
     """A sync run with its problem in words."""
     if run is None:
         return None
-    problem = lrs_problem(run.problem, run.host).text() if run.problem else None
+    problem = lrs_problem(run.problem, run.host, run.moved_to).text() if run.problem else None
     return {**dataclasses.asdict(run), "problem": problem}
 
 

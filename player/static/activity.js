@@ -38,21 +38,32 @@
     setInterval(() => { if (Date.now() - lastInput > idleMs) signOut(); }, 5000);
   }
 
-  if (visit && visit.dataset.visit) {
+  // A lesson page reports itself (a POST with the page's CSRF token: an image tag asking for the lesson
+  // records nothing), and again when the browser shows it from its back/forward cache.
+  if (visit && visit.dataset.open) {
+    let visitId = "";
+    const open = () => post(visit.dataset.open, {})
+      .then((response) => (response.ok ? response.json() : {}))
+      .then((answer) => { visitId = answer.visit || ""; })
+      .catch(() => {});  // the server may be restarting: the page is still there to read
     const beat = () => {
-      if (document.visibilityState !== "visible") return;
+      if (!visitId || document.visibilityState !== "visible") return;
       const active = inputSinceBeat;
       inputSinceBeat = false;
-      post(visit.dataset.beat, { visit: visit.dataset.visit, active })
+      post(visit.dataset.beat, { visit: visitId, active })
         .then((response) => { if (response.status === 401) window.location.assign("/"); })
         .catch(() => {});  // the server may be restarting; the next beat tries again
     };
+    open();
     setInterval(beat, BEAT_MS);
+    window.addEventListener("pageshow", (event) => { if (event.persisted) open(); });
     window.addEventListener("pagehide", () => {
+      if (!visitId) return;
       const data = new FormData();
       data.append("csrf_token", token ? token.value : "");
-      data.append("visit", visit.dataset.visit);
+      data.append("visit", visitId);
       navigator.sendBeacon(visit.dataset.end, data);
+      visitId = "";
     });
   }
 })();

@@ -3,6 +3,7 @@ numbered segments of at most SEGMENT_SIZE, plus a small index for the start scre
 
     learners/index.json                     id, name, colour, created, last_seen of every learner
     learners/<id>/profile.json              the profile: name, colour, credential hash, back-off state
+    learners/<id>/drafts.json               answers typed so far in open test attempts, one per lesson
     learners/<id>/statements-00001.json     statements, oldest first; a full segment is never rewritten
 
 The profile is the truth; the index is rebuilt from the profiles when it is missing, damaged or out of
@@ -17,12 +18,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from tinydb import Query
+
 from player.paths import DataPaths
 from player.store.atomic import DamagedFile, fsync_folder
 from player.store.databases import Databases
 
 SEGMENT_SIZE = 100
-PROFILE, INDEX, STATEMENTS = "profile", "learners", "statements"
+PROFILE, INDEX, STATEMENTS, DRAFTS = "profile", "learners", "statements", "drafts"
 INDEX_FIELDS = ("id", "name", "colour", "secret_kind", "created", "last_seen")
 
 
@@ -118,6 +121,36 @@ class LearnerStore:
         with self._db.locked(self._index_path) as db:
             db.table(INDEX).remove(lambda row: row.get("id") == learner_id)
         shutil.rmtree(trash, ignore_errors=True)
+
+    # -- drafts: answers of open attempts ----------------------------------------------------------------
+    def draft(self, learner_id: str, key: str) -> dict | None:
+        """The draft kept under `key` (a lesson), or None; a damaged drafts file is quarantined and empty."""
+        try:
+            with self._db.locked(self.paths.learner_drafts(learner_id)) as db:
+                rows = db.table(DRAFTS).search(Query().key == key)
+        except DamagedFile:
+            return None
+        return dict(rows[0]) if rows else None
+
+    def put_draft(self, learner_id: str, key: str, draft: dict | None) -> None:
+        """Keep `draft` under `key` durably, replacing the one before (None: drop it)."""
+        if not self.folder(learner_id).is_dir():
+            raise KeyError(learner_id)
+        path = self.paths.learner_drafts(learner_id)
+        if draft is None and not path.exists():
+            return
+        try:
+            self._put_draft(path, key, draft)
+        except DamagedFile:
+            self._put_draft(path, key, draft)  # quarantined: a fresh file
+
+    def _put_draft(self, path: Path, key: str, draft: dict | None) -> None:
+        with self._db.locked(path) as db:
+            table = db.table(DRAFTS)
+            if draft is None:
+                table.remove(Query().key == key)
+            else:
+                table.upsert({**draft, "key": key}, Query().key == key)
 
     # -- statements --------------------------------------------------------------------------------------
     def append(self, learner_id: str, statements: list[dict]) -> None:

@@ -1,5 +1,6 @@
 """Centre settings in one small crash-safe database: centre name, sign-out timeout, default language,
-this installation's device id, and the admin PIN's hash with its back-off state."""
+this installation's device id, the admin PIN's hash with its back-off state, and the current admin
+session's id."""
 
 import os
 import uuid
@@ -16,6 +17,7 @@ DEFAULTS = {
     "admin_pin": None,
     "admin_failures": 0,
     "admin_locked_until": 0.0,
+    "admin_session": None,  # the current admin session's id (player.admin.access)
 }
 
 

@@ -3,7 +3,7 @@
 A bundle can be made by hand, bypassing the builder's checks: the player never trusts its HTML — a
 lesson, or a question's text, choice, feedback or explanation. This module is the one door it comes in by.
 What may stay is listed in courses.lesson_html; scripts, event handlers, forms, frames, styles and any
-remote or `data:` source are removed. Links to other sites open in a new window (the system browser,
+remote or `data:` source are removed, and the lesson's ids and classes cannot be the player's own. Links to other sites open in a new window (the system browser,
 in the desktop window) without access to the player's page.
 """
 
@@ -29,13 +29,35 @@ _SOURCE_ATTRIBUTES = ("src",)
 _LINK_START = re.compile(r"<a\s[^>]*>")  # in nh3's output, attribute values never contain a raw ">"
 _HREF = re.compile(r'\shref="([^"]*)"')
 
+# A lesson must not look like, or stand in for, the player's own interface (a "verified publisher" badge,
+# the page's `visit` element): its ids live in their own namespace, which no id of the player's starts
+# with, and it keeps only the classes the builder makes (note boxes, footnotes, code, quiz and practice
+# placeholders).
+LESSON_ID_PREFIX = "lesson-"
+LESSON_CLASSES = frozenset({
+    "admonition", "admonition-title", "note", "tip", "info", "warning", "danger", "important",
+    "footnote", "footnote-ref", "footnote-backref", "quiz-question", "practice-block",
+})
+LESSON_CLASS_PREFIXES = ("language-",)  # a fenced code block's language
 
-def _only_relative_sources(tag: str, attribute: str, value: str) -> str | None:
-    """Drop any image or media source that is not a relative URL inside the bundle."""
+
+def _lesson_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Drop any image or media source that is not a relative URL inside the bundle; move ids (and the
+    links to them within the bundle) into the lesson's namespace; keep only the builder's classes."""
     if attribute in _SOURCE_ATTRIBUTES:
         parts = urlsplit(value.strip())
         if parts.scheme or parts.netloc or value.lstrip().startswith(("/", "\\")):
             return None
+    elif attribute == "id":
+        return LESSON_ID_PREFIX + value if value else None
+    elif attribute == "class":
+        kept = [name for name in value.split() if name in LESSON_CLASSES or name.startswith(LESSON_CLASS_PREFIXES)]
+        return " ".join(kept) or None
+    elif attribute == "href" and "#" in value:
+        parts = urlsplit(value)
+        if not parts.scheme and not parts.netloc:
+            base, _, fragment = value.partition("#")
+            return f"{base}#{LESSON_ID_PREFIX}{fragment}"
     return value
 
 
@@ -43,7 +65,7 @@ _CLEANER = nh3.Cleaner(
     tags=set(TAGS),
     clean_content_tags=set(REMOVED_WITH_CONTENT),
     attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-    attribute_filter=_only_relative_sources,
+    attribute_filter=_lesson_attribute,
     url_schemes=set(LINK_SCHEMES),
     filter_style_properties=set(STYLE_PROPERTIES),
     link_rel=None,
@@ -69,6 +91,11 @@ def clean_bundle_html(fragment: str) -> Markup:
 def _clean(fragment: str) -> str:
     """Bundles never change once installed, so the same fragment is cleaned once."""
     return _LINK_START.sub(_mark_external, _CLEANER.clean(fragment))
+
+
+def rendered(html: str) -> Markup:
+    """HTML that one of the player's own (autoescaped) templates rendered, to put into another of its pages."""
+    return Markup(html)
 
 
 def marked(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None,

@@ -6,6 +6,7 @@ player's own pages (same Origin, and a CSRF token tied to the session).
 """
 
 import ipaddress
+import re
 import secrets
 from urllib.parse import urlsplit
 
@@ -28,6 +29,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "base-uri 'none'",
 ])
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+ODD_IN_URL = re.compile(r"[\x00-\x1f\x7f\\]")  # control characters and backslashes
 SECRET_KEY_BYTES = 32
 
 csrf = CSRFProtect()
@@ -59,8 +61,15 @@ def secret_key(paths: DataPaths) -> bytes:
 
 def safe_next(target: str | None) -> str:
     """A path on this player to go to next (after signing in, changing the language); anything else
-    becomes the library."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    becomes the library.
+
+    Judged as a browser reads it: browsers (and Werkzeug's redirect) drop tabs and newlines, strip
+    control characters and spaces at the ends and read `\\` as `/`, so `/<tab>/host` or `/\\host` would
+    lead to another site. A target with any of these is odd, never a link of the player's own."""
+    if not isinstance(target, str) or ODD_IN_URL.search(target) or target != target.strip(" "):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
     return target
 

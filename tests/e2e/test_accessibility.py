@@ -56,9 +56,12 @@ def centre(tmp_path_factory, publisher_key, signed_bundle, content_bundle, mini_
     made.store.settings.update(admin_pin=credentials.hash_secret("admin", ADMIN_PIN), centre_name="Xã Tân Lập")
     with_pin = made.store.learners.create({"name": "Trần Thị Hoa", "colour": 1, "created": "2025-10-01T00:00:00Z",
                                            "last_seen": None, **secret_fields("pin", "2468")})
+    without_code = made.store.learners.create({"name": "Phạm Văn Nam", "colour": 2, "created": "2025-10-02T00:00:00Z",
+                                               "last_seen": None, **secret_fields(None, None)})
     with open(mini_bundle, "rb") as unsigned:
         waiting = made.approvals.hold(unsigned)
-    return {"root": root, "data": root / "data", "pin_learner": with_pin["id"], "waiting": waiting.id}
+    return {"root": root, "data": root / "data", "pin_learner": with_pin["id"], "learner": without_code["id"],
+            "waiting": waiting.id}
 
 
 def learner_pages(base: str, page, name: str) -> list[tuple[str, str]]:
@@ -71,6 +74,7 @@ def learner_pages(base: str, page, name: str) -> list[tuple[str, str]]:
              ("lesson", f"{base}/courses/mini/lessons/gioi-thieu"),
              ("test", f"{base}/courses/quiz-mau/lessons/on-tap"),
              ("self-check lesson", f"{base}/courses/quiz-mau/lessons/tu-kiem-tra"),
+             ("self-check hint", f"{base}/courses/quiz-mau/lessons/tu-kiem-tra?unanswered=tu-kiem-tra-ten-mien"),
              ("search", f"{base}/search?q=ma+otp"), ("not found", f"{base}/courses/nope/")]
     for lesson in ("gioi-thieu", "dang-nhap", "ky-so"):
         page.goto(f"{base}/courses/mini/lessons/{lesson}")
@@ -78,7 +82,12 @@ def learner_pages(base: str, page, name: str) -> list[tuple[str, str]]:
     seen.append(("certificate", f"{base}/courses/mini/certificate"))
     page.goto(f"{base}/courses/quiz-mau/lessons/on-tap")
     page.locator("form#quiz button[type=submit]").last.click()
+    page.locator("form.quiz-confirm button[type=submit]").click()
     seen.append(("test results", page.url))
+    page.goto(f"{base}/courses/quiz-mau/lessons/on-tap")  # a second attempt, left at its summary
+    page.locator('input[name="a-ten-goi"]').fill("chữ ký số")
+    page.locator("form#quiz button[type=submit]").last.click()
+    seen.append(("test submit summary", page.url))
     practice = f"{base}/courses/dich-vu-cong/lessons/nop-ho-so/practice/nop-ho-so-tam-tru"
     seen += [("practice lesson", f"{base}/courses/dich-vu-cong/lessons/nop-ho-so"), ("practice start", practice)]
     page.goto(practice)
@@ -98,7 +107,8 @@ def admin_pages(base: str, page, centre) -> list[tuple[str, str]]:
              ("admin confirm", f"{base}/admin/learners/{learner}/delete"),
              ("publishers", f"{base}/admin/publishers/"), ("results", f"{base}/admin/results/"),
              ("sync", f"{base}/admin/results/sync"), ("install review", f"{base}/install/{centre['waiting']}"),
-             ("unlock (PIN)", f"{base}/learners/{learner}/unlock")]
+             ("unlock (PIN)", f"{base}/learners/{learner}/unlock"),
+             ("is this you?", f"{base}/learners/{centre['learner']}/")]
     return seen
 
 

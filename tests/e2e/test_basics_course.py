@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser_watch import assert_image_rendered, watch
+from learner_steps import submit_test
 from playwright.sync_api import Page, expect
 
 from courses import Bundle
@@ -103,7 +104,7 @@ def test_a_learner_completes_the_digital_basics_course(page: Page, basics_server
     expect(page.locator(".quiz-intro")).to_contain_text("Điểm đạt: 70%")
     wrong_id, wrong_value, wrong_feedback = WRONG_FIRST
     page.locator(f'input[name="a-{wrong_id}"][value="{wrong_value}"]').check()
-    page.get_by_role("button", name="Nộp bài").click()
+    submit_test(page)
     expect(page.locator(".score-verdict")).to_have_text(re.compile("Lần này bạn chưa đạt"))
     expect(page.locator(".score-box")).to_contain_text("Bạn còn 2 lần làm bài.")
     wrong = page.locator(f"section#q-{wrong_id}")
@@ -117,7 +118,7 @@ def test_a_learner_completes_the_digital_basics_course(page: Page, basics_server
     assert {final.question(q).type for q in asked} >= {"single", "multiple", "truefalse", "short", "matching", "ordering"}
     for question_id in asked:
         answer_right(page, final.question(question_id))
-    page.get_by_role("button", name="Nộp bài").click()
+    submit_test(page)
     expect(page.locator(".score-verdict")).to_have_text(re.compile("Bạn đã đạt!"))
     expect(page.locator(".score")).to_contain_text("Điểm của bạn: 100%")
     expect(page.locator("section.question-result.result-right")).to_have_count(len(final.questions))

@@ -3,7 +3,9 @@ who is learning (a new profile) → library → course → first lesson (Done) �
 progress shown, UI switched to English, and not one request leaving 127.0.0.1, no console error, no
 Content-Security-Policy violation."""
 
+import os
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -122,13 +124,15 @@ def test_two_learners_resume_at_their_own_place_after_a_restart(page: Page, own_
     second.start_in_background()
     try:
         page.goto(second.url)
-        page.get_by_role("button", name="Tiếp tục với tên Minh").click()
+        page.get_by_role("link", name="Minh").click()
+        page.get_by_role("button", name="Đúng, tôi là Minh").click()
         page.get_by_role("link", name="Mở khoá học").click()
         expect(page.get_by_role("link", name="Học tiếp: Giới thiệu về chữ ký số")).to_be_visible()
         expect(page.locator(".progress-text")).to_have_text("Đã học 0%")
         switch_learner(page)
 
-        page.get_by_role("button", name="Lan").click()
+        page.get_by_role("link", name="Lan").click()
+        page.get_by_role("button", name="Đúng, tôi là Lan").click()
         expect(page.locator(".progress-text")).to_have_text("Đã học 100% · Đã hoàn thành khoá học")
         page.get_by_role("link", name="Mở khoá học").click()
         expect(page.locator(".toc li.done")).to_have_count(3)
@@ -136,10 +140,21 @@ def test_two_learners_resume_at_their_own_place_after_a_restart(page: Page, own_
         expect(page.locator(".certificate-name")).to_have_text("Lan")
         expect(page.locator(".certificate-course")).to_have_text("Khoá học nhỏ: Chữ ký số")
         expect(page.locator(".certificate-code")).to_have_text(re.compile(r"Mã xác minh: \w{4}-\w{4}-\w{4}$"))
-        expect(page.get_by_role("button", name="In")).to_be_visible()
-        with page.context.expect_page() as opened:  # the system browser's view: no session needed there
-            page.get_by_role("link", name="Mở trong trình duyệt (để in)").click()
-        expect(opened.value.locator(".certificate-name")).to_have_text("Lan")
+        expect(page.locator(".certificate-actions").get_by_role("button")).to_have_text(["In"])  # one Print
+        expect(page.get_by_text(re.compile(r"^ngày \d{1,2} tháng \d{1,2} năm \d{4}$"))).to_be_visible()
+        with page.expect_download() as saved:  # "Lưu PDF" saves a file, wherever the page is shown
+            page.get_by_role("link", name="Lưu PDF").click()
+        assert saved.value.suggested_filename == "certificate-mini.pdf"
+        assert Path(saved.value.path()).read_bytes().startswith(b"%PDF")
+        browser_view = page.locator("[data-open-in-browser]").get_attribute("href")
+        shots = Path(os.environ.get("TRAMHOC_SCREENSHOTS") or own_data_dir.parent)
+        page.screenshot(path=str(shots / "certificate-1024.png"))
+        shown = page.context.new_page()  # the system browser's view (Print in the window opens it): no session
+        shown.goto(second.url.rstrip("/") + browser_view)
+        expect(shown.locator(".certificate-name")).to_have_text("Lan")
+        shown.close()
+        page.get_by_role("link", name="Quay lại khoá học").click()
+        expect(page.locator(".toc li.done")).to_have_count(3)
     finally:
         second.close()
     ours = {urlsplit(first.url).port, urlsplit(second.url).port}

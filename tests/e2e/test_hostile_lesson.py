@@ -10,6 +10,10 @@ from browser_watch import watch
 from bundle_tools import hand_made_bundle
 from playwright.sync_api import Page, expect
 
+from player.paths import DataPaths
+from player.store import Store
+from player.xapi.vocabulary import verb_name
+
 HOSTILE_LESSON = """
 <h2 id="bai-hoc">Bài học bình thường</h2>
 <p>Đoạn văn vẫn hiển thị.</p>
@@ -51,7 +55,7 @@ def test_a_hostile_lesson_runs_nothing_and_loads_nothing_remote(page: Page, tmp_
         expect(lesson).to_contain_text("Đoạn văn vẫn hiển thị.")
         expect(page.locator(".provenance.unverified")).to_contain_text("Khoá học chưa xác minh")
         page.wait_for_load_state("networkidle")
-        page.locator("#js-link").click()  # its href was removed: nothing happens
+        page.locator("#lesson-js-link").click()  # its href was removed: nothing happens
         page.locator("p", has_text="Đoạn có style.").click()
         page.wait_for_timeout(300)  # let any late event handler fire
 
@@ -63,7 +67,33 @@ def test_a_hostile_lesson_runs_nothing_and_loads_nothing_remote(page: Page, tmp_
         for selector in ("script", "iframe", "object", "form", "svg", "style", "link", "meta", "[onerror]",
                          "[onclick]", "[style]", "[poster]", "[autoplay]", 'img[src^="http"]', 'img[src^="//"]'):
             expect(lesson.locator(selector)).to_have_count(0)
-        expect(page.locator("#external")).to_have_attribute("target", "_blank")
-        expect(page.locator("#external")).to_have_attribute("rel", "external noopener noreferrer")
-        expect(lesson.locator("div.quiz-question#q-1")).to_have_count(1)
+        expect(page.locator("#lesson-external")).to_have_attribute("target", "_blank")
+        expect(page.locator("#lesson-external")).to_have_attribute("rel", "external noopener noreferrer")
+        expect(lesson.locator("div.quiz-question#lesson-q-1")).to_have_count(1)
         assert page.url.endswith("/courses/hostile/lessons/bai-doc")
+
+
+@pytest.mark.browser
+def test_image_tags_pointing_at_lessons_record_no_visit(page: Page, tmp_path, install_bundle, player_server,
+                                                       signed_bundle, publisher_key):
+    """Issue 14 #14: only a lesson page's own script reports a visit; a lesson's image tags asking for
+    another course's lesson pages record nothing there."""
+    bait = "".join(f'<img src="../../mini/lessons/dang-nhap?n={number}" alt="">' for number in range(30))
+    bundle = hand_made_bundle(tmp_path / "bait.tramhoc", "bait", {"bai-doc": f"<p>Bài mồi.</p>{bait}"})
+    data = install_bundle(tmp_path / "data", signed_bundle, publisher_key)
+    install_bundle(data, bundle, allow_unverified=True)
+    with player_server(data) as server:
+        seen = watch(page)
+        page.goto(f"{server.url}learners/new")
+        page.get_by_label("Tên của bạn").fill("Lan")
+        page.get_by_role("button", name="Tạo hồ sơ và bắt đầu học").click()
+        with page.expect_response(lambda response: response.url.endswith("/bai-doc/opened")) as opened:
+            page.goto(f"{server.url}courses/bait/lessons/bai-doc")
+        assert opened.value.ok
+        page.wait_for_load_state("networkidle")
+        assert sum("/mini/lessons/dang-nhap" in url for url in seen.requests) == 30  # asked for, all 30
+        store = Store(DataPaths(data))  # read back from disk
+        learner = store.learners.learners()[0]["id"]
+        launched = [s["object"]["id"].rsplit(":", 1)[1] for s in store.learners.statements(learner)
+                    if verb_name(s) == "launched"]
+        assert launched == ["bai-doc"]
