@@ -8,11 +8,10 @@ from builder.quiz_fences import Fence, find_fences
 from builder.quiz_gift import parse_gift
 from builder.quiz_native import parse_native
 from builder.quiz_source import QuizSyntaxError, Render, assign_id
-from courses.practice import Practice
+from courses.practice import Practice, practice_placeholder
 from courses.quiz import Question, question_problems
 
 QUIZ_PLACEHOLDER = '<div class="quiz-question" id="q-{id}"></div>'  # only div, class and id: kept by sanitisers
-PRACTICE_PLACEHOLDER = '<div class="practice-block" id="practice-{id}"></div>'
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ def compile_lesson_quiz(body: str, body_line: int, source_kind: str, render: Ren
                 problems.extend(error.problems)
                 continue
             practices.append((body_line + fence.start, practice))
-            replacements[fence.start] = (fence.end, PRACTICE_PLACEHOLDER.format(id=practice.id))
+            replacements[fence.start] = (fence.end, practice_placeholder(practice.id))
             continue
         if fence.kind == "quiz" and not "".join(fence.content(lines)).strip():
             problems.append((body_line + fence.start, "this ```quiz block is empty: write a question in it"))

@@ -24,6 +24,7 @@ STEP_TYPES = {
 }
 FIELD_TYPES = ("text", "date", "choice", "file", "pin")
 CHOOSING = ("choice", "file")  # field types whose answer is one of their choices
+_PLACEHOLDER = '<div class="practice-block" id="practice-{id}"></div>'  # only div, class and id: kept by sanitisers
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,11 @@ class Practice:
             found.append(step)
             step = self.following(step)
         return tuple(found)
+
+
+def practice_placeholder(practice_id: str) -> str:
+    """What stands in a lesson page where a practice was written; the player puts the practice there."""
+    return _PLACEHOLDER.format(id=practice_id)
 
 
 def practice_problems(practice: Practice) -> list[str]:

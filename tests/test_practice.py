@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from practice_helpers import current_step, practice_of, right_form, url, wrong_form
 
+from player.practice import catalogue
 from player.practice.checking import field_name
 from player.progress import recorder
 from player.results.export import export_results
@@ -201,3 +202,38 @@ def test_the_pages_have_no_inline_script_or_style_and_keep_the_csp(practice_app,
         html = response.get_data(as_text=True)
         assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
         assert re.findall(r"\s(on[a-z]+|style)=", html) == []
+
+
+REAL_PRACTICES = [("dich-vu-cong", "nop-ho-so", "procedure"), ("dich-vu-cong", "an-toan", "messages"),
+                  ("chu-ky-so", "ky-tep-pdf", "signing"), ("chu-ky-so", "lua-dao", "messages"),
+                  ("dich-vu-cong-en", "nop-ho-so", "procedure"), ("dich-vu-cong-en", "an-toan", "messages")]
+
+
+@pytest.mark.parametrize("course_id, lesson_id, kind", REAL_PRACTICES)
+def test_the_real_courses_practices_can_be_finished(tmp_path, make_player, content_bundle, publisher_key, course_id,
+                                                    lesson_id, kind):
+    app = make_player(tmp_path / "data", trusted=(publisher_key,))
+    services(app).library.install(content_bundle(course_id))
+    with app.test_request_context():
+        (practice,) = catalogue.lesson_practices(course_id, lesson_id)
+    assert practice.kind == kind
+    client = app.test_client()
+    learner_id = client.sign_in()
+    lesson = client.get(f"/courses/{course_id}/lessons/{lesson_id}").get_data(as_text=True)
+    assert lesson.count(f'id="practice-card-{practice.id}"') == 1  # in place, also among a lesson's questions
+    which = (course_id, lesson_id, practice.id)
+    base = start(client, which)
+    for step in practice.path():
+        assert current_step(client, base) == step.id
+        assert "MÔ PHỎNG – không phải trang thật" in text(client.get(base))
+        client.post(url(*which, "check"), data=right_form(step))
+    assert "Bạn đã hoàn thành bài thực hành này" in text(client.get(base))
+    with app.test_request_context():
+        assert recorder.progress_of(learner_id)[course_id].done(lesson_id)
+
+
+def test_the_practice_card_stands_where_the_trainer_wrote_the_block(learner):
+    html = learner.get(f"/courses/{COURSE}/lessons/tam-tru").get_data(as_text=True)
+    intro, card = html.index("Bạn sẽ tập nộp một hồ sơ"), html.index('id="practice-card-dang-ky-tam-tru"')
+    assert intro < card < html.index('class="lesson-done"')
+    assert 'class="practice-block"' not in html

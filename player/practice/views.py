@@ -9,12 +9,13 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, req
 from flask_babel import gettext
 
 from courses import Course, Lesson
-from courses.practice import Practice
+from courses.practice import Practice, practice_placeholder
 from player.learners import sessions
 from player.learners.sessions import learner_required
 from player.practice import catalogue, checking, runs
-from player.practice.recording import finished_practices, hints_shown, record_check, total_hints
+from player.practice.recording import finished_practices, record_check, total_hints
 from player.web.i18n import N_
+from player.web.sanitise import clean_bundle_html
 from player.web.services import services
 
 KIND_NAMES = {"procedure": N_("Online procedure"), "signing": N_("Digital signing"),
@@ -26,20 +27,27 @@ practice_bp = Blueprint("practice", __name__, url_prefix="/courses")
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(practice_bp)
-    app.jinja_env.globals.update(lesson_practices=lesson_cards, practice_field=checking.field_name,
+    app.jinja_env.globals.update(practice_parts=lesson_parts, practice_field=checking.field_name,
                                  practice_hint=checking.hint, practice_answer=checking.shown_value,
                                  practice_input_limit=checking.MAX_INPUT,
                                  practice_kind_name=lambda kind: gettext(KIND_NAMES[kind]),
                                  practice_screen_name=lambda kind: gettext(SCREEN_NAMES[kind]))
 
 
-def lesson_cards(course: Course, lesson: Lesson) -> list[tuple[Practice, bool]]:
-    """The lesson's practices, each with whether the signed-in learner has finished it."""
-    found = catalogue.lesson_practices(course.id, lesson.id)
+def lesson_parts(html: str, course: Course, lesson: Lesson) -> list:
+    """A piece of the lesson's cleaned HTML cut where its practices stand (the builder's placeholders, as the
+    sanitiser leaves them), with each practice in its place as (practice, finished by the signed-in learner)."""
+    markers = [(practice, clean_bundle_html(practice_placeholder(practice.id)))
+               for practice in catalogue.lesson_practices(course.id, lesson.id)]
+    found = [(practice, marker) for practice, marker in markers if marker in html]
     if not found:
-        return []
+        return [html]
     finished = finished_practices(sessions.current_learner()["id"], course.id)
-    return [(practice, (lesson.id, practice.id) in finished) for practice in found]
+    parts, rest = [], html
+    for practice, marker in found:
+        before, _, rest = rest.partition(marker)
+        parts += [before, (practice, (lesson.id, practice.id) in finished)]
+    return parts + [rest]
 
 
 def _find(course_id: str, lesson_id: str, practice_id: str) -> tuple[Course, Lesson, Practice]:

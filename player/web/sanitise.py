@@ -31,7 +31,8 @@ _HREF = re.compile(r'\shref="([^"]*)"')
 
 # A lesson must not look like, or stand in for, the player's own interface (a "verified publisher" badge,
 # the page's `visit` element): its ids live in their own namespace, which no id of the player's starts
-# with, and it keeps only the classes the builder makes (note boxes, footnotes, code, quiz and practice placeholders).
+# with, and it keeps only the classes the builder makes (note boxes, footnotes, code, quiz and practice
+# placeholders).
 LESSON_ID_PREFIX = "lesson-"
 LESSON_CLASSES = frozenset({
     "admonition", "admonition-title", "note", "tip", "info", "warning", "danger", "important",

@@ -92,6 +92,12 @@ def learner_pages(base: str, page, name: str) -> list[tuple[str, str]]:
     page.locator('input[name="a-ten-goi"]').fill("chữ ký số")
     page.locator("form#quiz button[type=submit]").last.click()
     seen.append(("test submit summary", page.url))
+    practice = f"{base}/courses/dich-vu-cong/lessons/nop-ho-so/practice/nop-ho-so-tam-tru"
+    seen += [("practice lesson", f"{base}/courses/dich-vu-cong/lessons/nop-ho-so"), ("practice start", practice)]
+    page.goto(practice)
+    page.locator(".practice-start button[type=submit]").click()
+    page.locator(".step-form button[type=submit]").click()  # nothing chosen: a mistake, with its hint
+    seen.append(("practice step with a hint", practice))
     return seen
 
 
