@@ -42,7 +42,9 @@ class Located:
 
 
 def load_yaml(text: str, first_line: int = 1) -> Located:
-    """Parse one YAML document; lines are reported relative to first_line."""
+    """Parse one YAML document; lines are reported relative to first_line. Anchors and aliases are
+    refused before anything is built: a few lines of them expand to billions of values ("billion laughs")."""
+    _refuse_aliases(text, first_line)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -55,6 +57,16 @@ def load_yaml(text: str, first_line: int = 1) -> Located:
     finally:
         loader.dispose()
     return Located(node, data, first_line)
+
+
+def _refuse_aliases(text: str, first_line: int) -> None:
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                raise YamlError(first_line + token.start_mark.line, "YAML anchors and aliases (&, *) are not "
+                                "allowed: write each value out where it is used")
+    except yaml.YAMLError:
+        return  # load_yaml reports it, with its line
 
 
 def _child(node, step):
