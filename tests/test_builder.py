@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import build, cache_dir, check
+from builder.build import CourseBuild, build, cache_dir, check
 from builder.cli import main as builder_main
 from builder.problems import BuildFailed
 from builder.render import vietnamese_slug
@@ -353,3 +353,18 @@ def test_yaml_aliases_are_refused_before_they_expand_and_messages_stay_short(min
     assert builder_main(["check", str(mini_course)]) == 1
     errors = capsys.readouterr().err.splitlines()
     assert "course.yml:1: course id 'XXX" in errors[0] and len(errors[0]) < 500 + len(str(mini_course)) + 20
+
+
+def test_a_rebuild_sees_a_missing_or_refused_file_fixed_without_the_lesson_changing(mini_course, tmp_path):
+    image = mini_course / "lessons" / "images" / "so-do.svg"
+    data = image.read_bytes()
+    image.unlink()
+    image.symlink_to(tmp_path / "elsewhere.svg")
+    watching = CourseBuild(mini_course)  # what `watch` keeps alive between saves
+    with pytest.raises(BuildFailed, match="1 problem"):
+        watching.compile()
+    image.unlink()
+    with pytest.raises(BuildFailed, match="1 problem"):
+        watching.compile()
+    image.write_bytes(data)
+    assert watching.compile().members[asset_member("lessons/images/so-do.svg")] == data
