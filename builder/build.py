@@ -19,12 +19,13 @@ from builder.problems import BuildFailed, Problems
 from builder.quizzes import collect_quizzes
 from builder.render import LessonRenderer, RenderedLesson
 from builder.source_memo import SourceMemo
-from builder.sources import list_course_files
+from builder.sources import MB, CourseFiles, list_course_files
 from courses.keys import SigningKey
 from courses.members import asset_member, lesson_member, practice_member, quiz_member
 from courses.model import Course, Lesson, Section
 from courses.practice import practices_to_bytes
 from courses.quiz import quiz_to_bytes
+from courses.reading import MAX_TOTAL_BYTES
 from courses.writing import write_bundle
 
 CACHE_VARIABLE = "TRAMHOC_BUILD_CACHE"  # where build caches live (default: the per-user cache folder)
@@ -101,14 +102,18 @@ class CourseBuild:
         config = load_course_config(course_dir, problems)
         if config is None:
             raise BuildFailed(problems.sorted())
-        files = list_course_files(course_dir)
-        lessons = _load_lessons(course_dir, config, files, problems, self.sources)
+        listing = list_course_files(course_dir)
+        files = listing.paths
+        lessons = _load_lessons(course_dir, config, listing, problems, self.sources)
         lesson_ids = {lesson.path: lesson.id for lesson in lessons.values()}
         self.render_cache.start(lesson_ids)
-        rendered = _render(list(lessons.values()), lesson_ids, frozenset(files), self.render_cache, progress)
+        rendered = _render(list(lessons.values()), lesson_ids, frozenset(files), listing.refused,
+                           self.render_cache, progress)
         _check_references(lessons, rendered, problems)
         quizzes = collect_quizzes(lessons, rendered, problems)
         practices = collect_practices(lessons, rendered, problems)
+        assets = sorted({asset for result in rendered.values() for asset in result.assets})
+        _check_total_size(course_dir, [files[asset] for asset in assets], problems)
         if problems:
             raise BuildFailed(problems.sorted())
         members = {lesson_member(lesson.id): rendered[lesson.path].html.encode("utf-8")
@@ -116,18 +121,29 @@ class CourseBuild:
         members.update({quiz_member(lesson_id): quiz_to_bytes(quiz) for lesson_id, quiz in quizzes.items()})
         members.update({practice_member(lesson_id): practices_to_bytes(list(found))
                         for lesson_id, found in practices.items()})
-        for asset in sorted({asset for result in rendered.values() for asset in result.assets}):
+        for asset in assets:
             members[asset_member(asset)] = self.sources.read_bytes(files[asset])
         return CompiledCourse(_course_model(config, lessons), members)
 
 
-def _load_lessons(course_dir: Path, config: CourseConfig, files: dict[str, Path], problems: Problems,
+def _check_total_size(course_dir: Path, assets: list[Path], problems: Problems) -> None:
+    """A bundle unpacks to at most what the player accepts (courses.reading.MAX_TOTAL_BYTES)."""
+    total = sum(path.stat().st_size for path in assets)
+    if total > MAX_TOTAL_BYTES:
+        problems.add(course_dir / COURSE_FILE, 1, f"the course's files add up to {-(-total // MB)} MB, more "
+                                                  f"than a course can hold ({MAX_TOTAL_BYTES // MB} MB)")
+
+
+def _load_lessons(course_dir: Path, config: CourseConfig, listing: CourseFiles, problems: Problems,
                   sources: SourceMemo) -> dict[str, LessonSource]:
-    lessons, first_with_id = {}, {}
+    lessons, first_with_id, files = {}, {}, listing.paths
     for section in config.sections:
         for ref in section.lessons:
             if ref.path in lessons:
                 problems.add(course_dir / COURSE_FILE, ref.line, f"lesson {ref.path} is listed twice")
+                continue
+            if ref.path in listing.refused:
+                problems.add(course_dir / COURSE_FILE, ref.line, f"{ref.path} {listing.refused[ref.path]}")
                 continue
             if ref.path not in files:
                 problems.add(course_dir / COURSE_FILE, ref.line, f"no lesson file {ref.path}")
@@ -147,7 +163,7 @@ def _load_lessons(course_dir: Path, config: CourseConfig, files: dict[str, Path]
     return lessons
 
 
-def _render(lessons: list[LessonSource], lesson_ids: dict[str, str], files: frozenset[str],
+def _render(lessons: list[LessonSource], lesson_ids: dict[str, str], files: frozenset[str], refused: dict[str, str],
             cache: RenderCache, progress: Progress | None) -> dict[str, RenderedLesson]:
     results = {lesson.path: cache.get(lesson, files) for lesson in lessons}
     todo = [lesson for lesson in lessons if results[lesson.path] is None]
@@ -155,13 +171,13 @@ def _render(lessons: list[LessonSource], lesson_ids: dict[str, str], files: froz
     jobs = [(lesson.path, lesson.body, lesson.body_line, lesson.kind) for lesson in todo]
     workers = min(os.cpu_count() or 1, 4)
     if len(jobs) >= PARALLEL_MIN_LESSONS and workers > 1:
-        pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(lesson_ids, files))
+        pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(lesson_ids, files, refused))
         with pool:
             outputs = pool.map(_render_job, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
             for lesson, result in zip(todo, outputs):
                 done = _finish(lesson, result, results, cache, progress, done, len(lessons))
     else:
-        _start_worker(lesson_ids, files)
+        _start_worker(lesson_ids, files, refused)
         for lesson, job in zip(todo, jobs):
             done = _finish(lesson, _render_job(job), results, cache, progress, done, len(lessons))
     return results
@@ -178,13 +194,14 @@ def _finish(lesson, result, results, cache, progress, done, total) -> int:
 _worker: dict = {}
 
 
-def _start_worker(lesson_ids: dict[str, str], files: frozenset[str]) -> None:
-    _worker.update(renderer=_worker.get("renderer") or LessonRenderer(), lesson_ids=lesson_ids, files=files)
+def _start_worker(lesson_ids: dict[str, str], files: frozenset[str], refused: dict[str, str]) -> None:
+    _worker.update(renderer=_worker.get("renderer") or LessonRenderer(), lesson_ids=lesson_ids, files=files,
+                   refused=refused)
 
 
 def _render_job(job: tuple[str, str, int, str]) -> RenderedLesson:
     path, body, body_line, kind = job
-    resolver = LinkResolver(path, _worker["lesson_ids"], _worker["files"])
+    resolver = LinkResolver(path, _worker["lesson_ids"], _worker["files"], refused=_worker["refused"])
     return _worker["renderer"].render(body, body_line, resolver, kind)
 
 

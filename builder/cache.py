@@ -98,7 +98,8 @@ class RenderCache:
         return hashlib.sha256(self._context + f"{lesson.path}\0{lesson.text}".encode()).hexdigest()
 
     def get(self, lesson: LessonSource, files: frozenset[str]) -> RenderedLesson | None:
-        """The cached rendering, if its source is unchanged and every asset it used still exists."""
+        """The cached rendering, if its source is unchanged, every asset it used still exists and it had no
+        problems (a missing or refused file it named may have been fixed since)."""
         key = self.key(lesson)
         rendered = self._memory.get(key)
         if rendered is None:
@@ -107,7 +108,7 @@ class RenderCache:
                 return None
             self._memory[key] = rendered
         self.store.used.add(key)
-        return rendered if all(asset in files for asset in rendered.assets) else None
+        return rendered if not rendered.problems and all(asset in files for asset in rendered.assets) else None
 
     def put(self, lesson: LessonSource, rendered: RenderedLesson) -> None:
         key = self.key(lesson)

@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("course_dir", type=Path)
     build_cmd.add_argument("--no-cache", action="store_true", help="render every lesson again")
     build_cmd.add_argument("--sign", type=Path, metavar="KEY", help="sign the bundle with this publisher's private key")
+    build_cmd.add_argument("--force", action="store_true",
+                           help="sign even when the key file can be read by other users (with a warning)")
     watch_cmd = commands.add_parser("watch", help="build, then build again whenever a file changes (Ctrl+C stops)")
     watch_cmd.add_argument("course_dir", type=Path)
     for command in (build_cmd, watch_cmd):
@@ -55,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     signer = None
     if args.command == "build" and args.sign:
         try:
-            signer = signing_key(args.sign, args.passphrase_file)
+            signer = signing_key(args.sign, args.passphrase_file, args.force)
         except (KeyFileError, PassphraseError) as error:
             print(f"{error}; nothing was written.", file=sys.stderr)
             return 2

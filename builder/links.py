@@ -25,7 +25,8 @@ class LinkResolver:
 
     lesson_path: str
     lesson_ids: dict[str, str]  # lesson source path -> lesson id
-    files: frozenset[str]  # every file in the course folder, POSIX relative paths
+    files: frozenset[str]  # every usable file in the course folder, POSIX relative paths
+    refused: dict[str, str] = field(default_factory=dict)  # files that cannot be packed, and why
     assets: set[str] = field(default_factory=set)
     lesson_links: list[LessonLink] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (text to find the line by, message)
@@ -58,6 +59,8 @@ class LinkResolver:
         if target.endswith(".md"):
             return self._lesson(url, target, parts.fragment, fragment) if is_link else self._fail(
                 url, f"<{tag} {attr}> cannot point to a lesson: {value}")
+        if target in self.refused:
+            return self._fail(url, f"{target} {self.refused[target]}")
         if target not in self.files:
             return self._fail(url, f"{'broken link' if is_link else 'missing asset'}: {value}")
         if not target.lower().endswith(ASSET_SUFFIXES):

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
+MAX_MESSAGE_CHARS = 500
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -24,7 +26,10 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def add(self, path: Path | str, line: int, message: str) -> None:
-        """Record a problem; paths are shown relative to the working directory when possible."""
+        """Record a problem; paths are shown relative to the working directory when possible, and a message
+        (which may quote a value from the sources) is cut at MAX_MESSAGE_CHARS."""
+        if len(message) > MAX_MESSAGE_CHARS:
+            message = message[:MAX_MESSAGE_CHARS - 1] + "…"
         self.items.append(Problem(_display(Path(path)), line, message))
 
     def extend(self, problems: list[Problem]) -> None:

@@ -5,7 +5,9 @@ import sys
 from pathlib import Path
 
 from courses.errors import KeyFileError
-from courses.keys import SigningKey, generate, load_signing_key, private_key_is_encrypted, write_key_pair
+from courses.keys import (
+    SigningKey, generate, load_signing_key, private_key_is_encrypted, readable_by_others, write_key_pair,
+)
 
 MIN_PASSPHRASE_LENGTH = 12
 
@@ -21,10 +23,23 @@ def make_key_pair(folder: Path, publisher: str, passphrase: bytes | None) -> tup
     return key, private_path, public_path
 
 
-def signing_key(path: Path, passphrase_file: Path | None) -> SigningKey:
-    """Load the private key a build signs with, asking for its passphrase on a terminal when needed."""
+def signing_key(path: Path, passphrase_file: Path | None, force: bool = False,
+                warn=lambda message: print(f"warning: {message}", file=sys.stderr)) -> SigningKey:
+    """Load the private key a build signs with, asking for its passphrase on a terminal when needed.
+
+    A key file other users can read is refused (KeyFileError) unless `force`, then signed with a warning;
+    a key without a passphrase is signed with a warning."""
+    encrypted = private_key_is_encrypted(path)
+    if readable_by_others(path):
+        exposed = (f"{path} can be read by other users of this computer (mode {Path(path).stat().st_mode & 0o777:o})"
+                   f": make it private with `chmod 600 {path}`")
+        if not force:
+            raise KeyFileError(f"{exposed}, or give --force to sign anyway")
+        warn(exposed)
+    if not encrypted:
+        warn(f"{path} has no passphrase: anyone who copies the file can sign courses in its publisher's name")
     passphrase = None
-    if private_key_is_encrypted(path):
+    if encrypted:
         if passphrase_file:
             passphrase = read_passphrase_file(passphrase_file)
         elif sys.stdin.isatty():

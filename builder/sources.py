@@ -1,10 +1,15 @@
 """Reading source files: strict UTF-8, NFC text, and a listing of the course folder."""
 
 import os
+import stat
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from builder.problems import Problems
+
+MB = 1024 * 1024
+MAX_FILE_MB = 500  # per file; a bundle holds at most courses.reading.MAX_TOTAL_BYTES in all
 
 
 class SourceEncodingError(ValueError):
@@ -37,15 +42,46 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def list_course_files(course_dir: Path) -> dict[str, Path]:
-    """Every file under the course folder by its NFC POSIX relative path; hidden ones skipped."""
-    files = {}
-    for folder, dirs, names in os.walk(course_dir):
+@dataclass(frozen=True)
+class CourseFiles:
+    """The files of a course folder by NFC POSIX relative path: those that may be used, and those that
+    may not (with the reason, reported where a lesson refers to one)."""
+
+    paths: dict[str, Path]
+    refused: dict[str, str]
+
+
+def list_course_files(course_dir: Path) -> CourseFiles:
+    """Every file under the course folder (hidden ones skipped); links that lead outside the folder,
+    anything but a regular file and files over MAX_FILE_MB are refused, never read."""
+    root = os.path.realpath(course_dir)
+    paths, refused = {}, {}
+    for folder, dirs, names in os.walk(course_dir):  # links to folders are never followed
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         prefix = os.path.relpath(folder, course_dir).replace(os.sep, "/") + "/"
         if prefix == "./":
             prefix = ""
         for name in names:
             if not name.startswith("."):
-                files[unicodedata.normalize("NFC", prefix + name)] = Path(folder, name)
-    return files
+                relative, path = unicodedata.normalize("NFC", prefix + name), Path(folder, name)
+                problem = file_problem(path, root)
+                if problem:
+                    refused[relative] = problem
+                else:
+                    paths[relative] = path
+    return CourseFiles(paths, refused)
+
+
+def file_problem(path: Path, root: str) -> str | None:
+    """Why a file of the course folder (whose real path is `root`) cannot go into a bundle, or None."""
+    try:
+        if path.is_symlink() and os.path.commonpath([root, os.path.realpath(path)]) != root:
+            return "links to a file outside the course folder (only files inside it are packed)"
+        info = path.stat()
+    except (OSError, ValueError) as error:  # ValueError: another drive (Windows)
+        return f"cannot be read ({getattr(error, 'strerror', None) or error})"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file (a pipe or a device)"
+    if info.st_size > MAX_FILE_MB * MB:
+        return f"is larger than {MAX_FILE_MB} MB ({-(-info.st_size // MB)} MB): make it smaller or split it"
+    return None

@@ -44,7 +44,9 @@ class Located:
 
 def load_yaml(text: str, first_line: int = 1, texts_only: bool = False) -> Located:
     """Parse one YAML document; lines are reported relative to first_line. With texts_only, every value is
-    a string (no numbers, dates or booleans guessed from how it looks)."""
+    a string (no numbers, dates or booleans guessed from how it looks). Anchors and aliases are refused
+    before anything is built: a few lines of them expand to billions of values ("billion laughs")."""
+    _refuse_aliases(text, first_line)
     loader = (_TextLoader if texts_only else _Loader)(text)
     try:
         node = loader.get_single_node()
@@ -57,6 +59,16 @@ def load_yaml(text: str, first_line: int = 1, texts_only: bool = False) -> Locat
     finally:
         loader.dispose()
     return Located(node, data, first_line)
+
+
+def _refuse_aliases(text: str, first_line: int) -> None:
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                raise YamlError(first_line + token.start_mark.line, "YAML anchors and aliases (&, *) are not "
+                                "allowed: write each value out where it is used")
+    except yaml.YAMLError:
+        return  # load_yaml reports it, with its line
 
 
 def _child(node, step):

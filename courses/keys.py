@@ -125,6 +125,17 @@ def write_key_pair(key: SigningKey, folder: Path, passphrase: bytes | None) -> t
     return private_path, public_path
 
 
+def readable_by_others(path: Path) -> bool:
+    """True when a key file's permissions let other users (its group, or anyone) read it. POSIX only:
+    Windows keeps access in ACLs, which these bits do not show, so there it is always False."""
+    if os.name != "posix":
+        return False
+    try:
+        return bool(os.stat(path).st_mode & 0o044)
+    except OSError:
+        return False
+
+
 def private_key_is_encrypted(path: Path) -> bool:
     """True when a private key file needs a passphrase."""
     return b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in _read(Path(path))

@@ -244,7 +244,7 @@ def test_ctrl_c_stops_the_sync_command_at_once(app, learner_id, stub):
     command.send_signal(signal.SIGINT)
     output, _ = command.communicate(timeout=5)
     assert command.returncode == 130, output
-    assert "Traceback" not in output and "Đã dừng đồng bộ." in output
+    assert "Traceback" not in output and "Đã dừng đồng bộ theo yêu cầu." in output
 
 
 def test_a_hung_sync_can_be_stopped_from_the_admin_area_and_sync_now_works_again(app, admin, learner_id, stub):
@@ -257,7 +257,7 @@ def test_a_hung_sync_can_be_stopped_from_the_admin_area_and_sync_now_works_again
     stopped = time.monotonic()
     page = text(admin.post("/admin/results/sync/stop", follow_redirects=True))
     assert time.monotonic() - stopped < 5  # not the 30 s a hung request would last
-    assert "bị dừng: Đã dừng đồng bộ." in page and "http-equiv" not in page
+    assert "bị dừng: Đã dừng đồng bộ theo yêu cầu." in page and "http-equiv" not in page
     assert not runner(app).current().running
     assert admin.post("/admin/results/sync").headers["Location"] == "/admin/results/sync"
     assert runner(app).current().running  # a new run started

@@ -1,14 +1,16 @@
 """The builder: bundles that read back through courses, deterministic output, line-accurate errors."""
 
 import hashlib
+import os
 import queue
 import threading
+import time
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from builder.build import build, cache_dir, check
+from builder.build import CourseBuild, build, cache_dir, check
 from builder.cli import main as builder_main
 from builder.problems import BuildFailed
 from builder.render import vietnamese_slug
@@ -298,3 +300,71 @@ def test_the_cache_stays_out_of_the_output_folder_and_a_failed_build_writes_noth
     assert [path.name for path in out.iterdir()] == [bundle.name]
     assert any(path.is_file() for path in cache_dir(mini_course).rglob("*"))
     assert not cache_dir(mini_course).is_relative_to(out)
+
+
+def test_a_link_to_a_file_outside_the_course_folder_is_refused_where_it_is_used(mini_course, tmp_path):
+    secret = tmp_path / "bi-mat.svg"
+    secret.write_text("<svg><!-- the province's private notes --></svg>", encoding="utf-8")
+    image = mini_course / "lessons" / "images" / "so-do.svg"
+    image.unlink()
+    image.symlink_to(secret)  # git keeps symlinks: a course folder received from someone else can do this
+    assert problems_of(mini_course) == [
+        f"{mini_course / 'lessons' / '01-gioi-thieu.md'}:8: lessons/images/so-do.svg links to a file outside the "
+        "course folder (only files inside it are packed)"]
+
+    image.unlink()
+    image.symlink_to(mini_course / "lessons" / "images" / "dang-nhap.png")  # a link inside the folder is fine
+    with Bundle(build(mini_course, tmp_path / "out", use_cache=False)) as bundle:
+        assert bundle.read(asset_member("lessons/images/so-do.svg")) == \
+            (mini_course / "lessons" / "images" / "dang-nhap.png").read_bytes()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")
+def test_a_pipe_or_an_oversized_asset_is_refused_without_being_read(mini_course, tmp_path):
+    image = mini_course / "lessons" / "images" / "so-do.svg"
+    image.unlink()
+    os.mkfifo(image)  # opening it would wait for a writer forever
+    with open(mini_course / "lessons" / "images" / "dang-nhap.png", "r+b") as huge:
+        huge.truncate(4608 * 1024 * 1024)  # 4.5 GiB, sparse: reading it whole would crash the build
+    started = time.monotonic()
+    assert problems_of(mini_course) == [
+        f"{mini_course / 'lessons' / '01-gioi-thieu.md'}:8: lessons/images/so-do.svg is not a regular file (a pipe "
+        "or a device)",
+        f"{mini_course / 'lessons' / '02-dang-nhap.md'}:10: lessons/images/dang-nhap.png is larger than 500 MB "
+        "(4608 MB): make it smaller or split it"]
+    assert time.monotonic() - started < 10
+
+
+def test_yaml_aliases_are_refused_before_they_expand_and_messages_stay_short(mini_course, tmp_path, capsys):
+    laughs = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    laughs += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]  # 9**10 values
+    (mini_course / "course.yml").write_text("id: mini\ntitle: T\nlanguage: vi\nversion: 1.0.0\n"
+                                            + "\n".join(laughs) + "\nlessons: *a9\n", encoding="utf-8")
+    started = time.monotonic()
+    assert builder_main(["check", str(mini_course)]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert time.monotonic() - started < 10
+    assert errors[0].endswith("course.yml:5: YAML anchors and aliases (&, *) are not allowed: write each value "
+                              "out where it is used")
+    assert sum(len(line) for line in errors) < 1000
+
+    (mini_course / "course.yml").write_text(f"id: {'X' * 100_000}\ntitle: T\nlanguage: vi\nversion: 1.0.0\n"
+                                            "lessons:\n  - lessons/01-gioi-thieu.md\n", encoding="utf-8")
+    assert builder_main(["check", str(mini_course)]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert "course.yml:1: course id 'XXX" in errors[0] and len(errors[0]) < 500 + len(str(mini_course)) + 20
+
+
+def test_a_rebuild_sees_a_missing_or_refused_file_fixed_without_the_lesson_changing(mini_course, tmp_path):
+    image = mini_course / "lessons" / "images" / "so-do.svg"
+    data = image.read_bytes()
+    image.unlink()
+    image.symlink_to(tmp_path / "elsewhere.svg")
+    watching = CourseBuild(mini_course)  # what `watch` keeps alive between saves
+    with pytest.raises(BuildFailed, match="1 problem"):
+        watching.compile()
+    image.unlink()
+    with pytest.raises(BuildFailed, match="1 problem"):
+        watching.compile()
+    image.write_bytes(data)
+    assert watching.compile().members[asset_member("lessons/images/so-do.svg")] == data

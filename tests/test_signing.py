@@ -2,6 +2,7 @@
 signed builds, the round trip to a "verified publisher" label, and a byte flipped anywhere is refused."""
 
 import hashlib
+import os
 import re
 import stat
 import zipfile
@@ -122,6 +123,29 @@ def test_build_with_a_wrong_passphrase_writes_nothing(tmp_path, passphrase_file,
     assert builder_main(["build", str(MINI), "-o", str(out), "--sign", str(private)]) == 2
     assert "give --passphrase-file" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Windows keeps file access in ACLs, not mode bits")
+def test_a_key_file_others_can_read_is_refused_without_force_and_no_passphrase_is_warned(tmp_path, capsys):
+    assert keygen(tmp_path, "--no-passphrase") == 0
+    private, = (tmp_path / "keys").glob("*.key")
+    capsys.readouterr()
+    out = tmp_path / "dist"
+    assert builder_main(["build", str(MINI), "-o", str(out), "--sign", str(private), "--quiet"]) == 0
+    assert capsys.readouterr().err == (f"warning: {private} has no passphrase: anyone who copies the file can sign "
+                                       "courses in its publisher's name\n")
+
+    private.chmod(0o644)  # world-readable, as a copy from a USB stick or an unzipped archive often is
+    assert builder_main(["build", str(MINI), "-o", str(tmp_path / "refused"), "--sign", str(private)]) == 2
+    refused = capsys.readouterr().err
+    assert f"{private} can be read by other users of this computer (mode 644): make it private with `chmod 600 " \
+           f"{private}`, or give --force to sign anyway; nothing was written." in refused
+    assert not (tmp_path / "refused").exists()
+    assert builder_main(["build", str(MINI), "-o", str(tmp_path / "forced"), "--sign", str(private), "--force",
+                         "--quiet"]) == 0
+    assert f"warning: {private} can be read by other users" in capsys.readouterr().err
+    private.chmod(0o640)  # readable by its group: refused too
+    assert builder_main(["build", str(MINI), "-o", str(tmp_path / "group"), "--sign", str(private)]) == 2
 
 
 def test_round_trip_keygen_sign_trust_install_verified(tmp_path, passphrase_file, make_player, capsys):

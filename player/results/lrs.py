@@ -45,7 +45,7 @@ PROBLEMS = {  # by LrsError kind, and `unexpected` for a failure on this compute
                 "that is the LRS's right address, enter it in the sync settings, with the password."),
     "run_deadline": N_("The sync took longer than an hour and was stopped. Try again later: what was sent is "
                        "remembered."),
-    "cancelled": N_("The sync was stopped. What was sent before that is remembered."),
+    "cancelled": N_("The sync was stopped on request."),
     "unexpected": N_("The sync stopped because of an unexpected problem on this computer. Try again; if it "
                    "happens again, ask for help."),
 }
