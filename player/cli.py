@@ -17,7 +17,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"tramhoc-player {__version__}")
     parser.add_argument("--data", metavar="DIR", help="data folder (default: $TRAMHOC_HOME or per-user folder)")
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("open", help="open the player window (the default; serves in a browser without a display)")
+    opening = commands.add_parser("open", help="open the player window (the default; serves in a browser without "
+                                               "a display)")
+    opening.add_argument("bundle", nargs="?", type=Path,
+                         help="a course file (.tramhoc) to show in the install review (Windows opens them so)")
     serve = commands.add_parser("serve", help="serve the player for a web browser")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to bind (default 127.0.0.1, this PC only; 0.0.0.0 is LAN mode)")
@@ -55,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         lock.acquire()  # before the app is made: making it may tidy the folder
     except AlreadyRunning as running:
-        return _already_running(command, running.url, paths)
+        return _already_running(command, running.url, paths, args)
     try:
         return _run(paths, command, args, lock)
     finally:
@@ -93,17 +96,40 @@ def _run(paths, command: str, args, lock=None) -> int:
     if command == "open":
         from player.desktop import MISSING, NoWindowEngine, open_in_browser, run_window
 
+        start = _review_page(app, made.approvals, args.bundle, lang) if args.bundle else ""
         try:
-            run_window(app, made.paths.webview, announce=app.config["FOLDER_LOCK"].announce)
+            run_window(app, made.paths.webview, announce=app.config["FOLDER_LOCK"].announce, start=start)
             return 0
         except NoWindowEngine as reason:
             print(lang.gettext("No desktop window (%(reason)s); serving for a web browser instead.",
                                reason=reason), file=sys.stderr)
             missing = reason.missing  # a PC that lacks what the window needs: the browser, and what to add
-        on_ready = (lambda url: open_in_browser(url, lang.gettext(MISSING[missing]))) if missing else None
+        on_ready = (lambda url: open_in_browser(url + start, lang.gettext(MISSING[missing]))) if missing else None
         return _serve(app, "127.0.0.1", DEFAULT_PORT, lang, any_port_if_busy=True, on_ready=on_ready)
     app.config["ALLOWED_HOSTS"] = tuple(args.allow_host)
     return _serve(app, args.host, args.port, lang)
+
+
+def _review_page(app, approvals, bundle: Path, lang) -> str:
+    """Hold a course file opened from Windows Explorer for the install review (today's approval rules apply);
+    the review page's path, or "" (the start page) when the file is not a course, after saying why."""
+    from flask import url_for
+
+    from player.desktop import tell
+    from player.library.bundles import InstallError
+    from player.web.errors import os_problem
+
+    try:
+        with bundle.open("rb") as upload:
+            waiting = approvals.hold(upload)
+    except InstallError as error:
+        tell(f"{bundle.name}: {error.problem.about(file=bundle.name).text(lang.gettext)}")
+        return ""
+    except OSError as error:
+        tell(f"{bundle.name}: {os_problem(error).text(lang.gettext)}")
+        return ""
+    with app.test_request_context():
+        return url_for("library.review", waiting_id=waiting.id).lstrip("/")
 
 
 def _changes_the_folder(command: str, args) -> bool:
@@ -113,7 +139,7 @@ def _changes_the_folder(command: str, args) -> bool:
     return command not in ("list", "export")
 
 
-def _already_running(command: str, url: str | None, paths) -> int:
+def _already_running(command: str, url: str | None, paths, args) -> int:
     """Another player holds the data folder: say so; the desktop launcher sends the person to it."""
     from player.store.databases import Databases
     from player.store.settings import SettingsStore
@@ -128,6 +154,11 @@ def _already_running(command: str, url: str | None, paths) -> int:
         print(lang.gettext("Trạm Học is already open on this computer: %(url)s", url=url), file=sys.stderr)
         if not bring_forward():  # its window, when it has one; else the browser
             webbrowser.open(url)
+        if getattr(args, "bundle", None):
+            from player.desktop import tell
+
+            tell(lang.gettext("Trạm Học is already open: to install %(file)s, choose it on the library page "
+                              "(Install a course).", file=args.bundle.name))
         return 0
     print(lang.gettext("Trạm Học is already running with this data folder. Close it first (or use the open "
                        "player%(where)s).", where=f": {url}" if url else ""), file=sys.stderr)

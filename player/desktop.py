@@ -84,9 +84,9 @@ def keep_on_player(window, home: str) -> None:
         window.load_url(home)
 
 
-def run_window(app, storage: Path, announce: Callable[[str], None] = lambda url: None) -> None:
-    """Serve the app on loopback and show it in a native window until the window closes (which stops the
-    server); `announce(url)` tells where it serves once it does."""
+def run_window(app, storage: Path, announce: Callable[[str], None] = lambda url: None, start: str = "") -> None:
+    """Serve the app on loopback and show it in a native window, at the page `start` (a path relative to the
+    server) until the window closes (which stops the server); `announce(url)` tells where it serves."""
     if not has_display():
         raise NoWindowEngine("no display")
     try:
@@ -100,7 +100,7 @@ def run_window(app, storage: Path, announce: Callable[[str], None] = lambda url:
     announce(server.url)
     for name, value in WEBVIEW_SETTINGS.items():
         webview.settings[name] = value
-    window = webview.create_window(TITLE, server.url, js_api=None, width=1180, height=800, min_size=(720, 560),
+    window = webview.create_window(TITLE, server.url + start, js_api=None, width=1180, height=800, min_size=(720, 560),
                                    text_select=True)
     window.events.loaded += lambda: keep_on_player(window, server.url)
     picked: list[object] = []

@@ -174,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="downloads (kept between builds) and the staged folder")
     parser.add_argument("--version", default=None, help="the version the package is labelled with "
                                                         "(default: the player's; tests label a newer one)")
+    parser.add_argument("--installer-only", action="store_true",
+                        help="write the installer but not the zip (the tests build a newer one to upgrade to)")
     args = parser.parse_args(argv)
     version = args.version or project_version()
     epoch = source_date_epoch()
@@ -197,10 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     installer = args.out / f"TramHoc-Setup-{version}.exe"
     portable = args.out / f"TramHoc-{version}-portable.zip"
     build_installer(stage, version, installer)
-    build_zip(stage, f"TramHoc-{version}", portable, epoch)
-    staged_size = sum(path.stat().st_size for path in staged_files(stage))
-    print(f"installed size {staged_size / 1e6:.1f} MB ({len(staged_files(stage))} files)")
-    for artefact in (installer, portable):
+    if not args.installer_only:
+        build_zip(stage, f"TramHoc-{version}", portable, epoch)
+    files = staged_files(stage)
+    print(f"installed size {sum(path.stat().st_size for path in files) / 1e6:.1f} MB ({len(files)} files)")
+    for artefact in (installer, *([] if args.installer_only else [portable])):
         print(f"{sha256(artefact)}  {artefact.relative_to(ROOT) if artefact.is_relative_to(ROOT) else artefact}"
               f"  ({artefact.stat().st_size / 1e6:.1f} MB)")
     return 0
