@@ -10,6 +10,7 @@ import time
 import pytest
 
 from player.web import server as web_server
+from player.web.security import MAX_FORM_BYTES
 from player.web.server import PER_CLIENT_CONNECTIONS, Server
 
 NEIGHBOUR = "127.0.0.2"  # another address on the loopback network: another PC, as the server sees it
@@ -103,9 +104,10 @@ def post_body(client, url: str, size: int, headers=None, **query):
 
 def test_bodies_are_bounded_before_they_are_read(client):
     token = client.csrf_token()
-    assert post_body(client, "/learners/new", 5 * 1024**2, {"X-CSRFToken": token}) == (413, 0)
-    assert post_body(client, "/activity/beat", 5 * 1024**2, {"X-CSRFToken": token}) == (413, 0)
-    assert post_body(client, "/admin/sign-in", 2 * 1024**2) == (413, 0)  # no token either: still nothing read
+    too_big = MAX_FORM_BYTES + 1
+    assert post_body(client, "/learners/new", too_big, {"X-CSRFToken": token}) == (413, 0)
+    assert post_body(client, "/activity/beat", too_big, {"X-CSRFToken": token}) == (413, 0)
+    assert post_body(client, "/admin/sign-in", too_big) == (413, 0)  # no token either: still nothing read
 
 
 def test_only_the_upload_form_takes_a_large_body_and_only_with_its_token(client):
@@ -113,7 +115,7 @@ def test_only_the_upload_form_takes_a_large_body_and_only_with_its_token(client)
     assert post_body(client, "/install", 50 * 1024**2) == (400, 0)  # no token before the body: not read
     assert post_body(client, "/install", 50 * 1024**2, csrf_token="forged") == (400, 0)
     assert post_body(client, "/install", 3 * 1024**3, csrf_token=token) == (413, 0)  # over 2 GiB
-    upload = {"csrf_token": token, "bundle": (io.BytesIO(b"not a course" * 300_000), "khoa-hoc.tramhoc")}
+    upload = {"csrf_token": token, "bundle": (io.BytesIO(b"not a course" * 600_000), "khoa-hoc.tramhoc")}
     response = client.post("/install", query_string={"csrf_token": token}, data=upload, csrf=False,
                            follow_redirects=True)  # as the form's own address sends it
     assert response.status_code == 200 and "khoa-hoc.tramhoc" in response.get_data(as_text=True)
