@@ -25,6 +25,7 @@ FILE_NAME = DataPaths(".").trust_store.name
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 PAGES = ["/", "/courses/mini/", "/courses/mini/lessons/gioi-thieu"]
+COURSE_PAGES, LESSON = PAGES[:2], PAGES[2]  # a verified publisher is named on the course's pages only
 
 
 def test_add_list_find_remove(tmp_path):
@@ -104,10 +105,12 @@ def test_the_store_survives_being_killed_mid_write(tmp_path):
 
 
 def test_pages_say_verified_publisher(client):
-    for url in PAGES:
+    for url in COURSE_PAGES:
         page = text(client.get(url))
         assert "Đơn vị phát hành đã xác minh: Sở TT&amp;TT tỉnh Mẫu" in page, url
         assert "chưa xác minh" not in page
+    lesson = text(client.get(LESSON))  # the badge is on the course's pages, not repeated on every lesson
+    assert "đã xác minh" not in lesson and "chưa xác minh" not in lesson and "Sở TT&amp;TT" not in lesson
 
 
 def test_removing_a_publisher_makes_its_courses_unverified_at_once(app, client, publisher_key):
@@ -123,10 +126,11 @@ def test_the_centres_name_for_a_publisher_is_shown_as_text(app, client, publishe
     trust = services(app).trust
     trust.remove(publisher_key.public.fingerprint)
     trust.add(publisher_key.public, name=HOSTILE_NAME)
-    for url in PAGES:
+    for url in COURSE_PAGES:
         page = client.get(url).get_data(as_text=True)
         assert "Đơn vị phát hành đã xác minh: &lt;img src=x onerror=alert(1)&gt;" in page
         assert HOSTILE_NAME not in page
+    assert HOSTILE_NAME not in client.get(LESSON).get_data(as_text=True)
 
 
 def test_an_unverified_bundle_is_refused_unless_allowed(tmp_path, mini_bundle, signed_bundle, make_player):
