@@ -51,6 +51,7 @@ class NoWindowEngine(Exception):
     def __init__(self, reason: str, missing: str | None = None):
         super().__init__(reason)
         self.missing = missing
+        self.browser_instead = missing is not None or PLATFORM == "win32"  # no console there to print to
 
 
 def renderer_allowed(renderer: object, platform: str | None = None) -> bool:

@@ -121,3 +121,13 @@ def test_the_window_has_the_players_icon_in_the_windows_package(app, tmp_path, w
     run_window(app, tmp_path / "webview")
     assert webview.icon == str(program / "tramhoc.ico")
     assert desktop.window_icon(str(tmp_path / "elsewhere" / "bin" / "python")) is None
+
+
+def test_on_windows_the_browser_opens_even_when_the_reason_is_unknown(windows, monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "webview", None)  # `import webview` fails: no pywebview at all
+    opened, told = [], []
+    monkeypatch.setattr(desktop.webbrowser, "open", opened.append)
+    monkeypatch.setattr(desktop, "tell", told.append)
+    monkeypatch.setattr(cli, "_serve", lambda *args, on_ready=None, **kwargs: on_ready("http://127.0.0.1:8765/") or 0)
+    assert cli.main(["--data", str(tmp_path / "data"), "open"]) == 0
+    assert opened == ["http://127.0.0.1:8765/"] and told == []
