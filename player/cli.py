@@ -103,8 +103,9 @@ def _run(paths, command: str, args, lock=None) -> int:
         except NoWindowEngine as reason:
             print(lang.gettext("No desktop window (%(reason)s); serving for a web browser instead.",
                                reason=reason), file=sys.stderr)
-            missing = reason.missing  # a PC that lacks what the window needs: the browser, and what to add
-        on_ready = (lambda url: open_in_browser(url + start, lang.gettext(MISSING[missing]))) if missing else None
+            browser, missing = reason.browser_instead, reason.missing  # the browser, and what to add
+        message = lang.gettext(MISSING[missing]) if missing else None
+        on_ready = (lambda url: open_in_browser(url + start, message)) if browser else None
         return _serve(app, "127.0.0.1", DEFAULT_PORT, lang, any_port_if_busy=True, on_ready=on_ready)
     app.config["ALLOWED_HOSTS"] = tuple(args.allow_host)
     return _serve(app, args.host, args.port, lang)
@@ -160,8 +161,14 @@ def _already_running(command: str, url: str | None, paths, args) -> int:
             tell(lang.gettext("Trạm Học is already open: to install %(file)s, choose it on the library page "
                               "(Install a course).", file=args.bundle.name))
         return 0
-    print(lang.gettext("Trạm Học is already running with this data folder. Close it first (or use the open "
-                       "player%(where)s).", where=f": {url}" if url else ""), file=sys.stderr)
+    message = lang.gettext("Trạm Học is already running with this data folder. Close it first (or use the open "
+                           "player%(where)s).", where=f": {url}" if url else "")
+    if command == "open":
+        from player.desktop import tell
+
+        tell(message)  # a message box on Windows, where the launcher has no console
+    else:
+        print(message, file=sys.stderr)
     return 1
 
 

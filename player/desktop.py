@@ -26,6 +26,7 @@ TITLE = "Trạm Học"
 PLATFORM = sys.platform
 WINDOW_RENDERERS = {"win32": {"edgechromium"}}  # elsewhere any engine but MSHTML (Qt, GTK, Cocoa)
 WINDOWS_GUI = "edgechromium"
+WINDOWS_ICON = "tramhoc.ico"  # beside TramHoc.exe, one folder above python\pythonw.exe (packaging/windows)
 WEBVIEW2, DOTNET = "webview2", "dotnet"
 MISSING = {  # what a Windows PC lacks for the window, and how to add it (shown with the player in the browser)
     WEBVIEW2: N_("Trạm Học opened in the web browser because this computer does not have the Microsoft Edge "
@@ -50,6 +51,7 @@ class NoWindowEngine(Exception):
     def __init__(self, reason: str, missing: str | None = None):
         super().__init__(reason)
         self.missing = missing
+        self.browser_instead = missing is not None or PLATFORM == "win32"  # no console there to print to
 
 
 def renderer_allowed(renderer: object, platform: str | None = None) -> bool:
@@ -110,9 +112,9 @@ def run_window(app, storage: Path, announce: Callable[[str], None] = lambda url:
         return renderer_allowed(renderer)
 
     window.events.initialized += check_engine
-    gui = WINDOWS_GUI if PLATFORM == "win32" else None
+    gui, icon = (WINDOWS_GUI, window_icon()) if PLATFORM == "win32" else (None, None)
     try:
-        webview.start(gui=gui, private_mode=False, storage_path=str(storage), debug=False)
+        webview.start(gui=gui, icon=icon, private_mode=False, storage_path=str(storage), debug=False)
     except Exception as error:  # pywebview raises bare exceptions when no GUI toolkit works
         raise NoWindowEngine(str(error), DOTNET if PLATFORM == "win32" else None) from error
     finally:
@@ -120,6 +122,12 @@ def run_window(app, storage: Path, announce: Callable[[str], None] = lambda url:
     if not picked or not renderer_allowed(picked[0]):  # aborted before any window was made
         raise NoWindowEngine(f"the window engine would be {picked[0] if picked else 'unknown'}",
                              WEBVIEW2 if PLATFORM == "win32" else None)
+
+
+def window_icon(executable: str | None = None) -> str | None:
+    """The player's icon in the Windows package, for the window and the taskbar (else pythonw's own)."""
+    icon = Path(executable or sys.executable).resolve().parent.parent / WINDOWS_ICON
+    return str(icon) if icon.is_file() else None
 
 
 def open_in_browser(url: str, message: str | None = None) -> None:

@@ -34,8 +34,8 @@ class FakeWebview(types.ModuleType):
         self.url = url
         return self.window
 
-    def start(self, gui=None, **options):
-        self.gui = gui
+    def start(self, gui=None, icon=None, **options):
+        self.gui, self.icon = gui, icon
         if self.fail:
             raise self.fail
         if any(handler(self.renderer) is False for handler in self.window.events.initialized):
@@ -110,3 +110,24 @@ def test_without_a_window_the_player_opens_in_the_browser_saying_what_to_add(win
     assert opened == ["http://127.0.0.1:8765/"]
     assert len(told) == 1 and words in told[0] and "trình duyệt" in told[0]  # in Vietnamese, the default
     assert told[0] != MISSING[missing]  # translated, not the English source
+
+
+def test_the_window_has_the_players_icon_in_the_windows_package(app, tmp_path, windows, monkeypatch):
+    program = tmp_path / "TramHoc"
+    (program / "python").mkdir(parents=True)
+    (program / "tramhoc.ico").write_bytes(b"\0\0\1\0")
+    monkeypatch.setattr(desktop.sys, "executable", str(program / "python" / "pythonw.exe"))
+    webview = windows("edgechromium")
+    run_window(app, tmp_path / "webview")
+    assert webview.icon == str(program / "tramhoc.ico")
+    assert desktop.window_icon(str(tmp_path / "elsewhere" / "bin" / "python")) is None
+
+
+def test_on_windows_the_browser_opens_even_when_the_reason_is_unknown(windows, monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "webview", None)  # `import webview` fails: no pywebview at all
+    opened, told = [], []
+    monkeypatch.setattr(desktop.webbrowser, "open", opened.append)
+    monkeypatch.setattr(desktop, "tell", told.append)
+    monkeypatch.setattr(cli, "_serve", lambda *args, on_ready=None, **kwargs: on_ready("http://127.0.0.1:8765/") or 0)
+    assert cli.main(["--data", str(tmp_path / "data"), "open"]) == 0
+    assert opened == ["http://127.0.0.1:8765/"] and told == []
