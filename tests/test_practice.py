@@ -206,7 +206,9 @@ def test_the_pages_have_no_inline_script_or_style_and_keep_the_csp(practice_app,
 
 REAL_PRACTICES = [("dich-vu-cong", "nop-ho-so", "procedure"), ("dich-vu-cong", "an-toan", "messages"),
                   ("chu-ky-so", "ky-tep-pdf", "signing"), ("chu-ky-so", "lua-dao", "messages"),
-                  ("dich-vu-cong-en", "nop-ho-so", "procedure"), ("dich-vu-cong-en", "an-toan", "messages")]
+                  ("dich-vu-cong-en", "nop-ho-so", "procedure"), ("dich-vu-cong-en", "an-toan", "messages"),
+                  ("ky-so-can-bo-xa", "kiem-tra-van-ban-den", "signing"),  # issue 16: one practice each
+                  ("ky-nang-so-co-ban", "cai-ung-dung", "messages")]
 
 
 @pytest.mark.parametrize("course_id, lesson_id, kind", REAL_PRACTICES)
