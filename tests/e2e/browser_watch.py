@@ -16,13 +16,14 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 
-# The browser fetches a page's icon in the background and cancels that fetch when the learner moves on to
-# the next page before it finished: a cancelled icon is the browser's choice, not a failure of the player.
-ICON_PATH = "/static/icon.svg"
+# The browser cancels the fetches of a page's icon, scripts and styles when the learner moves on to the next
+# page before they finished (a quick form post does): a cancelled file of the player's own static folder is
+# the browser's choice, not a failure of the player (a missing one still fails, with its HTTP status).
+STATIC_PREFIX = "/static/"
 
 
-def icon_cancelled(request) -> bool:
-    return urlsplit(request.url).path == ICON_PATH and request.failure == "net::ERR_ABORTED"
+def static_cancelled(request) -> bool:
+    return urlsplit(request.url).path.startswith(STATIC_PREFIX) and request.failure == "net::ERR_ABORTED"
 
 
 @dataclass
@@ -60,7 +61,7 @@ def watch(page: Page) -> Watch:
     page.on("request", lambda request: seen.requests.append(request.url))
     page.on("console", lambda message: seen.console.append(message.text))
     page.on("dialog", lambda dialog: (seen.dialogs.append(f"{dialog.type}: {dialog.message}"), dialog.dismiss()))
-    page.on("requestfailed", lambda request: not icon_cancelled(request)
+    page.on("requestfailed", lambda request: not static_cancelled(request)
             and seen.failed.append(f"{request.url}: {request.failure}"))
     page.on("response", lambda response: response.status >= 400
             and seen.failed.append(f"{response.url}: HTTP {response.status}"))

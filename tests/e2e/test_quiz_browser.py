@@ -203,7 +203,7 @@ def test_a_test_with_every_type_of_question_is_failed_then_passed(page: Page, qu
     submit_test(page)
     expect(page.locator(".score-verdict")).to_contain_text("Lần này bạn chưa đạt")
     expect(page.locator("section#q-so-chu-so-otp .given .given-text")).to_have_text("12")
-    expect(page.locator("section#q-so-chu-so-otp .right-answer .given-text")).to_have_text("6")  # beside it
+    expect(page.locator("section#q-so-chu-so-otp .right-answer .right-text")).to_have_text("6")  # beside it
     expect(page.locator("section#q-ghep-thu-tuc .explanation")).to_contain_text("Mỗi việc có một nơi làm phù hợp.")
     page.get_by_role("link", name="↻ Làm lại").first.click()
 
