@@ -294,7 +294,9 @@ def _shut(sock: socket.socket) -> None:
         pass
 
 
-class _WatchedConnection(http.client.HTTPConnection):
+class _Watched:
+    """Mixed into an http.client connection: once connected, its socket is handed to the run's watcher."""
+
     def __init__(self, *args, connections: _Connections, **kwargs):
         super().__init__(*args, **kwargs)
         self._connections = connections
@@ -304,14 +306,12 @@ class _WatchedConnection(http.client.HTTPConnection):
         self._connections.connected(self.sock)
 
 
-class _WatchedSecureConnection(http.client.HTTPSConnection):
-    def __init__(self, *args, connections: _Connections, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._connections = connections
+class _WatchedConnection(_Watched, http.client.HTTPConnection):
+    pass
 
-    def connect(self):
-        super().connect()
-        self._connections.connected(self.sock)
+
+class _WatchedSecureConnection(_Watched, http.client.HTTPSConnection):
+    pass
 
 
 class _WatchedHttp(urllib.request.HTTPHandler):
