@@ -38,6 +38,17 @@ def test_wrong_admin_pins_are_slowed_down(admin, app, fake_clock):
     assert "Cài đặt trung tâm" in text(client.get("/admin/"))
 
 
+def test_a_wrong_admin_pin_says_so_on_the_page_it_answers_with(admin, app, fake_clock):
+    client = app.test_client()
+    wrong = client.post("/admin/sign-in", data={"pin": "000000"})
+    assert wrong.status_code == 403 and "Chưa đúng. Bạn thử lại nhé." in text(wrong)
+    for _ in range(2):
+        client.post("/admin/sign-in", data={"pin": "000000"})
+    locked = client.post("/admin/sign-in", data={"pin": ADMIN_PIN})
+    assert locked.status_code == 429 and "hãy chờ 30 giây" in text(locked).lower()
+    assert "Chưa đúng" not in text(client.get("/admin/"))  # nothing left over for the next page
+
+
 def test_the_admin_session_expires_like_a_learners(admin, fake_clock):
     fake_clock.move(11 * 60)
     assert "Cài đặt trung tâm" not in text(admin.get("/admin/"))

@@ -84,7 +84,8 @@ def sign_in():
     if attempt.ok:
         access.admin_sign_in()
         return redirect(url_for(".index"), code=303)
-    return render_template("admin/pin.html", first_run=False), credentials.refused(attempt)
+    status = credentials.refused(attempt)  # before the page is made, so that it says why
+    return render_template("admin/pin.html", first_run=False), status
 
 
 @admin_bp.post("/sign-out")
