@@ -374,3 +374,14 @@ def test_an_approval_shown_before_a_verified_course_came_does_not_replace_it(
                             follow_redirects=True)
     assert "Có điều đã thay đổi từ lúc trang này hiện ra" in text(response)
     assert services(player).library.provenance("mini").verified
+
+
+def test_the_admin_sees_what_each_waiting_file_is_until_that_version_is_installed(player, learner, mini_bundle):
+    hold(learner, mini_bundle)
+    admin = player.test_client()
+    assert admin.post("/admin/sign-in", data={"pin": ADMIN_PIN}).status_code == 303
+    home = re.sub(r"\s+", " ", text(admin.get("/admin/")))
+    assert f'<strong lang="vi">{TITLE}</strong> (phiên bản 1.0.0, đơn vị phát hành chưa được xác minh) · tải lên lúc' in home
+    services(player).library.install(mini_bundle, allow_unverified=True)  # e.g. from a USB stick, by the CLI
+    home = text(admin.get("/admin/"))
+    assert "Tệp khoá học đang chờ bạn đồng ý" not in home and len(waiting_folders(player)) == 1

@@ -55,7 +55,7 @@ def index():
     return render_template("admin/index.html", settings=settings, rows=rows, courses=courses, cards=cards, page=page,
                            pages=max(1, -(-len(everyone) // PAGE_SIZE)), damaged=services().store.damaged_files(),
                            data_dir=services().paths.root, languages=language_names(),
-                           waiting=services().approvals.waiting())
+                           waiting=services().approvals.listed())
 
 
 @admin_bp.post("/pin")

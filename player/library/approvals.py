@@ -139,6 +139,20 @@ class PendingInstalls:
         found = [self.find(waiting_id) for waiting_id in self.paths.waiting_ids()]
         return sorted((w for w in found if w), key=lambda w: w.uploaded, reverse=True)
 
+    def listed(self) -> list[tuple[Waiting, Review | None]]:
+        """The waiting uploads, each with what it is (None when it can no longer be read), leaving out an
+        upload of a course that is now installed at that very version: it is done with."""
+        shown = []
+        for waiting in self.waiting():
+            try:
+                review = self.review(waiting)
+            except InstallError:
+                shown.append((waiting, None))
+                continue
+            if review.installed is None or review.installed.version != review.course.version:
+                shown.append((waiting, review))
+        return shown
+
     def review(self, waiting: Waiting) -> Review:
         """What a waiting file is, from its manifest (cheap: the file was verified when it was saved);
         raises InstallError when it is damaged or its verification is not on record."""
