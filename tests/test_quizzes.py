@@ -252,7 +252,8 @@ def test_every_type_is_graded_through_the_routes_and_recorded(learner, quiz_app)
         assert closing["result"]["success"] is passed and closing["result"]["duration"].startswith("PT")
         assert closing["result"]["score"]["scaled"] == (0.7222 if passed else 0.4259)
         assert ("Bạn đã đạt!" if passed else "Lần này bạn chưa đạt") in text(results)
-    assert "Bạn không còn lần làm nào" in text(results) and "Làm lại" not in text(results)
+    # passed on its last attempt: it says so, not that no attempts are left (issue 17 #11); nothing to retry
+    assert "Bạn không còn lần làm nào" not in text(results) and "Làm lại" not in text(results)
 
 
 def test_responses_are_recorded_in_the_xapi_format_of_their_type(learner, quiz_app):
@@ -297,6 +298,19 @@ def test_passing_a_test_completes_its_lesson_and_shows_on_the_contents(learner, 
     assert "Bài kiểm tra · chưa làm" in contents  # the other test
     lesson = open_quiz(learner, COURSE, TEST)
     assert "Bạn đã đạt bài kiểm tra này" in lesson.html and "Tiếp tục" in lesson.html
+
+
+def test_a_test_passed_on_its_last_attempt_says_passed_not_that_no_attempts_are_left(learner, quiz_app):
+    submit(learner, COURSE, TEST, open_quiz(learner, COURSE, TEST), {})  # the first of two attempts, failed
+    quiz, page = lesson_quiz(quiz_app, COURSE, TEST), open_quiz(learner, COURSE, TEST)
+    fields = {}
+    for question in quiz.questions:
+        if not isinstance(question, Description):
+            fields.update(answer(question, "right", page))
+    results = text(learner.get(submit(learner, COURSE, TEST, page, fields).headers["Location"]))
+    assert "Bạn đã đạt" in results and "Bạn không còn lần làm nào" not in results
+    closed = open_quiz(learner, COURSE, TEST)
+    assert "Bạn đã đạt bài kiểm tra này." in closed.html and "Bạn đã dùng hết" not in closed.html
 
 
 def test_the_attempt_limit_is_enforced_from_the_records(learner, quiz_app):
