@@ -64,6 +64,8 @@ class FolderWatcher:
 
     def _settled(self, current: Snapshot, stop: threading.Event) -> Snapshot | None:
         if self._fd is not None:
+            while self._wait(0, stop):  # a save began while `current` was taken (a truncated file): look again
+                current = snapshot(self.folder)
             if not self._writing:
                 return current  # every file written was closed before `current` was taken
             while self._writing and self._wait(QUIET_SECONDS, stop) and not stop.is_set():
