@@ -7,7 +7,7 @@ import re
 
 import pytest
 from quiz_helpers import QuizPage, answer, lesson_quiz, open_quiz, submit
-from support.pages import text
+from support.pages import learner_id, text
 
 from player.web.services import services
 
@@ -20,11 +20,6 @@ def learner(quiz_app):
     client = quiz_app.test_client()
     client.sign_in()
     return client
-
-
-def learner_id(client) -> str:
-    with client.session_transaction() as session:
-        return session["learner"]
 
 
 def recorded_count(app, client) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from quiz_helpers import FIELD, QuizPage, answer, lesson_quiz, open_quiz, submit
-from support.pages import ADMIN_PIN, text
+from support.pages import ADMIN_PIN, learner_id, text
 from xapi_schema import statement_errors
 
 from courses import Bundle
@@ -36,11 +36,6 @@ def learner(quiz_app):
     client = quiz_app.test_client()
     client.sign_in()
     return client
-
-
-def learner_id(client) -> str:
-    with client.session_transaction() as session:
-        return session["learner"]
 
 
 def statements(app, client) -> list[dict]:

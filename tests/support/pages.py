@@ -16,3 +16,9 @@ def open_lesson(client, course_id: str, lesson_id: str):
     assert page.status_code == 200, page.status_code
     opened = re.search(r'data-open="([^"]+)"', page.get_data(as_text=True)).group(1)
     return page, client.post(opened, json={}).json["visit"]
+
+
+def learner_id(client) -> str:
+    """The id of the learner signed in on this test client."""
+    with client.session_transaction() as session:
+        return session["learner"]
