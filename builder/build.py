@@ -15,7 +15,7 @@ from builder.course_config import COURSE_FILE, CourseConfig, load_course_config
 from builder.lesson_source import LessonSource, load_gift_lesson
 from builder.links import LinkResolver
 from builder.practices import collect_practices
-from builder.problems import BuildFailed, Problems
+from builder.problems import BuildFailed, Problems, did_you_mean
 from builder.quizzes import collect_quizzes
 from builder.render import LessonRenderer, RenderedLesson
 from builder.source_memo import SourceMemo
@@ -105,7 +105,8 @@ class CourseBuild:
         listing = list_course_files(course_dir)
         files = listing.paths
         lessons = _load_lessons(course_dir, config, listing, problems, self.sources)
-        lesson_ids = {lesson.path: lesson.id for lesson in lessons.values()}
+        broken = {ref.path: None for section in config.sections for ref in section.lessons if ref.path in files}
+        lesson_ids = broken | {lesson.path: lesson.id for lesson in lessons.values()}  # None: listed, reported broken
         self.render_cache.start(lesson_ids)
         rendered = _render(list(lessons.values()), lesson_ids, frozenset(files), listing.refused,
                            self.render_cache, progress)
@@ -146,7 +147,7 @@ def _load_lessons(course_dir: Path, config: CourseConfig, listing: CourseFiles, 
                 problems.add(course_dir / COURSE_FILE, ref.line, f"{ref.path} {listing.refused[ref.path]}")
                 continue
             if ref.path not in files:
-                problems.add(course_dir / COURSE_FILE, ref.line, f"no lesson file {ref.path}")
+                problems.add(course_dir / COURSE_FILE, ref.line, f"no lesson file {ref.path}{did_you_mean(ref.path, files)}")
                 continue
             if ref.gift is not None:
                 lesson = load_gift_lesson(ref.path, files[ref.path], ref.gift, course_dir / COURSE_FILE, problems)

@@ -5,6 +5,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
+from builder.problems import did_you_mean
+
 ASSET_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".mp3", ".mp4", ".pdf")
 EXTERNAL_LINK_SCHEMES = ("http", "https", "mailto", "tel")
 NAVIGATION = {("a", "href"), ("area", "href")}
@@ -24,7 +26,7 @@ class LinkResolver:
     """Rewrites the URLs of one lesson and records what they point to and what is wrong."""
 
     lesson_path: str
-    lesson_ids: dict[str, str]  # lesson source path -> lesson id
+    lesson_ids: dict[str, str | None]  # lesson source path -> lesson id (None: listed, but reported broken)
     files: frozenset[str]  # every usable file in the course folder, POSIX relative paths
     refused: dict[str, str] = field(default_factory=dict)  # files that cannot be packed, and why
     assets: set[str] = field(default_factory=set)
@@ -62,7 +64,8 @@ class LinkResolver:
         if target in self.refused:
             return self._fail(url, f"{target} {self.refused[target]}")
         if target not in self.files:
-            return self._fail(url, f"{'broken link' if is_link else 'missing asset'}: {value}")
+            return self._fail(url, f"{'broken link' if is_link else 'missing asset'}: {value}"
+                                   f"{did_you_mean(target, self.files)}")
         if not target.lower().endswith(ASSET_SUFFIXES):
             return self._fail(url, f"unsupported file type: {value} (allowed: {' '.join(ASSET_SUFFIXES)})")
         self.assets.add(target)
@@ -71,9 +74,11 @@ class LinkResolver:
     def _lesson(self, url: str, target: str, fragment: str, suffix: str) -> str | None:
         lesson_id = self.lesson_ids.get(target)
         if lesson_id is None:
+            if target in self.lesson_ids:
+                return None  # its own problem is reported once, at the file; not again at every link to it
             if target in self.files:
                 return self._fail(url, f"link to {target}, which is not listed in course.yml")
-            return self._fail(url, f"broken link: no lesson {target}")
+            return self._fail(url, f"broken link: no lesson {target}{did_you_mean(target, self.lesson_ids)}")
         self.lesson_links.append(LessonLink(lesson_id, fragment, url))
         return quote(lesson_id) + suffix
 

@@ -81,11 +81,13 @@ class _Block:
         try:
             self.doc = load_yaml(self.text, self.first_line, texts_only=True)
         except YamlError as error:
-            advice = ("a text that itself contains ': ' must be put in quotes, e.g. gợi ý: \"Đọc lại: …\""
-                      if "mapping values are not allowed" in str(error) else
-                      "check the indentation and that every line is 'name: value' or '- value'")
-            raise PracticeSyntaxError([(error.line, f"this practice block cannot be read ({error}); "
-                                                    f"{advice}")]) from None
+            if error.kind == "colon":
+                said = "a text that itself contains ': ' must be put in quotes, e.g. gợi ý: \"Đọc lại: …\""
+            elif error.kind:
+                said = str(error)
+            else:
+                said = f"{error}; check the indentation and that every line is 'name: value' or '- value'"
+            raise PracticeSyntaxError([(error.line, f"this practice block cannot be read: {said}")]) from None
         practice = self._practice(self.doc.data)
         if self.problems or practice is None:
             raise PracticeSyntaxError(self.problems or [(self.first_line, "this practice block is empty")])

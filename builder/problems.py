@@ -1,5 +1,7 @@
 """Problems found in course sources, reported as `path:line: message`."""
 
+import difflib
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +50,15 @@ class BuildFailed(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
+
+
+def did_you_mean(path: str, paths) -> str:
+    """' (did you mean X?)' naming the file of the same folder whose name is closest to a misspelled one, or
+    nothing; paths are POSIX, relative to the course folder."""
+    folder, name = posixpath.split(path)
+    names = [posixpath.basename(other) for other in paths if posixpath.dirname(other) == folder]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+    return f" (did you mean {posixpath.join(folder, close[0])}?)" if close else ""
 
 
 def _display(path: Path) -> str:

@@ -9,9 +9,9 @@ _TextLoader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # every value a tex
 class YamlError(Exception):
     """Unparseable YAML, with the 1-based line where the parser stopped."""
 
-    def __init__(self, line: int, message: str):
+    def __init__(self, line: int, message: str, kind: str = ""):
         super().__init__(message)
-        self.line = line
+        self.line, self.kind = line, kind
 
 
 class Located:
@@ -52,8 +52,8 @@ def load_yaml(text: str, first_line: int = 1, texts_only: bool = False) -> Locat
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise YamlError(first_line + (mark.line if mark else 0), _describe(error)) from None
+        line, kind, message = _describe(error)
+        raise YamlError(first_line + line, message, kind) from None
     except yaml.YAMLError as error:
         raise YamlError(first_line, str(error).splitlines()[0]) from None
     finally:
@@ -79,6 +79,31 @@ def _child(node, step):
     return None
 
 
-def _describe(error: yaml.MarkedYAMLError) -> str:
+_INDENT = "this line is not lined up with the lines above it: indent the fields of a group equally, with spaces"
+# PyYAML's common errors in plain words: (kind, words in its context or problem, mark to report, message).
+_PLAIN = (
+    ("quote", "quoted scalar", "context", "a quote (\" or ') opened on this line is never closed: add the closing quote"),
+    ("bracket", "flow sequence", "context", "a '[' on this line is never closed: put a text that starts with [ in quotes"),
+    ("bracket", "flow mapping", "context", "a '{' on this line is never closed: put a text that starts with { in quotes"),
+    ("tab", "tab character", "problem", "a tab character: indent with spaces, not tabs"),
+    ("tab", "cannot start any token", "problem",
+     "a tab, @ or ` where a value starts: indent with spaces, and put a text that starts with @ or ` in quotes"),
+    ("colon", "mapping values are not allowed", "problem",
+     "a second ': ' on this line, or a line indented more than the one above: put a text that contains ': ' "
+     "in quotes, and line the fields up one under the other"),
+    ("colon", "could not find expected ':'", "context", "this line has no ':' after its name: write 'name: value'"),
+    ("indent", "expected <block end>", "problem", _INDENT),
+    ("indent", "did not find expected key", "problem", _INDENT),
+)
+
+
+def _describe(error: yaml.MarkedYAMLError) -> tuple[int, str, str]:
+    """(0-based line, kind, message) for a YAML error: at the line where the mistake is, in plain words."""
+    said = f"{error.context or ''} {error.problem or ''}"
+    for kind, words, where, message in _PLAIN:
+        mark = error.context_mark if where == "context" else error.problem_mark
+        if words in said and mark is not None:
+            return mark.line, kind, message
+    mark = error.problem_mark or error.context_mark
     parts = [part for part in (error.context, error.problem) if part]
-    return "invalid YAML: " + ", ".join(parts)
+    return (mark.line if mark else 0), "", "invalid YAML: " + ", ".join(parts)

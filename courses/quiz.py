@@ -235,7 +235,7 @@ def _check_multiple(q: MultipleChoice) -> list[str]:
         problems.append("a choice question needs at least 2 choices")
     right = sum(c.weight for c in q.choices if _finite(c.weight) and c.weight > 0)
     if right <= 0:
-        problems.append("no right choice: no choice has a positive weight")
+        problems.append("no right choice: every choice is worth 0 % or less; give the right ones a percentage above 0, adding up to 100 %")
     elif abs(right - 100) > WEIGHT_TOLERANCE:
         problems.append(f"the right choices add up to {right:g} %; they must add up to 100 %")
     return problems

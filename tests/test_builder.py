@@ -158,7 +158,8 @@ BAD_SOURCES = [
      "lessons/03-ky-so.md:5: broken link: no lesson lessons/99-khong-co.md"),
     ("lessons/03-ky-so.md", "---\nid: ky-so\ntitle: T\n---\n[x](01-gioi-thieu.md#khong-co)\n",
      "lessons/03-ky-so.md:5: lesson 'gioi-thieu' has no heading with anchor #khong-co"),
-    ("lessons/03-ky-so.md", "---\nid: ky-so\ntitle: [T\n---\nA\n", "lessons/03-ky-so.md:4: front matter: invalid YAML"),
+    ("lessons/03-ky-so.md", "---\nid: ky-so\ntitle: [T\n---\nA\n",
+     "lessons/03-ky-so.md:3: front matter: a '[' on this line is never closed"),
     ("lessons/03-ky-so.md", "# Không có front matter\n", "lessons/03-ky-so.md:1: missing front matter"),
     ("lessons/03-ky-so.md", "---\nid: ky-so\n---\nA\n", "lessons/03-ky-so.md:1: front matter needs a non-empty 'title'"),
     ("lessons/03-ky-so.md", "---\nid: Ký Số\ntitle: T\n---\n", "lessons/03-ky-so.md:2: lesson id 'Ký Số' must be"),
@@ -368,3 +369,45 @@ def test_a_rebuild_sees_a_missing_or_refused_file_fixed_without_the_lesson_chang
         watching.compile()
     image.write_bytes(data)
     assert watching.compile().members[asset_member("lessons/images/so-do.svg")] == data
+
+
+@pytest.mark.parametrize("broken, expected", [
+    (b"---\nid: gioi-thieu\ntitle: [B\n---\nA\n", "lessons/01-gioi-thieu.md:3: front matter: a '[' on this line"),
+    (b"---\nid: gioi-thieu\ntitle: B\n---\nd\xf2ng\n", "lessons/01-gioi-thieu.md:5: file is not UTF-8 text"),
+    ("---\nid: gioi-thieu\ntitle: B\nminutes: bảy\n---\nA\n".encode(), "lessons/01-gioi-thieu.md:4: minutes"),
+])
+def test_a_broken_lesson_is_reported_once_not_at_every_link_to_it(mini_course, broken, expected):
+    """Issue 17 #19: lesson 3 links to lesson 1; a broken lesson 1 is not also 'not listed in course.yml'."""
+    (mini_course / "lessons" / "01-gioi-thieu.md").write_bytes(broken)
+    [problem] = problems_of(mini_course)
+    assert expected in problem
+
+
+@pytest.mark.parametrize("front, line, message", [
+    ('id: ky-so\ntitle: "Ký số\nminutes: 5\n', 3, 'a quote (" or \') opened on this line is never closed'),
+    ("id: ky-so\ntitle: T\n\tminutes: 5\n", 4, "a tab character: indent with spaces, not tabs"),
+    ("id: ky-so\ntitle\nminutes: 5\n", 3, "this line has no ':' after its name: write 'name: value'"),
+    ("id: ky-so\ntitle: Ký số: bài 1\n", 3, "a second ': ' on this line"),
+])
+def test_yaml_mistakes_are_reported_at_their_line_in_plain_words(mini_course, front, line, message):
+    """Issue 17 #19: an unclosed quote is reported on its own line, not where PyYAML gave up, in plain words."""
+    write_lesson(mini_course, "03-ky-so.md", "A\n", front)
+    [problem] = problems_of(mini_course)
+    assert f"lessons/03-ky-so.md:{line}: front matter: {message}" in problem
+    assert "scanning" not in problem and "invalid YAML" not in problem
+
+
+def test_a_misspelled_file_name_gets_a_did_you_mean(mini_course):
+    """Issue 17 #19: a lesson named in course.yml, a lesson link and an image path, each one letter off."""
+    config = mini_course / "course.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("lessons/02-dang-nhap.md", "lessons/02-dang-nhp.md"),
+                      encoding="utf-8")
+    write_lesson(mini_course, "03-ky-so.md", "[x](01-gioi-thieuu.md)\n\n![y](images/dang-nhap.pgn)\n",
+                 "id: ky-so\ntitle: T\n")
+    problems = problems_of(mini_course)
+    assert any(p.endswith("no lesson file lessons/02-dang-nhp.md (did you mean lessons/02-dang-nhap.md?)")
+               for p in problems), problems
+    assert any(p.endswith("broken link: no lesson lessons/01-gioi-thieuu.md (did you mean lessons/01-gioi-thieu.md?)")
+               for p in problems), problems
+    assert any(p.endswith("missing asset: images/dang-nhap.pgn (did you mean lessons/images/dang-nhap.png?)")
+               for p in problems), problems

@@ -113,8 +113,7 @@ def test_an_unreachable_step_is_reported(practice_course):
      "unknown name 'goi y them nua' in a field (known: id, nhãn, kiểu, đúng, lựa chọn, gợi ý, gợi ý thêm, chú thích)"),
     ('        gợi ý: "Đọc lại thẻ tình huống: bạn cần đăng ký gì?"', "        gợi ý: Đọc lại thẻ: bạn cần gì?",
      "gợi ý: Đọc lại thẻ: bạn cần gì?",
-     "this practice block cannot be read (invalid YAML: mapping values are not allowed in this context); a text "
-     "that itself contains ': ' must be put in quotes, e.g. gợi ý: \"Đọc lại: …\""),
+     "this practice block cannot be read: a text that itself contains ': ' must be put in quotes, e.g. gợi ý: \"Đọc lại: …\""),
     ("  - id: nop\n", "  - id: otp\n", "  - id: otp\n    loại: nộp",
      "two steps have the id 'otp' (also line {otp}): give one of them another 'id:'"),
 ])
