@@ -10,9 +10,11 @@ from typing import Callable
 import platformdirs
 
 from builder import GENERATOR
+from builder.i18n import _
 from builder.cache import DeflatedMembers, EntryStore, RenderCache
 from builder.course_config import COURSE_FILE, CourseConfig, load_course_config
 from builder.lesson_source import LessonSource, load_gift_lesson
+from builder.i18n import current_language, use_language
 from builder.links import LinkResolver
 from builder.practices import collect_practices
 from builder.problems import BuildFailed, Problems, did_you_mean
@@ -131,8 +133,8 @@ def _check_total_size(course_dir: Path, assets: list[Path], problems: Problems) 
     """A bundle unpacks to at most what the player accepts (courses.reading.MAX_TOTAL_BYTES)."""
     total = sum(path.stat().st_size for path in assets)
     if total > MAX_TOTAL_BYTES:
-        problems.add(course_dir / COURSE_FILE, 1, f"the course's files add up to {-(-total // MB)} MB, more "
-                                                  f"than a course can hold ({MAX_TOTAL_BYTES // MB} MB)")
+        problems.add(course_dir / COURSE_FILE, 1, _("the course's files add up to %(size)s MB, more than a course can hold (%(limit)s MB)")
+                     % {"size": -(-total // MB), "limit": MAX_TOTAL_BYTES // MB})
 
 
 def _load_lessons(course_dir: Path, config: CourseConfig, listing: CourseFiles, problems: Problems,
@@ -141,13 +143,13 @@ def _load_lessons(course_dir: Path, config: CourseConfig, listing: CourseFiles, 
     for section in config.sections:
         for ref in section.lessons:
             if ref.path in lessons:
-                problems.add(course_dir / COURSE_FILE, ref.line, f"lesson {ref.path} is listed twice")
+                problems.add(course_dir / COURSE_FILE, ref.line, _("lesson %(path)s is listed twice") % {"path": ref.path})
                 continue
             if ref.path in listing.refused:
                 problems.add(course_dir / COURSE_FILE, ref.line, f"{ref.path} {listing.refused[ref.path]}")
                 continue
             if ref.path not in files:
-                problems.add(course_dir / COURSE_FILE, ref.line, f"no lesson file {ref.path}{did_you_mean(ref.path, files)}")
+                problems.add(course_dir / COURSE_FILE, ref.line, _("no lesson file %(path)s") % {"path": ref.path} + did_you_mean(ref.path, files))
                 continue
             if ref.gift is not None:
                 lesson = load_gift_lesson(ref.path, files[ref.path], ref.gift, course_dir / COURSE_FILE, problems)
@@ -157,7 +159,7 @@ def _load_lessons(course_dir: Path, config: CourseConfig, listing: CourseFiles, 
                 continue
             if lesson.id in first_with_id:
                 problems.add(lesson.meta_file or lesson.file, lesson.id_line,
-                             f"duplicate lesson id '{lesson.id}' (also used by {first_with_id[lesson.id]})")
+                             _("duplicate lesson id '%(id)s' (also used by %(other)s)") % {"id": lesson.id, "other": first_with_id[lesson.id]})
                 continue
             first_with_id[lesson.id] = lesson.path
             lessons[ref.path] = lesson
@@ -172,7 +174,7 @@ def _render(lessons: list[LessonSource], lesson_ids: dict[str, str], files: froz
     jobs = [(lesson.path, lesson.body, lesson.body_line, lesson.kind) for lesson in todo]
     workers = min(os.cpu_count() or 1, 4)
     if len(jobs) >= PARALLEL_MIN_LESSONS and workers > 1:
-        pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(lesson_ids, files, refused))
+        pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(lesson_ids, files, refused, current_language()))
         with pool:
             outputs = pool.map(_render_job, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
             for lesson, result in zip(todo, outputs):
@@ -195,7 +197,10 @@ def _finish(lesson, result, results, cache, progress, done, total) -> int:
 _worker: dict = {}
 
 
-def _start_worker(lesson_ids: dict[str, str], files: frozenset[str], refused: dict[str, str]) -> None:
+def _start_worker(lesson_ids: dict[str, str], files: frozenset[str], refused: dict[str, str],
+                  language: str | None = None) -> None:
+    if language:
+        use_language(language)  # a spawned process (Windows) starts in English
     _worker.update(renderer=_worker.get("renderer") or LessonRenderer(), lesson_ids=lesson_ids, files=files,
                    refused=refused)
 
@@ -215,7 +220,7 @@ def _check_references(lessons: dict[str, LessonSource], rendered: dict[str, Rend
             problems.add(file, line, message)
         for lesson_id, fragment, line in result.lesson_links:
             if fragment and fragment not in anchors.get(lesson_id, ()):
-                problems.add(file, line, f"lesson '{lesson_id}' has no heading with anchor #{fragment}")
+                problems.add(file, line, _("lesson '%(id)s' has no heading with anchor #%(anchor)s") % {"id": lesson_id, "anchor": fragment})
 
 
 def _course_model(config: CourseConfig, lessons: dict[str, LessonSource]) -> Course:

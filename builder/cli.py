@@ -9,6 +9,7 @@ from pathlib import Path
 
 from builder import __version__, trainer_cli
 from builder.build import build, check
+from builder.i18n import LANGUAGES, _, choose_language, current_language, use_language
 from builder.problems import BuildFailed
 from builder.publisher import PassphraseError, make_key_pair, new_passphrase, signing_key
 from builder.watch import watch
@@ -46,20 +47,32 @@ def main(argv: list[str] | None = None) -> int:
     for command in (check_cmd, build_cmd, watch_cmd):
         command.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     trainer_cli.add_commands(commands, DEFAULT_OUT)  # new, preview, export-scorm
+    for command in commands.choices.values():
+        command.add_argument("--lang", choices=LANGUAGES, help="language of the messages (default: the course's "
+                                                               "language, else the system's, else vi)")
     args = parser.parse_args(argv)
+    previous = current_language()
+    use_language(choose_language(args.lang, getattr(args, "course_dir", None)))
+    try:
+        return _run(args)
+    finally:
+        use_language(previous)  # callers in the same process (tests, the preview) keep their language
+
+
+def _run(args) -> int:
     if args.command in trainer_cli.COMMANDS:
         return trainer_cli.run(args)
     if args.command == "keygen":
         return _keygen(args.out, args.publisher, args.passphrase_file, args.no_passphrase)
     if not args.course_dir.is_dir():
-        print(f"{args.course_dir}: not a course folder", file=sys.stderr)
+        print(_("%(folder)s: not a course folder") % {"folder": args.course_dir}, file=sys.stderr)
         return 2
     signer = None
     if args.command == "build" and args.sign:
         try:
             signer = signing_key(args.sign, args.passphrase_file, args.force)
         except (KeyFileError, PassphraseError) as error:
-            print(f"{error}; nothing was written.", file=sys.stderr)
+            print(_("%(problem)s; nothing was written.") % {"problem": error}, file=sys.stderr)
             return 2
     progress = None if args.quiet else ProgressLine()
     if args.command == "watch":
@@ -68,17 +81,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             compiled = check(args.course_dir, progress)
-            result = f"{args.course_dir}: OK, {len(compiled.course.lessons)} lessons"
+            result = _("%(folder)s: OK, %(count)s lessons") % {"folder": args.course_dir,
+                                                               "count": len(compiled.course.lessons)}
         else:
             path = build(args.course_dir, args.out, progress, use_cache=not args.no_cache, signer=signer)
-            result = f"wrote {path}" + (f", signed by {signer.publisher}" if signer else "")
+            result = (_("wrote %(path)s, signed by %(publisher)s") % {"path": path, "publisher": signer.publisher}
+                      if signer else _("wrote %(path)s") % {"path": path})
     except BuildFailed as failure:
-        _report_problems(failure.problems, progress, "nothing was written")
+        _report_problems(failure.problems, progress, _("nothing was written"))
         return 1
     if progress:
         progress.clear()
     if not args.quiet:
-        print(f"{result} ({time.perf_counter() - started:.2f} s)")
+        print(_("%(result)s (%(seconds).2f s)") % {"result": result, "seconds": time.perf_counter() - started})
     return 0
 
 
@@ -86,11 +101,11 @@ def _watch(course_dir: Path, out_dir: Path, progress: "ProgressLine | None") -> 
     def built(path: Path, seconds: float) -> None:
         if progress:
             progress.clear()
-        print(f"{time.strftime('%H:%M:%S')} wrote {path} ({seconds:.2f} s); watching {course_dir} "
-              "for changes (Ctrl+C stops)", flush=True)
+        print(_("%(time)s wrote %(path)s (%(seconds).2f s); watching %(folder)s for changes (Ctrl+C stops)")
+              % {"time": time.strftime("%H:%M:%S"), "path": path, "seconds": seconds, "folder": course_dir}, flush=True)
 
     def failed(problems) -> None:
-        _report_problems(problems, progress, "the last good bundle was kept; fix and save to try again")
+        _report_problems(problems, progress, _("the last good bundle was kept; fix and save to try again"))
 
     stop = threading.Event()
     try:
@@ -105,7 +120,8 @@ def _report_problems(problems, progress: "ProgressLine | None", outcome: str) ->
         progress.clear()
     for problem in problems:
         print(problem, file=sys.stderr)
-    print(f"{len(problems)} problem(s); {outcome}.", file=sys.stderr, flush=True)
+    print(_("%(count)s problem(s); %(outcome)s.") % {"count": len(problems), "outcome": outcome}, file=sys.stderr,
+          flush=True)
 
 
 def _keygen(folder: Path, publisher: str, passphrase_file: Path | None, no_passphrase: bool) -> int:
@@ -113,12 +129,14 @@ def _keygen(folder: Path, publisher: str, passphrase_file: Path | None, no_passp
         passphrase = new_passphrase(passphrase_file, no_passphrase)
         key, private_path, public_path = make_key_pair(folder, publisher, passphrase)
     except (PassphraseError, ValueError, OSError) as error:
-        print(f"cannot create the key pair: {error}", file=sys.stderr)
+        print(_("cannot create the key pair: %(problem)s") % {"problem": error}, file=sys.stderr)
         return 2
-    print(f"publisher:   {key.publisher}\n"
-          f"fingerprint: {format_fingerprint(key.public.fingerprint)}\n"
-          f"private key: {private_path}  (secret: keep it offline with a backup; sign with --sign)\n"
-          f"public key:  {public_path}  (give it to learning centres: python -m player trust add)")
+    print(_("publisher:   %(publisher)s\n"
+            "fingerprint: %(fingerprint)s\n"
+            "private key: %(private)s  (secret: keep it offline with a backup; sign with --sign)\n"
+            "public key:  %(public)s  (give it to learning centres: python -m player trust add)")
+          % {"publisher": key.publisher, "fingerprint": format_fingerprint(key.public.fingerprint),
+             "private": private_path, "public": public_path})
     return 0
 
 

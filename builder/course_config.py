@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.i18n import _
 from builder.lesson_source import LessonFields, lesson_fields
 from builder.problems import Problems
 from builder.sources import read_source
@@ -48,7 +49,7 @@ def load_course_config(course_dir: Path, problems: Problems) -> CourseConfig | N
     """Read course.yml, recording every problem; None when it cannot be used at all."""
     path = course_dir / COURSE_FILE
     if not path.is_file():
-        problems.add(course_dir, 0, f"no {COURSE_FILE} in the course folder")
+        problems.add(course_dir, 0, _("no %(file)s in the course folder") % {"file": COURSE_FILE})
         return None
     text = read_source(path, problems)
     if text is None:
@@ -59,7 +60,7 @@ def load_course_config(course_dir: Path, problems: Problems) -> CourseConfig | N
         problems.add(path, error.line, str(error))
         return None
     if not isinstance(doc.data, dict):
-        problems.add(path, 1, f"{COURSE_FILE} must be a mapping of fields (id, title, …)")
+        problems.add(path, 1, _("%(file)s must be a mapping of fields (id, title, …)") % {"file": COURSE_FILE})
         return None
     data = doc.data
     start = len(problems.items)
@@ -69,32 +70,34 @@ def load_course_config(course_dir: Path, problems: Problems) -> CourseConfig | N
 
 
     for key, line in doc.duplicate_keys():
-        problems.add(path, line, f"field '{key}' is given twice")
+        problems.add(path, line, _("field '%(field)s' is given twice") % {"field": key})
     for key in data:
         if key not in KNOWN_FIELDS:
-            fail(f"unknown course field '{key}' (known: {', '.join(KNOWN_FIELDS)})", key)
+            fail(_("unknown course field '%(field)s' (known: %(known)s)") % {"field": key, "known": ", ".join(KNOWN_FIELDS)},
+                 key)
     for key in REQUIRED_FIELDS:
         if key not in data:
-            problems.add(path, 1, f"missing course field '{key}'")
+            problems.add(path, 1, _("missing course field '%(field)s'") % {"field": key})
     course_id, title = data.get("id"), data.get("title")
     language, version = data.get("language"), data.get("version")
     if "id" in data and not is_valid_id(course_id):
-        fail(f"course id {course_id!r} must be lowercase letters, digits and hyphens", "id")
+        fail(_("course id %(id)r must be lowercase letters, digits and hyphens") % {"id": course_id}, "id")
     if "title" in data and not _text(title):
-        fail("title must be non-empty text", "title")
+        fail(_("title must be non-empty text"), "title")
     if "language" in data and not (isinstance(language, str) and LANGUAGE_PATTERN.match(language)):
-        fail(f"language {language!r} must be a BCP 47 tag such as 'vi' or 'en'", "language")
+        fail(_("language %(value)r must be a BCP 47 tag such as 'vi' or 'en'") % {"value": language}, "language")
     if "version" in data and not (isinstance(version, str) and SEMVER_PATTERN.match(version)):
-        fail(f"version {version!r} must be a semantic version such as \"1.0.0\" (in quotes)", "version")
+        fail(_("version %(value)r must be a semantic version such as \"1.0.0\" (in quotes)") % {"value": version},
+             "version")
     authors = data.get("authors", [])
     if isinstance(authors, str):
         authors = [authors]
     if not isinstance(authors, list) or not all(_text(author) for author in authors):
-        fail("authors must be a list of names", "authors")
+        fail(_("authors must be a list of names"), "authors")
         authors = []
     description = data.get("description", "")
     if not isinstance(description, str):
-        fail("description must be text", "description")
+        fail(_("description must be text"), "description")
     _check_shown(fail, title, "title", "title")
     for index, author in enumerate(authors):
         _check_shown(fail, author, "an author's name", "authors", index)
@@ -109,22 +112,22 @@ def load_course_config(course_dir: Path, problems: Problems) -> CourseConfig | N
 
 def _sections(data, doc, fail, report) -> tuple[SectionConfig, ...]:
     if ("sections" in data) == ("lessons" in data):
-        fail("list the lessons under either 'lessons' or 'sections' (exactly one of them)")
+        fail(_("list the lessons under either 'lessons' or 'sections' (exactly one of them)"))
         return ()
     if "lessons" in data:
         return (SectionConfig(None, _lesson_refs(data["lessons"], doc, fail, report, ("lessons",))),)
     sections = data["sections"]
     if not isinstance(sections, list) or not sections:
-        fail("sections must be a non-empty list of {title, lessons}", "sections")
+        fail(_("sections must be a non-empty list of {title, lessons}"), "sections")
         return ()
     result = []
     for index, section in enumerate(sections):
         where = ("sections", index)
         if not isinstance(section, dict) or set(section) - {"title", "lessons"}:
-            fail("each section has a 'title' and a 'lessons' list, nothing else", *where)
+            fail(_("each section has a 'title' and a 'lessons' list, nothing else"), *where)
             continue
         if not _text(section.get("title")):
-            fail("section title must be non-empty text", *where)
+            fail(_("section title must be non-empty text"), *where)
             continue
         if _check_shown(fail, section["title"], "section title", *where, "title"):
             continue
@@ -135,7 +138,7 @@ def _sections(data, doc, fail, report) -> tuple[SectionConfig, ...]:
 
 def _lesson_refs(items, doc, fail, report, where) -> tuple[LessonRef, ...]:
     if not isinstance(items, list) or not items:
-        fail("lessons must be a non-empty list of lesson files", *where)
+        fail(_("lessons must be a non-empty list of lesson files"), *where)
         return ()
     refs = []
     for index, item in enumerate(items):
@@ -145,8 +148,8 @@ def _lesson_refs(items, doc, fail, report, where) -> tuple[LessonRef, ...]:
                 refs.append(ref)
             continue
         if not _text(item) or not item.strip().endswith(".md"):
-            fail(f"lesson entry {item!r} must be the path of a .md file "
-                 "(or, for a GIFT file, 'file:', 'id:' and 'title:')", *where, index)
+            fail(_("lesson entry %(entry)r must be the path of a .md file (or, for a GIFT file, 'file:', 'id:' and "
+                   "'title:')") % {"entry": item}, *where, index)
             continue
         refs.append(LessonRef(item.strip(), doc.line(*where, index)))
     return tuple(refs)
@@ -162,13 +165,13 @@ def _gift_lesson(item: dict, doc, report_to, where) -> LessonRef | None:
 
     for key in item:
         if key not in GIFT_LESSON_FIELDS:
-            report(doc.line(*where, key), f"unknown field '{key}' in a GIFT lesson entry "
-                                          f"(known: {', '.join(GIFT_LESSON_FIELDS)})")
+            report(doc.line(*where, key), _("unknown field '%(field)s' in a GIFT lesson entry (known: %(known)s)")
+                                          % {"field": key, "known": ", ".join(GIFT_LESSON_FIELDS)})
     path = item.get("file")
     if not _text(path) or not path.strip().endswith(".gift"):
         report(doc.line(*where, "file") if "file" in item else doc.line(*where),
-               "a lesson entry with fields needs 'file:' naming a .gift file")
-    fields = lesson_fields(item, lambda *key: doc.line(*where, *key), report, "GIFT lesson entry")
+               _("a lesson entry with fields needs 'file:' naming a .gift file"))
+    fields = lesson_fields(item, lambda *key: doc.line(*where, *key), report, _("GIFT lesson entry"))
     if problems or fields is None:
         return None
     return LessonRef(path.strip(), doc.line(*where, "file"), fields)

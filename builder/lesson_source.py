@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from builder.i18n import _
 from builder.problems import Problems
 from builder.quiz_settings import quiz_settings
 from builder.sources import read_source
@@ -55,27 +56,27 @@ def load_lesson(course_dir: Path, relative: str, file: Path, problems: Problems)
         return None
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != _FENCE:
-        problems.add(file, 1, "missing front matter: start the file with '---', then 'id:' and 'title:', then '---'")
+        problems.add(file, 1, _("missing front matter: start the file with '---', then 'id:' and 'title:', then '---'"))
         return None
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (_FENCE, "...")), None)
     if end is None:
-        problems.add(file, 1, "front matter is not closed: add a line '---' after it")
+        problems.add(file, 1, _("front matter is not closed: add a line '---' after it"))
         return None
     try:
         doc = load_yaml("\n".join(lines[1:end]), first_line=2)
     except YamlError as error:
-        problems.add(file, error.line, f"front matter: {error}")
+        problems.add(file, error.line, _("front matter: %(problem)s") % {"problem": error})
         return None
     meta = doc.data if doc.data is not None else {}
     if not isinstance(meta, dict):
-        problems.add(file, 2, "front matter must be fields such as 'id: …' and 'title: …'")
+        problems.add(file, 2, _("front matter must be fields such as 'id: …' and 'title: …'"))
         return None
     for key in meta:
         if key not in FRONT_MATTER_FIELDS:
-            problems.add(file, doc.line(key), f"unknown front matter field '{key}' "
-                                              f"(known: {', '.join(FRONT_MATTER_FIELDS)})")
+            problems.add(file, doc.line(key), _("unknown front matter field '%(field)s' (known: %(known)s)")
+                                              % {"field": key, "known": ", ".join(FRONT_MATTER_FIELDS)})
     fields = lesson_fields(meta, lambda *key: doc.line(*key) if key else 1,
-                           lambda line, message: problems.add(file, line, message), "front matter")
+                           lambda line, message: problems.add(file, line, message), _("front matter"))
     if fields is None or any(key not in FRONT_MATTER_FIELDS for key in meta):
         return None
     return LessonSource(path=relative, file=file, text=text, id=fields.id, title=fields.title, minutes=fields.minutes,
@@ -105,15 +106,15 @@ def lesson_fields(meta: dict, line_of: Callable[..., int], report: Callable[[int
 
     lesson_id, title, minutes = meta.get("id"), meta.get("title"), meta.get("minutes")
     if "id" not in meta:
-        fail(line_of(), f"{where} has no 'id'")
+        fail(line_of(), _("%(where)s has no 'id'") % {"where": where})
     elif not is_valid_id(lesson_id):
-        fail(line_of("id"), f"lesson id {lesson_id!r} must be lowercase letters, digits and hyphens")
+        fail(line_of("id"), _("lesson id %(id)r must be lowercase letters, digits and hyphens") % {"id": lesson_id})
     if not (isinstance(title, str) and title.strip()):
-        fail(line_of("title") if "title" in meta else line_of(), f"{where} needs a non-empty 'title'")
+        fail(line_of("title") if "title" in meta else line_of(), _("%(where)s needs a non-empty 'title'") % {"where": where})
     elif problem := text_problem(title):
         fail(line_of("title"), f"title {problem}")
     if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0):
-        fail(line_of("minutes"), "minutes must be a whole number greater than 0")
+        fail(line_of("minutes"), _("minutes must be a whole number greater than 0"))
     quiz = None
     if "quiz" in meta:
         quiz = quiz_settings(meta["quiz"], lambda *key: line_of("quiz", *key), fail)

@@ -5,6 +5,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
+from builder.i18n import _
 from builder.problems import did_you_mean
 
 ASSET_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".mp3", ".mp4", ".pdf")
@@ -38,7 +39,8 @@ class LinkResolver:
         is_link = (tag, attr) in NAVIGATION
         value = url.strip()
         if not value:
-            return self._fail(url, f"empty {'link' if is_link else 'source'} in <{tag} {attr}>")
+            return self._fail(url, (_("empty link in <%(tag)s %(attr)s>") if is_link else _("empty source in <%(tag)s %(attr)s>"))
+                              % {"tag": tag, "attr": attr})
         if value.startswith("#"):
             return None
         parts = urlsplit(value)
@@ -47,27 +49,29 @@ class LinkResolver:
             if is_link and scheme in EXTERNAL_LINK_SCHEMES:
                 return None
             if is_link:
-                return self._fail(url, f"unsupported link '{value}' (only http, https, mailto and tel)")
+                return self._fail(url, _("unsupported link '%(url)s' (only http, https, mailto and tel)") % {"url": value})
             if scheme == "data":
-                return self._fail(url, f"embedded data in <{tag} {attr}>: save it as a file next to the lesson")
-            return self._fail(url, f"remote resource not allowed (the course must work offline): {value}")
+                return self._fail(url, _("embedded data in <%(tag)s %(attr)s>: save it as a file next to the lesson") % {
+                    "tag": tag, "attr": attr})
+            return self._fail(url, _("remote resource not allowed (the course must work offline): %(url)s") % {"url": value})
         if value.startswith("/"):
-            return self._fail(url, f"absolute path '{value}': use a path relative to the lesson file")
+            return self._fail(url, _("absolute path '%(url)s': use a path relative to the lesson file") % {"url": value})
         target = unicodedata.normalize(
             "NFC", posixpath.normpath(posixpath.join(posixpath.dirname(self.lesson_path), unquote(parts.path))))
         if target.startswith("../") or target == "..":
-            return self._fail(url, f"'{value}' points outside the course folder")
+            return self._fail(url, _("'%(url)s' points outside the course folder") % {"url": value})
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         if target.endswith(".md"):
             return self._lesson(url, target, parts.fragment, fragment) if is_link else self._fail(
-                url, f"<{tag} {attr}> cannot point to a lesson: {value}")
+                url, _("<%(tag)s %(attr)s> cannot point to a lesson: %(url)s") % {"tag": tag, "attr": attr, "url": value})
         if target in self.refused:
             return self._fail(url, f"{target} {self.refused[target]}")
         if target not in self.files:
-            return self._fail(url, f"{'broken link' if is_link else 'missing asset'}: {value}"
-                                   f"{did_you_mean(target, self.files)}")
+            return self._fail(url, (_("broken link: %(url)s") if is_link else _("missing asset: %(url)s"))
+                              % {"url": value} + did_you_mean(target, self.files))
         if not target.lower().endswith(ASSET_SUFFIXES):
-            return self._fail(url, f"unsupported file type: {value} (allowed: {' '.join(ASSET_SUFFIXES)})")
+            return self._fail(url, _("unsupported file type: %(url)s (allowed: %(allowed)s)") % {
+                "url": value, "allowed": " ".join(ASSET_SUFFIXES)})
         self.assets.add(target)
         return "../assets/" + quote(target) + fragment
 
@@ -77,8 +81,9 @@ class LinkResolver:
             if target in self.lesson_ids:
                 return None  # its own problem is reported once, at the file; not again at every link to it
             if target in self.files:
-                return self._fail(url, f"link to {target}, which is not listed in course.yml")
-            return self._fail(url, f"broken link: no lesson {target}{did_you_mean(target, self.lesson_ids)}")
+                return self._fail(url, _("link to %(path)s, which is not listed in course.yml") % {"path": target})
+            return self._fail(url, _("broken link: no lesson %(path)s") % {"path": target}
+                              + did_you_mean(target, self.lesson_ids))
         self.lesson_links.append(LessonLink(lesson_id, fragment, url))
         return quote(lesson_id) + suffix
 

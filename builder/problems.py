@@ -5,6 +5,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builder.i18n import _
 MAX_MESSAGE_CHARS = 500
 
 
@@ -58,7 +59,7 @@ def did_you_mean(path: str, paths) -> str:
     folder, name = posixpath.split(path)
     names = [posixpath.basename(other) for other in paths if posixpath.dirname(other) == folder]
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
-    return f" (did you mean {posixpath.join(folder, close[0])}?)" if close else ""
+    return _(" (did you mean %(path)s?)") % {"path": posixpath.join(folder, close[0])} if close else ""
 
 
 def _display(path: Path) -> str:

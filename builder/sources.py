@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.i18n import _
 from builder.problems import Problems
 
 MB = 1024 * 1024
@@ -25,7 +26,7 @@ def read_source(path: Path, problems: Problems) -> str | None:
     try:
         return decode_source(path.read_bytes())
     except SourceEncodingError as error:
-        problems.add(path, error.line, "file is not UTF-8 text (save it as UTF-8 in your editor)")
+        problems.add(path, error.line, _("file is not UTF-8 text (save it as UTF-8 in your editor)"))
         return None
 
 
@@ -76,12 +77,13 @@ def file_problem(path: Path, root: str) -> str | None:
     """Why a file of the course folder (whose real path is `root`) cannot go into a bundle, or None."""
     try:
         if path.is_symlink() and os.path.commonpath([root, os.path.realpath(path)]) != root:
-            return "links to a file outside the course folder (only files inside it are packed)"
+            return _("links to a file outside the course folder (only files inside it are packed)")
         info = path.stat()
     except (OSError, ValueError) as error:  # ValueError: another drive (Windows)
-        return f"cannot be read ({getattr(error, 'strerror', None) or error})"
+        return _("cannot be read (%(reason)s)") % {"reason": getattr(error, "strerror", None) or error}
     if not stat.S_ISREG(info.st_mode):
-        return "is not a regular file (a pipe or a device)"
+        return _("is not a regular file (a pipe or a device)")
     if info.st_size > MAX_FILE_MB * MB:
-        return f"is larger than {MAX_FILE_MB} MB ({-(-info.st_size // MB)} MB): make it smaller or split it"
+        return _("is larger than %(limit)s MB (%(size)s MB): make it smaller or split it") % {
+            "limit": MAX_FILE_MB, "size": -(-info.st_size // MB)}
     return None

@@ -2,6 +2,8 @@
 
 import yaml
 
+from builder.i18n import N_, _
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TextLoader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # every value a text: 0912…, 05/09, có stay as written
 
@@ -65,8 +67,8 @@ def _refuse_aliases(text: str, first_line: int) -> None:
     try:
         for token in yaml.scan(text, Loader=_Loader):
             if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
-                raise YamlError(first_line + token.start_mark.line, "YAML anchors and aliases (&, *) are not "
-                                "allowed: write each value out where it is used")
+                raise YamlError(first_line + token.start_mark.line, _("YAML anchors and aliases (&, *) are not "
+                                                                    "allowed: write each value out where it is used"))
     except yaml.YAMLError:
         return  # load_yaml reports it, with its line
 
@@ -79,19 +81,19 @@ def _child(node, step):
     return None
 
 
-_INDENT = "this line is not lined up with the lines above it: indent the fields of a group equally, with spaces"
+_INDENT = N_("this line is not lined up with the lines above it: indent the fields of a group equally, with spaces")
 # PyYAML's common errors in plain words: (kind, words in its context or problem, mark to report, message).
 _PLAIN = (
-    ("quote", "quoted scalar", "context", "a quote (\" or ') opened on this line is never closed: add the closing quote"),
-    ("bracket", "flow sequence", "context", "a '[' on this line is never closed: put a text that starts with [ in quotes"),
-    ("bracket", "flow mapping", "context", "a '{' on this line is never closed: put a text that starts with { in quotes"),
-    ("tab", "tab character", "problem", "a tab character: indent with spaces, not tabs"),
+    ("quote", "quoted scalar", "context", N_("a quote (\" or ') opened on this line is never closed: add the closing quote")),
+    ("bracket", "flow sequence", "context", N_("a '[' on this line is never closed: put a text that starts with [ in quotes")),
+    ("bracket", "flow mapping", "context", N_("a '{' on this line is never closed: put a text that starts with { in quotes")),
+    ("tab", "tab character", "problem", N_("a tab character: indent with spaces, not tabs")),
     ("tab", "cannot start any token", "problem",
-     "a tab, @ or ` where a value starts: indent with spaces, and put a text that starts with @ or ` in quotes"),
+     N_("a tab, @ or ` where a value starts: indent with spaces, and put a text that starts with @ or ` in quotes")),
     ("colon", "mapping values are not allowed", "problem",
-     "a second ': ' on this line, or a line indented more than the one above: put a text that contains ': ' "
-     "in quotes, and line the fields up one under the other"),
-    ("colon", "could not find expected ':'", "context", "this line has no ':' after its name: write 'name: value'"),
+     N_("a second ': ' on this line, or a line indented more than the one above: put a text that contains ': ' "
+        "in quotes, and line the fields up one under the other")),
+    ("colon", "could not find expected ':'", "context", N_("this line has no ':' after its name: write 'name: value'")),
     ("indent", "expected <block end>", "problem", _INDENT),
     ("indent", "did not find expected key", "problem", _INDENT),
 )
@@ -103,7 +105,7 @@ def _describe(error: yaml.MarkedYAMLError) -> tuple[int, str, str]:
     for kind, words, where, message in _PLAIN:
         mark = error.context_mark if where == "context" else error.problem_mark
         if words in said and mark is not None:
-            return mark.line, kind, message
+            return mark.line, kind, _(message)
     mark = error.problem_mark or error.context_mark
     parts = [part for part in (error.context, error.problem) if part]
-    return (mark.line if mark else 0), "", "invalid YAML: " + ", ".join(parts)
+    return (mark.line if mark else 0), "", _("invalid YAML: %(problem)s") % {"problem": ", ".join(parts)}

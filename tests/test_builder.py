@@ -202,7 +202,7 @@ def test_bad_sources_are_reported_as_path_line_message(tmp_path, mini_course, ca
         content = "\n".join(lines)
     target.write_bytes(content if isinstance(content, bytes) else content.encode())
     out = tmp_path / "out"
-    assert builder_main(["build", str(mini_course), "-o", str(out), "--quiet"]) == 1
+    assert builder_main(["build", "--lang", "en", str(mini_course), "-o", str(out), "--quiet"]) == 1
     errors = capsys.readouterr().err.splitlines()
     assert any(line.endswith(expected) or expected in line for line in errors), errors
     assert errors[-1].endswith("nothing was written.")
@@ -229,15 +229,15 @@ def test_check_writes_nothing(tmp_path, mini_course):
 
 
 def test_build_shows_progress_unless_quiet(tmp_path, mini_course, capsys):
-    assert builder_main(["build", str(mini_course), "-o", str(tmp_path / "a")]) == 0
+    assert builder_main(["build", "--lang", "en", str(mini_course), "-o", str(tmp_path / "a")]) == 0
     captured = capsys.readouterr()
     assert "[3/3] lessons/03-ky-so.md" in captured.err and "wrote" in captured.out
-    assert builder_main(["build", str(mini_course), "-o", str(tmp_path / "b"), "--quiet"]) == 0
+    assert builder_main(["build", "--lang", "en", str(mini_course), "-o", str(tmp_path / "b"), "--quiet"]) == 0
     assert capsys.readouterr() == ("", "")
 
 
 def test_missing_course_folder_is_a_clear_error(tmp_path, capsys):
-    assert builder_main(["check", str(tmp_path / "nope")]) == 2
+    assert builder_main(["check", "--lang", "en", str(tmp_path / "nope")]) == 2
     assert "not a course folder" in capsys.readouterr().err
 
 
@@ -342,7 +342,7 @@ def test_yaml_aliases_are_refused_before_they_expand_and_messages_stay_short(min
     (mini_course / "course.yml").write_text("id: mini\ntitle: T\nlanguage: vi\nversion: 1.0.0\n"
                                             + "\n".join(laughs) + "\nlessons: *a9\n", encoding="utf-8")
     started = time.monotonic()
-    assert builder_main(["check", str(mini_course)]) == 1
+    assert builder_main(["check", "--lang", "en", str(mini_course)]) == 1
     errors = capsys.readouterr().err.splitlines()
     assert time.monotonic() - started < 10
     assert errors[0].endswith("course.yml:5: YAML anchors and aliases (&, *) are not allowed: write each value "
@@ -351,7 +351,7 @@ def test_yaml_aliases_are_refused_before_they_expand_and_messages_stay_short(min
 
     (mini_course / "course.yml").write_text(f"id: {'X' * 100_000}\ntitle: T\nlanguage: vi\nversion: 1.0.0\n"
                                             "lessons:\n  - lessons/01-gioi-thieu.md\n", encoding="utf-8")
-    assert builder_main(["check", str(mini_course)]) == 1
+    assert builder_main(["check", "--lang", "en", str(mini_course)]) == 1
     errors = capsys.readouterr().err.splitlines()
     assert "course.yml:1: course id 'XXX" in errors[0] and len(errors[0]) < 500 + len(str(mini_course)) + 20
 

@@ -251,7 +251,7 @@ BAD_QUIZZES = [
 def test_quiz_mistakes_are_reported_as_path_line_message(tmp_path, quiz_course, capsys, name, content, expected):
     write(quiz_course, name, content)
     out = tmp_path / "out"
-    assert builder_main(["build", str(quiz_course), "-o", str(out), "--quiet"]) == 1
+    assert builder_main(["build", "--lang", "en", str(quiz_course), "-o", str(out), "--quiet"]) == 1
     errors = capsys.readouterr().err.splitlines()
     assert any(expected in line for line in errors), errors
     assert not out.exists() or not any(out.rglob("*.tramhoc"))

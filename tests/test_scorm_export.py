@@ -183,7 +183,7 @@ def test_a_course_too_long_for_suspend_data_is_refused_and_nothing_is_written(tm
     course = long_course(tmp_path / "khoa-dai", 330)
     with pytest.raises(ExportFailed, match="suspend_data"):
         export_scorm(course, tmp_path / "out")
-    assert builder_main(["export-scorm", str(course), "-o", str(tmp_path / "out")]) == 1
+    assert builder_main(["export-scorm", "--lang", "en", str(course), "-o", str(tmp_path / "out")]) == 1
     assert "nothing was written" in capsys.readouterr().err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
@@ -199,7 +199,7 @@ def test_the_command_writes_the_package_and_says_the_key_travels(tmp_path, capsy
 def test_a_course_with_problems_is_reported_path_line_and_nothing_is_written(tmp_path, mini_course, capsys):
     lesson = mini_course / "lessons" / "03-ky-so.md"
     lesson.write_text(lesson.read_text(encoding="utf-8") + "\n![x](images/khong-co.png)\n", encoding="utf-8")
-    assert builder_main(["export-scorm", str(mini_course), "-o", str(tmp_path / "out")]) == 1
+    assert builder_main(["export-scorm", "--lang", "en", str(mini_course), "-o", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "lessons/03-ky-so.md:" in err and "missing asset: images/khong-co.png" in err
     assert not (tmp_path / "out").exists()

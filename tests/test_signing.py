@@ -117,10 +117,10 @@ def test_build_with_a_wrong_passphrase_writes_nothing(tmp_path, passphrase_file,
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("this is not the passphrase\n")
     out = tmp_path / "dist"
-    assert builder_main(["build", str(MINI), "-o", str(out), "--sign", str(private),
+    assert builder_main(["build", "--lang", "en", str(MINI), "-o", str(out), "--sign", str(private),
                          "--passphrase-file", str(wrong)]) == 2
     assert "wrong passphrase" in capsys.readouterr().err
-    assert builder_main(["build", str(MINI), "-o", str(out), "--sign", str(private)]) == 2
+    assert builder_main(["build", "--lang", "en", str(MINI), "-o", str(out), "--sign", str(private)]) == 2
     assert "give --passphrase-file" in capsys.readouterr().err
     assert not out.exists()
 
@@ -136,16 +136,16 @@ def test_a_key_file_others_can_read_is_refused_without_force_and_no_passphrase_i
                                        "courses in its publisher's name\n")
 
     private.chmod(0o644)  # world-readable, as a copy from a USB stick or an unzipped archive often is
-    assert builder_main(["build", str(MINI), "-o", str(tmp_path / "refused"), "--sign", str(private)]) == 2
+    assert builder_main(["build", "--lang", "en", str(MINI), "-o", str(tmp_path / "refused"), "--sign", str(private)]) == 2
     refused = capsys.readouterr().err
     assert f"{private} can be read by other users of this computer (mode 644): make it private with `chmod 600 " \
            f"{private}`, or give --force to sign anyway; nothing was written." in refused
     assert not (tmp_path / "refused").exists()
-    assert builder_main(["build", str(MINI), "-o", str(tmp_path / "forced"), "--sign", str(private), "--force",
+    assert builder_main(["build", "--lang", "en", str(MINI), "-o", str(tmp_path / "forced"), "--sign", str(private), "--force",
                          "--quiet"]) == 0
     assert f"warning: {private} can be read by other users" in capsys.readouterr().err
     private.chmod(0o640)  # readable by its group: refused too
-    assert builder_main(["build", str(MINI), "-o", str(tmp_path / "group"), "--sign", str(private)]) == 2
+    assert builder_main(["build", "--lang", "en", str(MINI), "-o", str(tmp_path / "group"), "--sign", str(private)]) == 2
 
 
 def test_round_trip_keygen_sign_trust_install_verified(tmp_path, passphrase_file, make_player, capsys):
