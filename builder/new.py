@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.i18n import _
 from builder.sources import normalise
 from courses.model import LANGUAGE_PATTERN, is_valid_id
 
@@ -36,13 +37,13 @@ def check_target(folder: Path) -> str:
     """The course id (the folder's name) when a course may be made there; raises NewCourseError."""
     course_id = folder.name
     if not is_valid_id(course_id):
-        raise NewCourseError(f"{folder}: the folder name is the course id, so it must be lowercase letters a-z, "
-                             "digits and hyphens (at most 64), e.g. content/ky-nang-so")
+        raise NewCourseError(_("%(folder)s: the folder name is the course id, so it must be lowercase letters a-z, digits and "
+                               "hyphens (at most 64), e.g. content/ky-nang-so") % {"folder": folder})
     if folder.exists() and not folder.is_dir():
-        raise NewCourseError(f"{folder}: a file of that name exists; choose another folder")
+        raise NewCourseError(_("%(folder)s: a file of that name exists; choose another folder") % {"folder": folder})
     if folder.is_dir() and any(folder.iterdir()):
-        raise NewCourseError(f"{folder}: the folder is not empty; a new course is only written into a new "
-                             "or empty folder (nothing was changed)")
+        raise NewCourseError(_("%(folder)s: the folder is not empty; a new course is only written into a new or empty "
+                               "folder (nothing was changed)") % {"folder": folder})
     return course_id
 
 
@@ -50,9 +51,9 @@ def check_choices(choices: NewCourse) -> NewCourse:
     """The choices cleaned (NFC, one line each); raises NewCourseError for a bad title or language."""
     title, author = (" ".join(normalise(text).split()) for text in (choices.title, choices.author))
     if not title:
-        raise NewCourseError("the course needs a title")
+        raise NewCourseError(_("the course needs a title"))
     if not LANGUAGE_PATTERN.match(choices.language):
-        raise NewCourseError(f"language {choices.language!r} is not a BCP 47 code such as vi or en")
+        raise NewCourseError(_("language %(value)r is not a BCP 47 code such as vi or en") % {"value": choices.language})
     return NewCourse(title, choices.language, author)
 
 

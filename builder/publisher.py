@@ -4,6 +4,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from builder.i18n import _
 from courses.errors import KeyFileError
 from courses.keys import (
     SigningKey, generate, load_signing_key, private_key_is_encrypted, readable_by_others, write_key_pair,
@@ -24,28 +25,30 @@ def make_key_pair(folder: Path, publisher: str, passphrase: bytes | None) -> tup
 
 
 def signing_key(path: Path, passphrase_file: Path | None, force: bool = False,
-                warn=lambda message: print(f"warning: {message}", file=sys.stderr)) -> SigningKey:
+                warn=lambda message: print(_("warning: %(message)s") % {"message": message}, file=sys.stderr)) -> SigningKey:
     """Load the private key a build signs with, asking for its passphrase on a terminal when needed.
 
     A key file other users can read is refused (KeyFileError) unless `force`, then signed with a warning;
     a key without a passphrase is signed with a warning."""
     encrypted = private_key_is_encrypted(path)
     if readable_by_others(path):
-        exposed = (f"{path} can be read by other users of this computer (mode {Path(path).stat().st_mode & 0o777:o})"
-                   f": make it private with `chmod 600 {path}`")
+        exposed = (_("%(path)s can be read by other users of this computer (mode %(mode)s): make it private with "
+                     "`chmod 600 %(path)s`") % {"path": path, "mode": f"{Path(path).stat().st_mode & 0o777:o}"})
         if not force:
-            raise KeyFileError(f"{exposed}, or give --force to sign anyway")
+            raise KeyFileError(_("%(problem)s, or give --force to sign anyway") % {"problem": exposed})
         warn(exposed)
     if not encrypted:
-        warn(f"{path} has no passphrase: anyone who copies the file can sign courses in its publisher's name")
+        warn(_("%(path)s has no passphrase: anyone who copies the file can sign courses in its publisher's name")
+             % {"path": path})
     passphrase = None
     if encrypted:
         if passphrase_file:
             passphrase = read_passphrase_file(passphrase_file)
         elif sys.stdin.isatty():
-            passphrase = getpass.getpass(f"Passphrase for {path}: ").encode("utf-8")
+            passphrase = getpass.getpass(_("Passphrase for %(path)s: ") % {"path": path}).encode("utf-8")
         else:
-            raise KeyFileError(f"{path}: this key is protected by a passphrase; give --passphrase-file FILE")
+            raise KeyFileError(_("%(path)s: this key is protected by a passphrase; give --passphrase-file FILE")
+                               % {"path": path})
     return load_signing_key(path, passphrase)
 
 
@@ -56,15 +59,15 @@ def new_passphrase(passphrase_file: Path | None, no_passphrase: bool) -> bytes |
     if passphrase_file:
         passphrase = read_passphrase_file(passphrase_file)
     elif sys.stdin.isatty():
-        passphrase = getpass.getpass("Passphrase for the new private key: ").encode("utf-8")
-        if getpass.getpass("The same passphrase again: ").encode("utf-8") != passphrase:
-            raise PassphraseError("the two passphrases differ; nothing was written")
+        passphrase = getpass.getpass(_("Passphrase for the new private key: ")).encode("utf-8")
+        if getpass.getpass(_("The same passphrase again: ")).encode("utf-8") != passphrase:
+            raise PassphraseError(_("the two passphrases differ; nothing was written"))
     else:
-        raise PassphraseError("give --passphrase-file FILE, or --no-passphrase to protect the key by file "
-                              "permissions only")
+        raise PassphraseError(_("give --passphrase-file FILE, or --no-passphrase to protect the key by file "
+                                "permissions only"))
     if len(passphrase.decode("utf-8")) < MIN_PASSPHRASE_LENGTH:
-        raise PassphraseError(f"the passphrase is shorter than {MIN_PASSPHRASE_LENGTH} characters; use a few "
-                              "unrelated words")
+        raise PassphraseError(_("the passphrase is shorter than %(count)s characters; use a few unrelated words")
+                              % {"count": MIN_PASSPHRASE_LENGTH})
     return passphrase
 
 
@@ -73,7 +76,8 @@ def read_passphrase_file(path: Path) -> bytes:
     try:
         lines = Path(path).read_bytes().splitlines()
     except OSError as error:
-        raise PassphraseError(f"{path}: cannot read the passphrase file ({error.strerror or error})") from None
+        raise PassphraseError(_("%(path)s: cannot read the passphrase file (%(reason)s)")
+                              % {"path": path, "reason": error.strerror or error}) from None
     if not lines or not lines[0]:
-        raise PassphraseError(f"{path}: the passphrase file is empty")
+        raise PassphraseError(_("%(path)s: the passphrase file is empty") % {"path": path})
     return lines[0]

@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from builder.i18n import _
 from builder.new import NewCourse, NewCourseError, check_target, new_course
 
 COMMANDS = ("new", "preview", "export-scorm")
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "new":
         return _new(args)
     if not args.course_dir.is_dir():
-        print(f"{args.course_dir}: not a course folder", file=sys.stderr)
+        print(_("%(folder)s: not a course folder") % {"folder": args.course_dir}, file=sys.stderr)
         return 2
     if args.command == "preview":
         from authoring.preview_command import preview_command
@@ -67,10 +68,12 @@ def _new(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     except (OSError, EOFError, KeyboardInterrupt) as error:
-        print(f"{args.course_dir}: nothing was written ({error or 'cancelled'})", file=sys.stderr)
+        print(_("%(folder)s: nothing was written (%(reason)s)") % {"folder": args.course_dir,
+                                                                   "reason": error or _("cancelled")}, file=sys.stderr)
         return 2
-    print(f"wrote {args.course_dir}: " + ", ".join(path.as_posix() for path in written))
-    print(f"next: python -m builder preview {args.course_dir}   (guide: docs/authoring.md)")
+    print(_("wrote %(folder)s: %(files)s") % {"folder": args.course_dir,
+                                              "files": ", ".join(path.as_posix() for path in written)})
+    print(_("next: python -m builder preview %(folder)s   (guide: docs/authoring.md)") % {"folder": args.course_dir})
     return 0
 
 

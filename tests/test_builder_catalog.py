@@ -88,3 +88,17 @@ def test_a_broken_course_is_reported_in_english_with_lang_en(mini_course, capsys
     assert ("lessons/03-ky-so.md:3: front matter: a quote (\" or ') opened on this line is never closed: add the "
             "closing quote") in errors
     assert errors.rstrip().endswith("1 problem(s); nothing was written.")
+
+
+def test_new_and_keygen_speak_the_systems_language_else_vietnamese(tmp_path, monkeypatch, capsys):
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("locale.getlocale", lambda *_: (None, None))
+    full = tmp_path / "khoa-hoc"
+    full.mkdir()
+    (full / "ghi-chu.txt").write_text("x", encoding="utf-8")
+    assert builder_main(["new", str(full), "--title", "T"]) == 2
+    assert "thư mục không trống" in capsys.readouterr().err
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert builder_main(["keygen", "--out", str(tmp_path / "keys"), "--publisher", "P"]) == 2
+    assert "give --passphrase-file FILE" in capsys.readouterr().err

@@ -13,7 +13,7 @@ from builder.new import NewCourse, NewCourseError, new_course
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_a_new_course_passes_check_at_once(tmp_path, capsys, language):
     folder = tmp_path / "content" / "ky-nang-moi"
-    assert builder_main(["new", str(folder), "--title", "Kỹ năng mới", "--language", language,
+    assert builder_main(["new", "--lang", "en", str(folder), "--title", "Kỹ năng mới", "--language", language,
                          "--author", "Nhóm biên soạn"]) == 0
     assert "next: python -m builder preview" in capsys.readouterr().out
     assert builder_main(["check", str(folder), "--quiet"]) == 0
@@ -48,9 +48,9 @@ def test_without_a_terminal_the_defaults_are_used(tmp_path, monkeypatch):
 def test_an_empty_folder_is_used_and_a_non_empty_one_refused(tmp_path, capsys):
     empty = tmp_path / "trong"
     empty.mkdir()
-    assert builder_main(["new", str(empty), "--title", "T"]) == 0
+    assert builder_main(["new", "--lang", "en", str(empty), "--title", "T"]) == 0
     before = sorted(path.relative_to(empty) for path in empty.rglob("*"))
-    assert builder_main(["new", str(empty), "--title", "T"]) == 2
+    assert builder_main(["new", "--lang", "en", str(empty), "--title", "T"]) == 2
     assert "not empty" in capsys.readouterr().err
     assert sorted(path.relative_to(empty) for path in empty.rglob("*")) == before
     hidden = tmp_path / "an"

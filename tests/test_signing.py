@@ -34,7 +34,7 @@ def passphrase_file(tmp_path):
 
 
 def keygen(tmp_path, *options):
-    return builder_main(["keygen", "--out", str(tmp_path / "keys"), "--publisher", "Sở TT&TT tỉnh Mẫu", *options])
+    return builder_main(["keygen", "--lang", "en", "--out", str(tmp_path / "keys"), "--publisher", "Sở TT&TT tỉnh Mẫu", *options])
 
 
 def test_keygen_writes_an_encrypted_owner_only_private_key_and_a_public_key(tmp_path, passphrase_file, capsys):
@@ -131,21 +131,23 @@ def test_a_key_file_others_can_read_is_refused_without_force_and_no_passphrase_i
     private, = (tmp_path / "keys").glob("*.key")
     capsys.readouterr()
     out = tmp_path / "dist"
-    assert builder_main(["build", str(MINI), "-o", str(out), "--sign", str(private), "--quiet"]) == 0
+    assert builder_main(["build", "--lang", "en", str(MINI), "-o", str(out), "--sign", str(private), "--quiet"]) == 0
     assert capsys.readouterr().err == (f"warning: {private} has no passphrase: anyone who copies the file can sign "
                                        "courses in its publisher's name\n")
 
     private.chmod(0o644)  # world-readable, as a copy from a USB stick or an unzipped archive often is
-    assert builder_main(["build", "--lang", "en", str(MINI), "-o", str(tmp_path / "refused"), "--sign", str(private)]) == 2
+    assert builder_main(["build", "--lang", "en", str(MINI), "-o", str(tmp_path / "refused"),
+                         "--sign", str(private)]) == 2
     refused = capsys.readouterr().err
     assert f"{private} can be read by other users of this computer (mode 644): make it private with `chmod 600 " \
            f"{private}`, or give --force to sign anyway; nothing was written." in refused
     assert not (tmp_path / "refused").exists()
-    assert builder_main(["build", "--lang", "en", str(MINI), "-o", str(tmp_path / "forced"), "--sign", str(private), "--force",
-                         "--quiet"]) == 0
+    assert builder_main(["build", "--lang", "en", str(MINI), "-o", str(tmp_path / "forced"), "--sign", str(private),
+                         "--force", "--quiet"]) == 0
     assert f"warning: {private} can be read by other users" in capsys.readouterr().err
     private.chmod(0o640)  # readable by its group: refused too
-    assert builder_main(["build", "--lang", "en", str(MINI), "-o", str(tmp_path / "group"), "--sign", str(private)]) == 2
+    assert builder_main(["build", "--lang", "en", str(MINI), "-o", str(tmp_path / "group"),
+                         "--sign", str(private)]) == 2
 
 
 def test_round_trip_keygen_sign_trust_install_verified(tmp_path, passphrase_file, make_player, capsys):
