@@ -133,7 +133,8 @@ def _check_total_size(course_dir: Path, assets: list[Path], problems: Problems) 
     """A bundle unpacks to at most what the player accepts (courses.reading.MAX_TOTAL_BYTES)."""
     total = sum(path.stat().st_size for path in assets)
     if total > MAX_TOTAL_BYTES:
-        problems.add(course_dir / COURSE_FILE, 1, _("the course's files add up to %(size)s MB, more than a course can hold (%(limit)s MB)")
+        problems.add(course_dir / COURSE_FILE, 1, _("the course's files add up to %(size)s MB, more than a course "
+                                                    "can hold (%(limit)s MB)")
                      % {"size": -(-total // MB), "limit": MAX_TOTAL_BYTES // MB})
 
 
@@ -143,13 +144,15 @@ def _load_lessons(course_dir: Path, config: CourseConfig, listing: CourseFiles, 
     for section in config.sections:
         for ref in section.lessons:
             if ref.path in lessons:
-                problems.add(course_dir / COURSE_FILE, ref.line, _("lesson %(path)s is listed twice") % {"path": ref.path})
+                problems.add(course_dir / COURSE_FILE, ref.line,
+                             _("lesson %(path)s is listed twice") % {"path": ref.path})
                 continue
             if ref.path in listing.refused:
                 problems.add(course_dir / COURSE_FILE, ref.line, f"{ref.path} {listing.refused[ref.path]}")
                 continue
             if ref.path not in files:
-                problems.add(course_dir / COURSE_FILE, ref.line, _("no lesson file %(path)s") % {"path": ref.path} + did_you_mean(ref.path, files))
+                problems.add(course_dir / COURSE_FILE, ref.line,
+                             _("no lesson file %(path)s") % {"path": ref.path} + did_you_mean(ref.path, files))
                 continue
             if ref.gift is not None:
                 lesson = load_gift_lesson(ref.path, files[ref.path], ref.gift, course_dir / COURSE_FILE, problems)
@@ -159,7 +162,8 @@ def _load_lessons(course_dir: Path, config: CourseConfig, listing: CourseFiles, 
                 continue
             if lesson.id in first_with_id:
                 problems.add(lesson.meta_file or lesson.file, lesson.id_line,
-                             _("duplicate lesson id '%(id)s' (also used by %(other)s)") % {"id": lesson.id, "other": first_with_id[lesson.id]})
+                             _("duplicate lesson id '%(id)s' (also used by %(other)s)")
+                             % {"id": lesson.id, "other": first_with_id[lesson.id]})
                 continue
             first_with_id[lesson.id] = lesson.path
             lessons[ref.path] = lesson
@@ -174,7 +178,8 @@ def _render(lessons: list[LessonSource], lesson_ids: dict[str, str], files: froz
     jobs = [(lesson.path, lesson.body, lesson.body_line, lesson.kind) for lesson in todo]
     workers = min(os.cpu_count() or 1, 4)
     if len(jobs) >= PARALLEL_MIN_LESSONS and workers > 1:
-        pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(lesson_ids, files, refused, current_language()))
+        pool = ProcessPoolExecutor(workers, initializer=_start_worker,
+                                   initargs=(lesson_ids, files, refused, current_language()))
         with pool:
             outputs = pool.map(_render_job, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
             for lesson, result in zip(todo, outputs):
@@ -220,7 +225,8 @@ def _check_references(lessons: dict[str, LessonSource], rendered: dict[str, Rend
             problems.add(file, line, message)
         for lesson_id, fragment, line in result.lesson_links:
             if fragment and fragment not in anchors.get(lesson_id, ()):
-                problems.add(file, line, _("lesson '%(id)s' has no heading with anchor #%(anchor)s") % {"id": lesson_id, "anchor": fragment})
+                problems.add(file, line, _("lesson '%(id)s' has no heading with anchor #%(anchor)s")
+                             % {"id": lesson_id, "anchor": fragment})
 
 
 def _course_model(config: CourseConfig, lessons: dict[str, LessonSource]) -> Course:

@@ -73,8 +73,8 @@ def load_course_config(course_dir: Path, problems: Problems) -> CourseConfig | N
         problems.add(path, line, _("field '%(field)s' is given twice") % {"field": key})
     for key in data:
         if key not in KNOWN_FIELDS:
-            fail(_("unknown course field '%(field)s' (known: %(known)s)") % {"field": key, "known": ", ".join(KNOWN_FIELDS)},
-                 key)
+            fail(_("unknown course field '%(field)s' (known: %(known)s)")
+                 % {"field": key, "known": ", ".join(KNOWN_FIELDS)}, key)
     for key in REQUIRED_FIELDS:
         if key not in data:
             problems.add(path, 1, _("missing course field '%(field)s'") % {"field": key})

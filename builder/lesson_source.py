@@ -110,7 +110,8 @@ def lesson_fields(meta: dict, line_of: Callable[..., int], report: Callable[[int
     elif not is_valid_id(lesson_id):
         fail(line_of("id"), _("lesson id %(id)r must be lowercase letters, digits and hyphens") % {"id": lesson_id})
     if not (isinstance(title, str) and title.strip()):
-        fail(line_of("title") if "title" in meta else line_of(), _("%(where)s needs a non-empty 'title'") % {"where": where})
+        fail(line_of("title") if "title" in meta else line_of(),
+             _("%(where)s needs a non-empty 'title'") % {"where": where})
     elif problem := text_problem(title):
         fail(line_of("title"), f"title {problem}")
     if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0):

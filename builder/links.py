@@ -39,8 +39,8 @@ class LinkResolver:
         is_link = (tag, attr) in NAVIGATION
         value = url.strip()
         if not value:
-            return self._fail(url, (_("empty link in <%(tag)s %(attr)s>") if is_link else _("empty source in <%(tag)s %(attr)s>"))
-                              % {"tag": tag, "attr": attr})
+            empty = _("empty link in <%(tag)s %(attr)s>") if is_link else _("empty source in <%(tag)s %(attr)s>")
+            return self._fail(url, empty % {"tag": tag, "attr": attr})
         if value.startswith("#"):
             return None
         parts = urlsplit(value)
@@ -49,13 +49,16 @@ class LinkResolver:
             if is_link and scheme in EXTERNAL_LINK_SCHEMES:
                 return None
             if is_link:
-                return self._fail(url, _("unsupported link '%(url)s' (only http, https, mailto and tel)") % {"url": value})
+                return self._fail(url, _("unsupported link '%(url)s' (only http, https, mailto and tel)")
+                                  % {"url": value})
             if scheme == "data":
-                return self._fail(url, _("embedded data in <%(tag)s %(attr)s>: save it as a file next to the lesson") % {
-                    "tag": tag, "attr": attr})
-            return self._fail(url, _("remote resource not allowed (the course must work offline): %(url)s") % {"url": value})
+                return self._fail(url, _("embedded data in <%(tag)s %(attr)s>: save it as a file next to the lesson")
+                                  % {"tag": tag, "attr": attr})
+            return self._fail(url, _("remote resource not allowed (the course must work offline): %(url)s")
+                              % {"url": value})
         if value.startswith("/"):
-            return self._fail(url, _("absolute path '%(url)s': use a path relative to the lesson file") % {"url": value})
+            return self._fail(url, _("absolute path '%(url)s': use a path relative to the lesson file")
+                              % {"url": value})
         target = unicodedata.normalize(
             "NFC", posixpath.normpath(posixpath.join(posixpath.dirname(self.lesson_path), unquote(parts.path))))
         if target.startswith("../") or target == "..":
@@ -63,7 +66,8 @@ class LinkResolver:
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         if target.endswith(".md"):
             return self._lesson(url, target, parts.fragment, fragment) if is_link else self._fail(
-                url, _("<%(tag)s %(attr)s> cannot point to a lesson: %(url)s") % {"tag": tag, "attr": attr, "url": value})
+                url, _("<%(tag)s %(attr)s> cannot point to a lesson: %(url)s")
+                % {"tag": tag, "attr": attr, "url": value})
         if target in self.refused:
             return self._fail(url, f"{target} {self.refused[target]}")
         if target not in self.files:

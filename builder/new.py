@@ -37,8 +37,8 @@ def check_target(folder: Path) -> str:
     """The course id (the folder's name) when a course may be made there; raises NewCourseError."""
     course_id = folder.name
     if not is_valid_id(course_id):
-        raise NewCourseError(_("%(folder)s: the folder name is the course id, so it must be lowercase letters a-z, digits and "
-                               "hyphens (at most 64), e.g. content/ky-nang-so") % {"folder": folder})
+        raise NewCourseError(_("%(folder)s: the folder name is the course id, so it must be lowercase letters "
+                               "a-z, digits and hyphens (at most 64), e.g. content/ky-nang-so") % {"folder": folder})
     if folder.exists() and not folder.is_dir():
         raise NewCourseError(_("%(folder)s: a file of that name exists; choose another folder") % {"folder": folder})
     if folder.is_dir() and any(folder.iterdir()):
@@ -53,7 +53,8 @@ def check_choices(choices: NewCourse) -> NewCourse:
     if not title:
         raise NewCourseError(_("the course needs a title"))
     if not LANGUAGE_PATTERN.match(choices.language):
-        raise NewCourseError(_("language %(value)r is not a BCP 47 code such as vi or en") % {"value": choices.language})
+        raise NewCourseError(_("language %(value)r is not a BCP 47 code such as vi or en")
+                             % {"value": choices.language})
     return NewCourse(title, choices.language, author)
 
 

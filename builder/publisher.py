@@ -25,7 +25,8 @@ def make_key_pair(folder: Path, publisher: str, passphrase: bytes | None) -> tup
 
 
 def signing_key(path: Path, passphrase_file: Path | None, force: bool = False,
-                warn=lambda message: print(_("warning: %(message)s") % {"message": message}, file=sys.stderr)) -> SigningKey:
+                warn=lambda message: print(_("warning: %(message)s") % {"message": message}, file=sys.stderr)
+                ) -> SigningKey:
     """Load the private key a build signs with, asking for its passphrase on a terminal when needed.
 
     A key file other users can read is refused (KeyFileError) unless `force`, then signed with a warning;

@@ -84,9 +84,12 @@ def _child(node, step):
 _INDENT = N_("this line is not lined up with the lines above it: indent the fields of a group equally, with spaces")
 # PyYAML's common errors in plain words: (kind, words in its context or problem, mark to report, message).
 _PLAIN = (
-    ("quote", "quoted scalar", "context", N_("a quote (\" or ') opened on this line is never closed: add the closing quote")),
-    ("bracket", "flow sequence", "context", N_("a '[' on this line is never closed: put a text that starts with [ in quotes")),
-    ("bracket", "flow mapping", "context", N_("a '{' on this line is never closed: put a text that starts with { in quotes")),
+    ("quote", "quoted scalar", "context",
+     N_("a quote (\" or ') opened on this line is never closed: add the closing quote")),
+    ("bracket", "flow sequence", "context",
+     N_("a '[' on this line is never closed: put a text that starts with [ in quotes")),
+    ("bracket", "flow mapping", "context",
+     N_("a '{' on this line is never closed: put a text that starts with { in quotes")),
     ("tab", "tab character", "problem", N_("a tab character: indent with spaces, not tabs")),
     ("tab", "cannot start any token", "problem",
      N_("a tab, @ or ` where a value starts: indent with spaces, and put a text that starts with @ or ` in quotes")),
