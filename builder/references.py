@@ -9,19 +9,20 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
+from builder.i18n import N_, _
 from builder.links import LinkResolver
 
 URL_ATTRIBUTES = ("src", "href", "poster", "data", "action", "formaction", "background", "xlink:href")
 FORBIDDEN_TAGS = {
-    "script": "scripts are not allowed in lessons",
-    "style": "<style> is not allowed in lessons (the player styles every lesson)",
-    "iframe": "<iframe> is not allowed in lessons (the course must work offline)",
-    "frame": "<frame> is not allowed in lessons",
-    "embed": "<embed> is not allowed in lessons (use ![caption](file.mp4) or a link)",
-    "object": "<object> is not allowed in lessons (use ![caption](file.mp4) or a link)",
-    "link": "<link> is not allowed in lessons (the player provides the stylesheet)",
-    "base": "<base> is not allowed in lessons",
-    "meta": "<meta> is not allowed in lessons",
+    "script": N_("scripts are not allowed in lessons"),
+    "style": N_("<style> is not allowed in lessons (the player styles every lesson)"),
+    "iframe": N_("<iframe> is not allowed in lessons (the course must work offline)"),
+    "frame": N_("<frame> is not allowed in lessons"),
+    "embed": N_("<embed> is not allowed in lessons (use ![caption](file.mp4) or a link)"),
+    "object": N_("<object> is not allowed in lessons (use ![caption](file.mp4) or a link)"),
+    "link": N_("<link> is not allowed in lessons (the player provides the stylesheet)"),
+    "base": N_("<base> is not allowed in lessons"),
+    "meta": N_("<meta> is not allowed in lessons"),
 }
 MEDIA_TAGS = {".mp3": "audio", ".mp4": "video"}
 
@@ -45,7 +46,7 @@ class ReferencesExtension(Extension):
         resolver, changed = self.resolver, False
         if tag in FORBIDDEN_TAGS:
             source = attrib.get("src") or attrib.get("href") or ""
-            resolver.problems.append((source or f"<{tag}", FORBIDDEN_TAGS[tag] + (f": {source}" if source else "")))
+            resolver.problems.append((source or f"<{tag}", _(FORBIDDEN_TAGS[tag]) + (f": {source}" if source else "")))
             return False
         if attrib.get("id"):
             self.anchors.add(attrib["id"])
@@ -57,10 +58,10 @@ class ReferencesExtension(Extension):
             if new is not None:
                 attrib[name], changed = new, True
         if attrib.get("srcset"):
-            resolver.problems.append((attrib["srcset"], "srcset is not supported: use one image file"))
+            resolver.problems.append((attrib["srcset"], _("srcset is not supported: use one image file")))
         style = (attrib.get("style") or "").lower()
         if "url(" in style:
-            resolver.problems.append((attrib["style"], "url() in a style attribute is not allowed"))
+            resolver.problems.append((attrib["style"], _("url() in a style attribute is not allowed")))
         if tag == "a" and (attrib.get("href") or "").lower().startswith(("http:", "https:")):
             attrib["rel"], attrib["target"], changed = "external noopener noreferrer", "_blank", True
         return changed
