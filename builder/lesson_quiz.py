@@ -3,6 +3,7 @@ ids, checked; its ```practice blocks read (builder.practice_source)."""
 
 from dataclasses import dataclass
 
+from builder.i18n import _
 from builder.practice_source import PracticeSyntaxError, parse_practice
 from builder.quiz_fences import Fence, find_fences
 from builder.quiz_gift import parse_gift
@@ -51,7 +52,7 @@ def compile_lesson_quiz(body: str, body_line: int, source_kind: str, render: Ren
             replacements[fence.start] = (fence.end, practice_placeholder(practice.id))
             continue
         if fence.kind == "quiz" and not "".join(fence.content(lines)).strip():
-            problems.append((body_line + fence.start, "this ```quiz block is empty: write a question in it"))
+            problems.append((body_line + fence.start, _("this ```quiz block is empty: write a question in it")))
             continue
         try:
             if fence.kind == "quiz":

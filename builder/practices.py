@@ -2,6 +2,7 @@
 
 import json
 
+from builder.i18n import _
 from builder.lesson_source import LessonSource
 from builder.problems import Problems
 from builder.render import RenderedLesson
@@ -17,8 +18,9 @@ def collect_practices(lessons: dict[str, LessonSource], rendered: dict[str, Rend
         for line, data in rendered[path].practices:
             practice = practice_from_json(json.loads(data), f"{path}:{line}")
             if practice.id in first_use:
-                problems.add(lesson.file, line, f"two practices have the id '{practice.id}' (also at "
-                                                f"{first_use[practice.id]}): give one of them another 'id:'")
+                problems.add(lesson.file, line, _("two practices have the id '%(id)s' (also at %(other)s): give one of "
+                                                  "them another 'id:'")
+                             % {"id": practice.id, "other": first_use[practice.id]})
                 continue
             first_use[practice.id] = f"{path}:{line}"
             practices.append(practice)

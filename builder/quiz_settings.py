@@ -2,6 +2,7 @@
 
 from typing import Callable
 
+from builder.i18n import _
 from courses.quiz import QuizSettings
 
 QUIZ_SETTINGS = ("pass", "shuffle", "draw", "attempts")
@@ -13,7 +14,8 @@ def quiz_settings(value, line_of: Callable[..., int], report: Callable[[int, str
     if value is None:
         return QuizSettings(assessment=True)
     if not isinstance(value, dict):
-        report(line_of(), f"quiz must be settings such as 'pass: 80' (known: {', '.join(QUIZ_SETTINGS)})")
+        report(line_of(), _("quiz must be settings such as 'pass: 80' (known: %(known)s)")
+               % {"known": ", ".join(QUIZ_SETTINGS)})
         return None
     problems = 0
 
@@ -24,18 +26,20 @@ def quiz_settings(value, line_of: Callable[..., int], report: Callable[[int, str
 
     for key in value:
         if key not in QUIZ_SETTINGS:
-            fail(key, f"unknown quiz setting '{key}' (known: {', '.join(QUIZ_SETTINGS)})")
+            fail(key, _("unknown quiz setting '%(key)s' (known: %(known)s)")
+                 % {"key": key, "known": ", ".join(QUIZ_SETTINGS)})
     pass_percent, shuffle = value.get("pass", 70), value.get("shuffle", True)
     draw, attempts = value.get("draw"), value.get("attempts")
     if not _number(pass_percent) or not 0 <= pass_percent <= 100:
-        fail("pass", f"quiz pass {pass_percent!r} must be a percentage from 0 to 100 (without the % sign)")
+        fail("pass", _("quiz pass %(value)r must be a percentage from 0 to 100 (without the %% sign)")
+             % {"value": pass_percent})
     if not isinstance(shuffle, bool):
-        fail("shuffle", f"quiz shuffle {shuffle!r} must be true or false")
+        fail("shuffle", _("quiz shuffle %(value)r must be true or false") % {"value": shuffle})
     if draw is not None and not (_whole(draw) and draw >= 1):
-        fail("draw", f"quiz draw {draw!r} must be a whole number of questions, at least 1")
+        fail("draw", _("quiz draw %(value)r must be a whole number of questions, at least 1") % {"value": draw})
     if attempts is not None and not (_whole(attempts) and attempts >= 1):
-        fail("attempts", f"quiz attempts {attempts!r} must be a whole number, at least 1 "
-                         "(leave it out for unlimited attempts)")
+        fail("attempts", _("quiz attempts %(value)r must be a whole number, at least 1 (leave it out for unlimited "
+                           "attempts)") % {"value": attempts})
     return None if problems else QuizSettings(pass_percent, shuffle, draw, attempts, assessment=True)
 
 
