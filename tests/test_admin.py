@@ -60,8 +60,12 @@ def test_learners_and_their_progress(admin, app):
     open_lesson(lan, "mini", "gioi-thieu")
     lan.post("/courses/mini/lessons/gioi-thieu/done")
     app.test_client().sign_in("Minh")
-    page = text(admin.get("/admin/"))
-    assert re.search(r"Lan</a></td> <td>33%</td>", page) and re.search(r"Minh</a></td> <td>0%</td>", page)
+    page = text(admin.get("/admin/learners"))  # one summary column per learner, not a column per course
+    assert re.search(r"Lan</a></td> <td>1 đang học</td>", page)
+    assert re.search(r"Minh</a></td> <td><span class=\"meta\">Chưa bắt đầu</span></td>", page)
+    course = text(admin.get("/admin/courses/mini"))  # each course's own page: the share done per learner
+    assert re.search(r"Lan</a></td> <td>33%</td>", course) and "Minh" not in course
+    assert "1 học viên khác chưa bắt đầu khoá này." in course
     detail = text(admin.get(f"/admin/learners/{lan_id}"))
     assert "Lan" in detail and "33%" in detail and "2 bản ghi" in detail
 
@@ -132,7 +136,8 @@ def test_the_admin_area_asks_for_the_centre_name_until_it_has_one(admin, app):
     saved = text(admin.post("/admin/centre-name", data={"centre_name": " Trung tâm  xã Tân Lập "},
                             follow_redirects=True))
     assert services(app).store.settings.get()["centre_name"] == "Trung tâm xã Tân Lập"
-    assert "Trung tâm này tên là gì?" not in saved and 'value="Trung tâm xã Tân Lập"' in saved
+    assert "Trung tâm này tên là gì?" not in saved and '<p class="lead">Trung tâm xã Tân Lập</p>' in saved
+    assert 'value="Trung tâm xã Tân Lập"' in text(admin.get("/admin/settings"))
     assert app.test_client().post("/admin/centre-name", data={"centre_name": "x"}).headers["Location"] == "/admin/"
 
 
@@ -201,3 +206,62 @@ def test_parallel_wrong_admin_pins_are_checked_one_at_a_time(admin, app):
         statuses = list(pool.map(wrong_try, clients, tokens))
     assert statuses.count(403) == 3 and statuses.count(429) == 29  # the third wrong try locks for 30 s
     assert services(app).store.settings.get()["admin_failures"] == 3
+
+
+def menu_links(page: str) -> list[tuple[str, str | None]]:
+    """(href, aria-current) of each link in the admin menu of a page."""
+    menu = re.search(r'<nav class="admin-nav".*?</nav>', page).group(0)
+    return [(href, current) for href, current in re.findall(r'<a href="([^"]+)"(?: aria-current="(\w+)")?', menu)]
+
+
+def test_each_admin_page_is_in_the_menu_and_marked_current_there(admin, app):
+    """Issue 17 #16: real pages, one menu (player.admin.nav.PAGES), the current one marked for screen readers."""
+    learner = app.test_client().sign_in("Lan")
+    home = text(admin.get("/admin/"))
+    pages = [href for href, _ in menu_links(home)]
+    assert pages == ["/admin/", "/admin/learners", "/admin/courses", "/admin/results/", "/admin/publishers/",
+                     "/admin/settings"]
+    for href in pages:
+        response = admin.get(href)
+        assert response.status_code == 200, href
+        assert [link for link in menu_links(text(response)) if link[1]] == [(href, "page")]
+    under = {f"/admin/learners/{learner}": "/admin/learners", "/admin/courses/mini": "/admin/courses",
+             "/admin/results/sync": "/admin/results/", f"/admin/learners/{learner}/delete": "/admin/learners"}
+    for href, section in under.items():
+        assert [link for link in menu_links(text(admin.get(href))) if link[1]] == [(section, "true")], href
+    assert "admin-nav" not in text(app.test_client().get("/admin/"))  # no menu before signing in
+
+
+def test_the_overview_counts_and_says_what_needs_the_admin(admin, app, mini_bundle):
+    app.test_client().sign_in("Lan")
+    app.test_client().sign_in("Minh")
+    services(app).library.remove("mini")
+    with open(mini_bundle, "rb") as upload:  # a course file a learner brought, waiting for the admin
+        services(app).approvals.hold(upload)
+    home = text(admin.get("/admin/"))
+    assert '<strong>2</strong> học viên' in home and '<strong>0</strong> khoá học đã cài' in home
+    assert "Tệp khoá học đang chờ bạn đồng ý" in home and "Trung tâm này tên là gì?" in home
+    assert "Máy này chưa bao giờ gửi kết quả lên mạng." in home
+    assert "Cài đặt trung tâm" not in re.sub(r'<nav class="admin-nav".*?</nav>', "", home)  # the forms moved
+
+
+def test_each_action_goes_back_to_the_page_its_form_is_on(admin, app):
+    learner = app.test_client().sign_in("Lan")
+    settings = {"centre_name": "Xã Tân Lập", "signout_minutes": "10", "language": "vi"}
+    assert admin.post("/admin/settings", data=settings).headers["Location"] == "/admin/settings"
+    assert admin.post("/admin/pin", data={"pin": "1234"}).headers["Location"] == "/admin/settings"
+    assert admin.post("/admin/pin", data={"pin": ADMIN_PIN, "pin2": ADMIN_PIN}).headers["Location"] == "/admin/settings"
+    assert admin.post("/admin/centre-name", data={"centre_name": "Xã Tân Lập"}).headers["Location"] == "/admin/"
+    assert admin.post("/admin/certificates/check", data={"code": "x"}).headers["Location"] == "/admin/learners"
+    assert 'action="/admin/certificates/check"' in text(admin.get("/admin/learners"))
+    deleted = admin.post(f"/admin/learners/{learner}/delete", data={"confirm": "yes"})
+    assert deleted.headers["Location"] == "/admin/learners"
+    assert 'href="/admin/courses"' in text(admin.get("/admin/courses/mini/remove"))  # "No, go back"
+    assert admin.post("/admin/courses/mini/remove", data={"confirm": "yes"}).headers["Location"] == "/admin/courses"
+    first_run = app.test_client()
+    services(app).store.settings.update(admin_pin=None)
+    assert first_run.post("/admin/pin", data={"pin": ADMIN_PIN, "pin2": ADMIN_PIN}).headers["Location"] == "/admin/"
+
+
+def test_a_course_page_of_a_course_not_installed_is_not_found(admin):
+    assert admin.get("/admin/courses/nope").status_code == 404

@@ -223,20 +223,21 @@ def test_an_approval_covers_only_what_the_admin_was_shown(player, learner, mini_
 def test_the_admin_area_installs_a_course_and_asks_only_to_confirm(player, mini_bundle, signed_bundle):
     admin = player.test_client()
     assert admin.post("/admin/sign-in", data={"pin": ADMIN_PIN}).status_code == 303
-    page = text(admin.get("/admin/"))
+    page = text(admin.get("/admin/courses"))  # the install form is on the admin area's courses page
     assert "Cài khoá học" in page and 'name="back" value="admin"' in page
 
     verified = upload(admin, signed_bundle, back="admin")
-    assert verified.headers["Location"] == "/admin/" and installed(player) == ["mini"]
+    assert verified.headers["Location"] == "/admin/courses" and installed(player) == ["mini"]
     services(player).library.remove("mini")
 
     waiting_id, approval = hold(admin, mini_bundle, back="admin")
     review = text(admin.get(f"/install/{waiting_id}?back=admin"))
     assert 'name="pin"' not in review and "Đồng ý và cài đặt" in review
-    assert "Tệp khoá học đang chờ bạn đồng ý" in text(admin.get("/admin/"))
+    assert "Tệp khoá học đang chờ bạn đồng ý" in text(admin.get("/admin/"))  # the overview says it waits
+    assert "Tệp khoá học đang chờ bạn đồng ý" in text(admin.get("/admin/courses"))
     done = admin.post(f"/install/{waiting_id}/approve", data={"approval": approval, "back": "admin"})
-    assert done.headers["Location"] == "/admin/" and installed(player) == ["mini"]
-    assert "Khoá học chưa xác minh" in text(admin.get("/admin/"))
+    assert done.headers["Location"] == "/admin/courses" and installed(player) == ["mini"]
+    assert "Khoá học chưa xác minh" in text(admin.get("/admin/courses"))
     assert "Tệp khoá học đang chờ bạn đồng ý" not in text(admin.get("/admin/"))
 
 

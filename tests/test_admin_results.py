@@ -51,11 +51,12 @@ def usb(tmp_path, monkeypatch):
 
 def test_export_to_a_usb_stick_writes_a_file_that_verifies(app, admin, learner_id, usb):
     page = text(admin.get("/admin/results/"))
-    assert f'value="{usb}" checked' in page and f"USB {usb}" in page and "còn trống 3.2 GB" in page
+    assert f'value="{usb}" checked' in page and "USB “KINGSTON”" in page and "còn trống 3.2 GB" in page
     response = admin.post("/admin/results/export", data={"drive": str(usb)}, follow_redirects=True)
-    written, = usb.iterdir()
+    written, = (usb / "TramHoc").iterdir()  # in a folder of its own on the stick
     expected = stored(app, learner_id)
-    assert f"Đã lưu {len(expected)} bản ghi kết quả học vào tệp {written.name} trong {usb}." in text(response)
+    assert (f"Đã lưu kết quả của 1 học viên ({len(expected)} kết quả) vào ổ USB “KINGSTON”, thư mục TramHoc."
+            in text(response))
     assert "Trước khi rút USB" in text(response)
     header = verify(written)
     assert header.statements == len(expected) > 0
@@ -63,12 +64,32 @@ def test_export_to_a_usb_stick_writes_a_file_that_verifies(app, admin, learner_i
     assert stored(app, learner_id) == expected  # exporting changes nothing
 
 
+def test_the_export_says_in_words_where_the_results_went_and_how_to_take_the_stick_out(app, admin, learner_id,
+                                                                                      usb):
+    """Issue 17 #17: no raw file name, "Safely remove" or "Eject": the stick by its name, the counts, and how to
+    take it out in Vietnamese Windows' own words."""
+    other = app.test_client()
+    other.sign_in("Minh")
+    open_lesson(other, "mini", "gioi-thieu")
+    held = sum(services(app).store.learners.count(row["id"]) for row in services(app).store.learners.learners())
+    assert f"Máy này đang có kết quả của 2 học viên ({held} kết quả)." in text(admin.get("/admin/results/"))
+    page = text(admin.post("/admin/results/export", data={"drive": str(usb)}, follow_redirects=True))
+    written, = (usb / "TramHoc").iterdir()
+    assert verify(written).statements == held
+    saved = re.search(r'<p class="flash flash-success" role="status">(.*?)</p>', page).group(1)
+    assert saved == f"Đã lưu kết quả của 2 học viên ({held} kết quả) vào ổ USB “KINGSTON”, thư mục TramHoc."
+    assert ("bấm vào biểu tượng “Tháo thiết bị phần cứng an toàn và đẩy phương tiện ra” ở góc phải thanh tác vụ "
+            "rồi chọn “KINGSTON”, hoặc bấm chuột phải vào ổ đó trong File Explorer và chọn “Đẩy ra”.") in page
+    assert "Safely remove" not in page and "Eject" not in page
+    assert written.name not in saved and f"<code lang=\"en\">{written}</code>" in page  # for whoever helps
+
+
 def test_export_to_a_typed_folder(app, admin, learner_id, tmp_path):
     folder = tmp_path / "ketqua"
     response = admin.post("/admin/results/export", data={"folder": f"  {folder}  "}, follow_redirects=True)
     written, = folder.iterdir()
     assert verify(written).statements == len(stored(app, learner_id))
-    assert f"trong {folder}." in text(response)
+    assert f"vào thư mục {folder}." in text(response)
 
 
 @pytest.mark.parametrize("form, message", [
@@ -95,7 +116,7 @@ def test_export_errors_are_explained(admin, usb, monkeypatch, code, message):
         raise OSError(code, "simulated")
     monkeypatch.setattr("player.results.views.export_results", fail)
     response = admin.post("/admin/results/export", data={"drive": str(usb)}, follow_redirects=True)
-    assert message in text(response) and str(usb) in text(response)
+    assert message in text(response) and "USB “KINGSTON”" in text(response)  # the stick by its name
 
 
 def test_no_usb_stick_found(admin, monkeypatch):

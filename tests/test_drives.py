@@ -62,3 +62,10 @@ def test_linux_lists_mounted_folders_under_media_and_run_media(tmp_path):
 
 def test_no_mount_roots_no_drives(tmp_path):
     assert removable_drives("linux", mount_roots=(tmp_path / "missing",)) == []
+
+
+def test_a_drive_is_named_as_file_explorer_names_it():
+    assert drives.Drive(Path("E:\\"), "KINGSTON", None).name == "KINGSTON (E:)"
+    assert drives.Drive(Path("F:\\"), "", None).name == "F:"
+    assert drives.Drive(Path("/media/lan/KINGSTON"), "KINGSTON", None).name == "KINGSTON"
+    assert drives.Drive(Path("/media/usb0"), "", None).name == "/media/usb0"

@@ -273,7 +273,7 @@ def test_a_name_that_looks_like_html_is_text_everywhere(app, tmp_path):
     client.post("/learners/sign-out")
     pages.append(client.get("/"))
     client.post("/admin/pin", data={"pin": "135790", "pin2": "135790"})
-    pages += [client.get("/admin/"), client.get(f"/admin/learners/{learner}"),
+    pages += [client.get("/admin/learners"), client.get(f"/admin/learners/{learner}"),
               client.get(f"/admin/learners/{learner}/delete")]
     for page in pages:
         html = page.get_data(as_text=True)

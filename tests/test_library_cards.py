@@ -44,8 +44,10 @@ def test_the_admin_sees_it_as_damaged_and_removes_it(damaged, app, client):
     admin.set_admin_pin(ADMIN_PIN)
     assert admin.get("/admin/").status_code == 200
     assert "Tệp khoá học “broken” bị hỏng" in text(admin.get("/admin/"))
+    assert 'href="/admin/courses/broken/remove"' in text(admin.get("/admin/courses"))
     learner = services(app).store.learners.learners()[0]["id"]
-    assert admin.get(f"/admin/learners/{learner}").status_code == 200
+    for page in (f"/admin/learners/{learner}", "/admin/learners", "/admin/courses/mini"):
+        assert admin.get(page).status_code == 200
     confirm = admin.get("/admin/courses/broken/remove")
     assert confirm.status_code == 200 and "“broken”" in text(confirm)
     admin.post("/admin/courses/broken/remove", data={"confirm": "yes"})

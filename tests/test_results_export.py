@@ -45,6 +45,13 @@ def test_export_writes_a_verifiable_file_and_leaves_the_data_alone(source, tmp_p
     assert [p.name for p in (tmp_path / "usb").iterdir()] == [exported.path.name]  # no temporary file left
 
 
+def test_an_export_counts_its_learners(tmp_path):
+    path = tmp_path / "statements.jsonl"
+    path.write_text("".join(json.dumps(s) + "\n" for s in many(30, "a1") + many(12, "b2")), encoding="utf-8")
+    exported = export_results(JsonLinesSource(path, "Xã Tân Lập", "6b0d3c1e"), tmp_path / "usb", WHEN)
+    assert (exported.learners, exported.statements) == (2, 42)
+
+
 def test_exports_sit_side_by_side(source, tmp_path):
     first = export_results(source, tmp_path, WHEN)
     second = export_results(source, tmp_path, WHEN)

@@ -8,8 +8,9 @@ import unicodedata
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from player.admin import access
+from player.admin import access, roster
 from player.admin.access import admin_required
+from player.admin.nav import admin_menu
 from player.certificates.certificate import certificate_for, normalise_code
 from player.certificates.wording import certificate_date
 from player.learners import credentials, profiles
@@ -17,7 +18,7 @@ from player.learners.pictures import PICTURES, picture_labels
 from player.learners.profiles import ProfileError, profile_or_404
 from player.library.cards import course_cards, shown_courses
 from player.progress import recorder
-from player.progress.summary import percent, rule_met
+from player.progress.summary import percent
 from player.quizzes import standings
 from player.web.i18n import language_names
 from player.web.services import services
@@ -31,38 +32,72 @@ MAX_CENTRE_NAME = 80
 def init_app(app: Flask) -> None:
     access.init_app(app)
     app.register_blueprint(admin_bp)
+    app.add_template_global(admin_menu)
 
 
 @admin_bp.get("/")
 def index():
-    """First run: set the admin PIN; then sign in; then the dashboard."""
+    """First run: set the admin PIN; then sign in; then the overview: counts and what needs the admin."""
     settings = services().store.settings.get()
     if not settings["admin_pin"]:
         return render_template("admin/pin.html", first_run=True)
     if not access.is_admin():
         return render_template("admin/pin.html", first_run=False)
+    cards = course_cards("library/_title.html")
+    return render_template("admin/index.html", settings=settings, learners=len(services().store.learners.learners()),
+                           courses=sum(1 for card in cards if card.html is not None),
+                           damaged_courses=[card.course_id for card in cards if card.html is None],
+                           damaged=services().store.damaged_files(), waiting=services().approvals.listed(),
+                           run=services().sync.current())
+
+
+@admin_bp.get("/learners")
+@admin_required
+def learners():
+    """Every learner, a page at a time, with one summary of their courses; checking a certificate."""
     page = max(1, request.args.get("page", 1, type=int))
     everyone = services().store.learners.learners()
-    shown = everyone[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-    cards = course_cards("admin/_course.html")
-    courses = [card.course for card in cards if card.html is not None]
-    rows = []
-    for row in shown:
-        progress = recorder.progress_of(row["id"])
-        rows.append((row, [(course, percent(course, progress.get(course.id)),
-                            bool(progress.get(course.id) and rule_met(course, progress[course.id])))
-                           for course in courses]))
-    return render_template("admin/index.html", settings=settings, rows=rows, courses=courses, cards=cards, page=page,
-                           pages=max(1, -(-len(everyone) // PAGE_SIZE)), damaged=services().store.damaged_files(),
-                           data_dir=services().paths.root, languages=language_names(),
+    courses = shown_courses()
+    rows = roster.learner_summaries(everyone[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], courses)
+    return render_template("admin/learners.html", rows=rows, courses=len(courses), page=page,
+                           pages=max(1, -(-len(everyone) // PAGE_SIZE)))
+
+
+@admin_bp.get("/courses")
+@admin_required
+def courses():
+    """The installed courses (how many learners began and finished each), installing one, and the course
+    files waiting for approval."""
+    counts = roster.course_counts(shown_courses(), services().store.learners.learners())
+    return render_template("admin/courses.html", cards=course_cards("admin/_course.html", counts=counts),
                            waiting=services().approvals.listed())
+
+
+@admin_bp.get("/courses/<course_id>")
+@admin_required
+def course(course_id: str):
+    """One course: every learner who began it, with the share done and when they finished."""
+    found = next((course for course in shown_courses() if course.id == course_id), None)
+    if found is None:
+        abort(404)
+    everyone = services().store.learners.learners()
+    rows = roster.course_rows(found, everyone)
+    return render_template("admin/course.html", course=found, rows=rows, not_started=len(everyone) - len(rows))
+
+
+@admin_bp.get("/settings")
+@admin_required
+def settings():
+    """The centre's settings, the admin PIN and the data folder."""
+    return render_template("admin/settings.html", settings=services().store.settings.get(),
+                           languages=language_names(), data_dir=services().paths.root)
 
 
 @admin_bp.post("/pin")
 def set_pin():
     """Set the admin PIN: on first run anyone at the PC may; later only a signed-in admin."""
-    settings = services().store.settings.get()
-    if settings["admin_pin"] and not access.is_admin():
+    first_run = not services().store.settings.get()["admin_pin"]
+    if not first_run and not access.is_admin():
         abort(403)
     pin, again = request.form.get("pin", "").strip(), request.form.get("pin2", "").strip()
     if not ADMIN_PIN.match(pin):
@@ -75,7 +110,7 @@ def set_pin():
                                          admin_locked_until=0.0, admin_session=access.new_admin_session())
         access.admin_sign_in()
         flash(gettext("The admin PIN is set. Keep it secret."), "success")
-    return redirect(url_for(".index"), code=303)
+    return redirect(url_for(".index" if first_run else ".settings"), code=303)
 
 
 @admin_bp.post("/sign-in")
@@ -97,7 +132,7 @@ def sign_out():
 
 @admin_bp.post("/settings")
 @admin_required
-def settings():
+def save_settings():
     """Centre name, sign-out timeout (minutes) and the default language."""
     form = request.form
     name, problems = _centre_name(form)
@@ -112,7 +147,7 @@ def settings():
     if not problems:
         services().store.settings.update(centre_name=name, signout_minutes=minutes, language=language)
         flash(gettext("Settings saved."), "success")
-    return redirect(url_for(".index"), code=303)
+    return redirect(url_for(".settings"), code=303)
 
 
 @admin_bp.post("/centre-name")
@@ -194,7 +229,7 @@ def delete_learner(learner_id: str):
         services().store.learners.delete(learner_id)
         services().progress.forget(learner_id)
         flash(gettext("%(name)s and all their records were deleted.", name=profile["name"]), "success")
-        return redirect(url_for(".index"), code=303)
+        return redirect(url_for(".learners"), code=303)
     return render_template("admin/confirm.html",
                            question=gettext("Delete %(name)s and all their progress? This cannot be undone.",
                                             name=profile["name"]),
@@ -214,13 +249,13 @@ def remove_course(course_id: str):
     if request.method == "POST" and request.form.get("confirm") == "yes":
         library.remove(course_id)
         flash(gettext("The course “%(title)s” was removed.", title=title), "success")
-        return redirect(url_for(".index"), code=303)
+        return redirect(url_for(".courses"), code=303)
     return render_template("admin/confirm.html",
                            question=gettext("Remove the course “%(title)s” from this computer? Learners' "
                                             "records are kept; install the course again to use it.",
                                             title=title),
                            action=url_for(".remove_course", course_id=course_id),
-                           button=gettext("Yes, remove"), back=url_for(".index"))
+                           button=gettext("Yes, remove"), back=url_for(".courses"))
 
 
 @admin_bp.post("/certificates/check")
@@ -239,6 +274,6 @@ def check_certificate():
             if certificate.code == code:
                 flash(gettext("Valid: %(name)s completed “%(title)s” on %(date)s.", name=row["name"],
                               title=course.title, date=certificate_date(certificate.completed_on)), "success")
-                return redirect(url_for(".index"), code=303)
+                return redirect(url_for(".learners"), code=303)
     flash(gettext("No certificate of this computer has this code."), "error")
-    return redirect(url_for(".index"), code=303)
+    return redirect(url_for(".learners"), code=303)

@@ -44,12 +44,12 @@ def index():
 
 
 def _back() -> str:
-    """Where the person came from: the admin area's install panel, or the library page."""
+    """Where the person came from: the admin area's courses page, or the library page."""
     return "admin" if request.values.get("back") == "admin" else "library"
 
 
 def _back_url() -> str:
-    return url_for("admin.index") if _back() == "admin" else url_for(".index")
+    return url_for("admin.courses") if _back() == "admin" else url_for(".index")
 
 
 @library_bp.post("/install")

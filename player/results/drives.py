@@ -23,6 +23,14 @@ class Drive:
     label: str
     free: int | None
 
+    @property
+    def name(self) -> str:
+        """The drive as File Explorer names it, `KINGSTON (E:)`; elsewhere its label or mount point."""
+        letter = str(self.path).rstrip("\\/")
+        if len(letter) == 2 and letter[1] == ":":
+            return f"{self.label} ({letter})" if self.label else letter
+        return self.label or str(self.path)
+
 
 def removable_drives(platform: str = sys.platform, kernel32=None, mount_roots: tuple[Path, ...] = MOUNT_ROOTS,
                      is_mount: Callable[[Path], bool] = os.path.ismount) -> list[Drive]:

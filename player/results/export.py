@@ -12,20 +12,25 @@ from pathlib import Path
 
 from player import __version__
 from player.results import resultsfile
+from player.results.figures import actor_key
 from player.results.source import StatementSource
 from player.xapi import vocabulary as xapi
 
 SUFFIX = ".jsonl"
+USB_FOLDER = "TramHoc"  # the folder the admin area writes in on a USB stick
 
 
 @dataclass(frozen=True)
 class Exported:
+    """A results file written: where, how many statements, and of how many learners."""
+
     path: Path
     statements: int
+    learners: int
 
 
 def export_results(source: StatementSource, folder: Path, now: datetime | None = None) -> Exported:
-    """Write a results file of everything `source` holds into `folder`; returns its path and size."""
+    """Write a results file of everything `source` holds into `folder`; returns its path and counts."""
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -33,8 +38,15 @@ def export_results(source: StatementSource, folder: Path, now: datetime | None =
               "exported_at": xapi.timestamp(now), "generator": f"tramhoc-player {__version__}",
               "xapi_version": xapi.XAPI_VERSION}
     path = _free_name(folder, file_stem(source.centre_name, source.device_id, now))
-    count = resultsfile.write(path, header, source.statements())
-    return Exported(path, count)
+    actors: set[str] = set()
+
+    def counted():
+        for statement in source.statements():
+            actors.add(actor_key(statement.get("actor") or {}))
+            yield statement
+
+    count = resultsfile.write(path, header, counted())
+    return Exported(path, count, len(actors))
 
 
 def file_stem(centre: str, device_id: str, when: datetime) -> str:

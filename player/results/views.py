@@ -11,8 +11,8 @@ from flask import Blueprint, Flask, Response, current_app, flash, redirect, rend
 from flask_babel import gettext, ngettext
 
 from player.admin.access import admin_required
-from player.results.drives import removable_drives
-from player.results.export import SUFFIX, export_results
+from player.results.drives import Drive, removable_drives
+from player.results.export import SUFFIX, USB_FOLDER, Exported, export_results
 from player.results.lrs import LrsClient, LrsError, lrs_problem
 from player.results.resultsfile import ResultsFileError, verify
 from player.results.runner import SyncRun
@@ -47,18 +47,23 @@ def _remove_stale_downloads(paths) -> None:
 @results_bp.get("/")
 @admin_required
 def index():
-    """Export to a USB stick or a folder, download, sync settings and the last sync."""
-    return render_template("results/index.html", drives=removable_drives(),
+    """What this PC holds, export to a USB stick or a folder, download, sync settings and the last sync."""
+    learners = services().store.learners
+    counts = [count for count in (learners.count(row["id"]) for row in learners.learners()) if count]
+    return render_template("results/index.html", drives=removable_drives(), usb_folder=USB_FOLDER,
+                           held=(len(counts), sum(counts)),
                            settings=SyncSettings.load(services().paths), run=_shown(services().sync.current()))
 
 
 @results_bp.post("/export")
 @admin_required
 def export():
-    """Write a new results file on the chosen USB stick, or in the typed folder, and check it reads back."""
+    """Write a new results file in the TramHoc folder of the chosen USB stick, or in the typed folder, check
+    it reads back, and say in words where it went, what it holds and how to take the stick out."""
     typed, chosen = request.form.get("folder", "").strip(), request.form.get("drive", "")
+    drive = None
     if typed:
-        folder = Path(typed)
+        folder = place = Path(typed)
         if not folder.is_absolute():
             flash(gettext("Type the whole path of the folder, for example E:\\ketqua or /media/usb/ketqua."),
                   "error")
@@ -67,11 +72,11 @@ def export():
             flash(_export_problem(FileNotFoundError(errno.ENOENT, "missing"), folder), "error")
             return redirect(url_for(".index"), code=303)
     elif chosen:
-        drives = {str(drive.path): drive.path for drive in removable_drives()}
-        if chosen not in drives:
+        drive = next((found for found in removable_drives() if str(found.path) == chosen), None)
+        if drive is None:
             flash(_export_problem(FileNotFoundError(errno.ENOENT, "missing"), Path(chosen)), "error")
             return redirect(url_for(".index"), code=303)
-        folder = drives[chosen]
+        folder, place = drive.path / USB_FOLDER, gettext("USB stick “%(name)s”", name=drive.name)
     else:
         flash(gettext("Choose a USB stick, or type a folder."), "error")
         return redirect(url_for(".index"), code=303)
@@ -79,17 +84,30 @@ def export():
         exported = export_results(services().statements, folder)
         verify(exported.path)
     except OSError as error:
-        flash(_export_problem(error, folder), "error")
+        flash(_export_problem(error, place), "error")
         return redirect(url_for(".index"), code=303)
     except ResultsFileError:
         flash(gettext("The results file was written to %(place)s but does not read back whole. The USB stick "
-                      "may be faulty: try another one.", place=folder), "error")
+                      "may be faulty: try another one.", place=place), "error")
         return redirect(url_for(".index"), code=303)
-    flash(ngettext("Saved %(num)d learning record in the file %(file)s in %(place)s.",
-                   "Saved %(num)d learning records in the file %(file)s in %(place)s.", exported.statements,
-                   file=exported.path.name, place=folder), "success")
-    flash(gettext("Before you pull out a USB stick, use “Safely remove” (Windows) or “Eject”."), "info")
+    flash(_saved(exported, drive, folder), "success")
+    flash(gettext("Before you pull out the USB stick, tell Windows to let it go: click the icon “Safely Remove "
+                  "Hardware and Eject Media” at the right of the taskbar and choose %(drive)s, or right-click "
+                  "the drive in File Explorer and choose “Eject”. Pull the stick out when Windows says it is "
+                  "safe.", drive=f"“{drive.name}”" if drive else gettext("the USB stick")), "info")
+    flash(str(exported.path), "detail")
     return redirect(url_for(".index"), code=303)
+
+
+def _saved(exported: Exported, drive: Drive | None, folder: Path) -> str:
+    """`Saved the results of 12 learners (340 results) on the USB stick “KINGSTON (E:)”, folder TramHoc.`"""
+    what = ngettext("%(num)d learner", "%(num)d learners", exported.learners)
+    results = ngettext("%(num)d result", "%(num)d results", exported.statements)
+    if drive is None:
+        return gettext("Saved the results of %(learners)s (%(results)s) in the folder %(folder)s.",
+                       learners=what, results=results, folder=folder)
+    return gettext("Saved the results of %(learners)s (%(results)s) on the USB stick “%(drive)s”, in the "
+                   "folder %(folder)s.", learners=what, results=results, drive=drive.name, folder=USB_FOLDER)
 
 
 @results_bp.get(f"/tramhoc-results{SUFFIX}")
@@ -188,7 +206,7 @@ def _shown(run: SyncRun | None) -> dict | None:
     return {**dataclasses.asdict(run), "problem": problem}
 
 
-def _export_problem(error: OSError, place: Path) -> str:
+def _export_problem(error: OSError, place: Path | str) -> str:
     """What went wrong writing to a USB stick or folder, in plain words."""
     kind = os_kind(error)
     if kind == "full":

@@ -107,7 +107,9 @@ def admin_pages(base: str, page, centre) -> list[tuple[str, str]]:
     page.locator("input[name=pin]").fill(ADMIN_PIN)
     page.locator("form[action$='/admin/sign-in'] button").click()
     learner = centre["pin_learner"]
-    seen += [("admin home", f"{base}/admin/"), ("admin learner", f"{base}/admin/learners/{learner}"),
+    seen += [("admin home", f"{base}/admin/"), ("admin learners", f"{base}/admin/learners"),
+             ("admin courses", f"{base}/admin/courses"), ("admin course", f"{base}/admin/courses/mini"),
+             ("admin settings", f"{base}/admin/settings"), ("admin learner", f"{base}/admin/learners/{learner}"),
              ("admin confirm", f"{base}/admin/learners/{learner}/delete"),
              ("publishers", f"{base}/admin/publishers/"), ("results", f"{base}/admin/results/"),
              ("sync", f"{base}/admin/results/sync"), ("install review", f"{base}/install/{centre['waiting']}"),
