@@ -2,6 +2,7 @@
 and calls one function."""
 
 import argparse
+import socket
 import sys
 from pathlib import Path
 
@@ -22,8 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     opening.add_argument("bundle", nargs="?", type=Path,
                          help="a course file (.tramhoc) to show in the install review (Windows opens them so)")
     serve = commands.add_parser("serve", help="serve the player for a web browser")
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="address to bind (default 127.0.0.1, this PC only; 0.0.0.0 is LAN mode)")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1, this PC only; 0.0.0.0 in LAN mode)")
+    serve.add_argument("--lan", action="store_true",
+                       help="LAN mode: serve the other PCs of the centre (also when the admin turned it on)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 8765; 0 picks a free one)")
     serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                        help="in LAN mode, a name of this PC that other computers use to reach it (repeatable); "
@@ -107,8 +109,12 @@ def _run(paths, command: str, args, lock=None) -> int:
         message = lang.gettext(MISSING[missing]) if missing else None
         on_ready = (lambda url: open_in_browser(url + start, message)) if browser else None
         return _serve(app, "127.0.0.1", DEFAULT_PORT, lang, any_port_if_busy=True, on_ready=on_ready)
-    app.config["ALLOWED_HOSTS"] = tuple(args.allow_host)
-    return _serve(app, args.host, args.port, lang)
+    from player.lan.network import ANY
+
+    lan = args.lan or made.store.settings.get()["lan_mode"]
+    host = args.host or (ANY if lan else "127.0.0.1")
+    app.config["ALLOWED_HOSTS"] = tuple(args.allow_host) + ((socket.gethostname(),) if lan else ())
+    return _serve(app, host, args.port, lang)
 
 
 def _review_page(app, approvals, bundle: Path, lang) -> str:

@@ -35,6 +35,7 @@ PAGES = (
     AdminPage("admin.courses", N_("Courses"), ("admin.course", "admin.remove_course")),
     AdminPage("results.index", N_("Learning results"), ("results.",)),
     AdminPage("publishers.index", N_("Trusted publishers"), ("publishers.",)),
+    AdminPage("lan.index", N_("LAN mode: several PCs"), ("lan.",)),
     AdminPage("admin.settings", N_("Centre settings")),
 )
 

@@ -18,6 +18,9 @@ DEFAULTS = {
     "admin_failures": 0,
     "admin_locked_until": 0.0,
     "admin_session": None,  # the current admin session's id (player.admin.access)
+    "lan_mode": False,  # serve other PCs on the LAN (player.lan)
+    "lan_allow_list": [],  # addresses or networks other PCs may come from (empty: any private network)
+    "lan_remote_admin": False,  # the admin area from other PCs too
 }
 
 

@@ -53,7 +53,8 @@ def centre(tmp_path_factory, publisher_key, signed_bundle, content_bundle, mini_
     made.trust.add(publisher_key.public)
     for bundle in (signed_bundle, quiz, content_bundle("dich-vu-cong")):
         made.library.install(bundle)
-    made.store.settings.update(admin_pin=credentials.hash_secret("admin", ADMIN_PIN), centre_name="Xã Tân Lập")
+    made.store.settings.update(admin_pin=credentials.hash_secret("admin", ADMIN_PIN), centre_name="Xã Tân Lập",
+                                lan_mode=True)  # the LAN mode page shows the address and its QR code
     with_pin = made.store.learners.create({"name": "Trần Thị Hoa", "colour": 1, "created": "2025-10-01T00:00:00Z",
                                            "last_seen": None, **secret_fields("pin", "2468")})
     without_code = made.store.learners.create({"name": "Phạm Văn Nam", "colour": 2, "created": "2025-10-02T00:00:00Z",
@@ -112,7 +113,7 @@ def admin_pages(base: str, page, centre) -> list[tuple[str, str]]:
              ("admin settings", f"{base}/admin/settings"), ("admin learner", f"{base}/admin/learners/{learner}"),
              ("admin confirm", f"{base}/admin/learners/{learner}/delete"),
              ("publishers", f"{base}/admin/publishers/"), ("results", f"{base}/admin/results/"),
-             ("sync", f"{base}/admin/results/sync"), ("install review", f"{base}/install/{centre['waiting']}"),
+             ("sync", f"{base}/admin/results/sync"), ("LAN mode", f"{base}/admin/lan/"), ("install review", f"{base}/install/{centre['waiting']}"),
              ("unlock (PIN)", f"{base}/learners/{learner}/unlock"),
              ("is this you?", f"{base}/learners/{centre['learner']}/"),
              ("unlock (locked, ask the staff)", f"{base}/learners/{centre['locked']}/unlock")]

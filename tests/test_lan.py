@@ -1,0 +1,140 @@
+"""LAN mode (issue 20 #1, #5): other PCs as real clients from other loopback addresses (127.0.0.2 and up are
+other PCs to the server; only 127.0.0.1 is this PC), the allow-list, the admin area from the serving PC only,
+the LAN mode admin page and `serve --lan`."""
+
+import functools
+import http.client
+import http.cookiejar
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from player import cli
+from player.lan.network import client_allowed, parse_allow_list
+from player.web.server import Server
+from player.web.services import services
+
+
+class _FromAddress(urllib.request.HTTPHandler):
+    def __init__(self, source: str):
+        super().__init__()
+        self.source = source
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(http.client.HTTPConnection, source_address=(self.source, 0)), req)
+
+
+class Browser:
+    """A browser on another PC: its own cookies, its requests from `source`."""
+
+    def __init__(self, server: Server, source: str):
+        self.base = server.url
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+                                                  _FromAddress(source))
+
+    def status_and_text(self, path: str, form: dict | None = None) -> tuple[int, str]:
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        try:
+            with self.opener.open(self.base + path.lstrip("/"), data=data, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+
+@pytest.fixture
+def lan_app(tmp_path, make_player):
+    return make_player(tmp_path / "data", {"WTF_CSRF_ENABLED": False})
+
+
+@pytest.fixture
+def serving(lan_app):
+    server = Server(lan_app, port=0)
+    server.start_in_background()
+    try:
+        probe = socket.create_connection((server.host, server.port), source_address=("127.0.0.2", 0))
+        probe.close()
+    except OSError as error:
+        server.close()
+        pytest.skip(f"this machine cannot use 127.0.0.2 as a source address: {error}")
+    yield server
+    server.close()
+
+
+def test_two_pcs_are_two_learners_at_once(serving):
+    first, second = Browser(serving, "127.0.0.2"), Browser(serving, "127.0.0.3")
+    assert first.status_and_text("/learners/new", {"name": "Nguyễn Văn An", "kind": "none"})[0] == 200
+    assert second.status_and_text("/learners/new", {"name": "Trần Thị Bình", "kind": "none"})[0] == 200
+
+    status, page = first.status_and_text("/")
+    assert status == 200 and "Nguyễn Văn An" in page and "Trần Thị Bình" not in page
+    status, page = second.status_and_text("/")
+    assert status == 200 and "Trần Thị Bình" in page and "Nguyễn Văn An" not in page
+
+
+def test_a_client_outside_the_allow_list_is_refused(serving, lan_app):
+    services(lan_app).store.settings.update(lan_allow_list=["127.0.0.2/32"])
+    assert Browser(serving, "127.0.0.3").status_and_text("/learners/")[0] == 403
+    assert Browser(serving, "127.0.0.2").status_and_text("/learners/")[0] == 200
+    assert Browser(serving, "127.0.0.1").status_and_text("/learners/")[0] == 200  # this PC, always
+
+
+def test_the_admin_area_is_refused_from_another_pc_unless_the_admin_allows_it(serving, lan_app):
+    assert Browser(serving, "127.0.0.2").status_and_text("/admin/")[0] == 403
+    assert Browser(serving, "127.0.0.2").status_and_text("/admin/lan/")[0] == 403
+    assert Browser(serving, "127.0.0.1").status_and_text("/admin/")[0] == 200
+    services(lan_app).store.settings.update(lan_remote_admin=True)
+    assert Browser(serving, "127.0.0.2").status_and_text("/admin/")[0] == 200
+
+
+@pytest.mark.parametrize("address, allowed", [
+    ("192.168.1.23", True), ("10.0.4.5", True), ("172.16.0.9", True), ("fd00::5", True),
+    ("203.0.113.7", False), ("8.8.8.8", False), ("2001:4860::8888", False), ("not-an-address", False),
+])
+def test_only_private_networks_may_connect(address, allowed):
+    assert client_allowed(address) is allowed
+
+
+def test_a_public_address_is_refused_by_the_app(lan_app):
+    client = lan_app.test_client()
+    assert client.get("/learners/", environ_base={"REMOTE_ADDR": "203.0.113.7"}).status_code == 403
+    assert client.get("/learners/", environ_base={"REMOTE_ADDR": "192.168.1.23"}).status_code == 200
+
+
+def test_the_allow_list_takes_addresses_and_networks_and_names_the_wrong_entries():
+    assert parse_allow_list("192.168.1.0/24, 10.0.0.7\nPC-01") == (["192.168.1.0/24", "10.0.0.7/32"], ["PC-01"])
+
+
+def test_the_admin_turns_lan_mode_on_and_sees_the_address_and_its_qr_code(admin, app):
+    assert 'href="/admin/lan/"' in admin.get("/admin/").get_data(as_text=True)
+    response = admin.post("/admin/lan/", data={"lan_mode": "on", "allow_list": "192.168.1.0/24"},
+                          follow_redirects=True)
+    page = response.get_data(as_text=True)
+    settings = services(app).store.settings.get()
+    assert (settings["lan_mode"], settings["lan_allow_list"], settings["lan_remote_admin"]) == (
+        True, ["192.168.1.0/24"], False)
+    assert 'class="lan-url"' in page and "<svg" in page and "style=" not in page.split("<svg", 1)[1].split("</svg>")[0]
+    assert "Private networks" in page or "Mạng riêng" in page  # what to answer the Windows firewall
+
+
+def test_a_wrong_allow_list_entry_changes_nothing(admin, app):
+    admin.post("/admin/lan/", data={"lan_mode": "on", "allow_list": "PC-01"})
+    assert services(app).store.settings.get()["lan_mode"] is False
+
+
+@pytest.mark.parametrize("argv, turned_on, host", [
+    (["serve", "--lan"], False, "0.0.0.0"), (["serve"], True, "0.0.0.0"), (["serve"], False, "127.0.0.1")])
+def test_serve_listens_on_the_lan_with_lan_or_when_the_admin_turned_it_on(tmp_path, monkeypatch, argv, turned_on,
+                                                                          host):
+    served = {}
+    monkeypatch.setattr(cli, "_serve", lambda app, host, port, lang: served.update(
+        host=host, names=app.config["ALLOWED_HOSTS"]) or 0)
+    if turned_on:
+        from player.app import create_app
+
+        services(create_app(tmp_path)).store.settings.update(lan_mode=True)
+    assert cli.main(["--data", str(tmp_path), *argv]) == 0
+    assert served["host"] == host
+    assert (socket.gethostname() in served["names"]) is (host == "0.0.0.0")  # the PC's name passes the Host check
