@@ -29,6 +29,7 @@ INSTALL_PREFIX = ".install."
 DOWNLOAD_PREFIX = ".download."
 KEY_UPLOAD_PREFIX = ".key-upload."
 DELETED_PREFIX = ".deleted-"
+IMPORTING_PREFIX = ".importing-"
 LEARNER_ID = re.compile(r"^[0-9a-f]{32}$")
 WAITING_ID = re.compile(r"^[0-9a-f]{32}$")
 SEGMENT = re.compile(r"^statements-(\d{5})\.json$")
@@ -185,6 +186,14 @@ class DataPaths:
 
     def deleted_learners(self) -> list[Path]:
         return sorted(self.learners.glob(f"{DELETED_PREFIX}*"))
+
+    def importing_learner(self, learner_id: str) -> Path:
+        """Where a learner moved in from a file is put together before it is renamed into place."""
+        return self.learners / f"{IMPORTING_PREFIX}{self.learner_folder(learner_id).name}"
+
+    def importing_learners(self) -> list[Path]:
+        """Learners half put together, e.g. by an import a crash interrupted."""
+        return sorted(self.learners.glob(f"{IMPORTING_PREFIX}*"))
 
     # -- results ------------------------------------------------------------------------------------------
     @property

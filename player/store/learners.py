@@ -138,6 +138,17 @@ class LearnerStore:
             return None
         return dict(rows[0]) if rows else None
 
+    def drafts(self, learner_id: str) -> list[dict]:
+        """Every draft of a learner (each with its `key`); a damaged drafts file is quarantined and empty."""
+        path = self.paths.learner_drafts(learner_id)
+        if not path.exists():
+            return []
+        try:
+            with self._db.locked(path) as db:
+                return [dict(row) for row in db.table(DRAFTS).all()]
+        except DamagedFile:
+            return []
+
     def put_draft(self, learner_id: str, key: str, draft: dict | None) -> None:
         """Keep `draft` under `key` durably, replacing the one before (None: drop it)."""
         if not self.folder(learner_id).is_dir():

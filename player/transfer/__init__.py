@@ -1,0 +1,1 @@
+"""Moving learners between players by file (a USB stick), with their secrets and records."""

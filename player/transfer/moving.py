@@ -1,0 +1,174 @@
+"""Export chosen learners into a learners file; plan and apply its import into another player's store.
+
+Import merges by stable ids: a learner already here (same learner id) gains the statements it lacks
+(by statement id, never twice) and the drafts it lacks, and takes the file's profile fields when the file's
+learner was seen more recently; a learner not here is created whole. Importing a file twice changes nothing.
+
+Crash safety, per learner: a new learner is put together in a hidden folder and renamed into place in one
+step; a merged learner gains its statements in one all-or-none append, then its profile in one atomic
+write. A kill between the two leaves a whole learner with the new records and the old profile, which the
+same import, run again, brings up to date.
+"""
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from player import __version__
+from player.paths import is_learner_id
+from player.results.export import slug
+from player.store.atomic import fsync_folder
+from player.store.databases import atomic_storage
+from player.store.learners import DRAFTS, PROFILE, SEGMENT_SIZE, STATEMENTS
+from player.transfer import learnerfile
+from player.transfer.learnerfile import LearnerFile, LearnerFileError
+from player.web.i18n import N_
+from player.xapi import vocabulary as xapi
+
+MOVED_FIELDS = ("name", "colour", "secret_kind", "secret_hash")  # back-off state stays with each player
+FIELD_LABELS = {"name": N_("name"), "colour": N_("colour"), "secret_kind": N_("kind of secret"),
+                "secret_hash": N_("PIN or picture code")}
+
+
+@dataclass(frozen=True)
+class LearnerChange:
+    """What importing one learner of the file does here."""
+
+    learner_id: str
+    name: str
+    new: bool
+    changed_fields: tuple[str, ...]  # profile fields the file's newer profile changes
+    statements: list[dict] = field(repr=False)  # the statements this player lacks
+    drafts: list[dict] = field(repr=False)
+    record: dict = field(repr=False)
+
+    @property
+    def changes_anything(self) -> bool:
+        return self.new or bool(self.changed_fields or self.statements or self.drafts)
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """Everything an import would do, shown to the admin before they confirm."""
+
+    source: LearnerFile
+    other_centre: bool  # the file comes from a centre with another name
+    changes: list[LearnerChange]
+
+    @property
+    def statements(self) -> int:
+        return sum(len(change.statements) for change in self.changes)
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(change.changes_anything for change in self.changes)
+
+
+def export_learners(store, learner_ids: list[str], folder: Path, now: datetime | None = None) -> Path:
+    """Write the chosen learners (profile, secret hash, drafts, statements) into a new file in `folder`."""
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    settings = store.settings.get()
+    seen = {row["id"]: row.get("last_seen") for row in store.learners.learners()}
+    records = []
+    for learner_id in learner_ids:
+        profile = store.learners.profile(learner_id)
+        if profile is None:
+            raise KeyError(learner_id)
+        profile = {**profile, "last_seen": seen.get(learner_id) or profile.get("last_seen")}
+        drafts = store.learners.drafts(learner_id)
+        records.append({"profile": profile, "drafts": drafts,
+                        "statements": [dict(row) for row in store.learners.statements(learner_id)]})
+    header = {"centre": settings["centre_name"], "device_id": settings["device_id"],
+              "exported_at": xapi.timestamp(now), "generator": f"tramhoc-player {__version__}"}
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = _free_name(folder, f"tramhoc-learners_{slug(settings['centre_name']) or 'centre'}_{now:%Y%m%dT%H%M%SZ}")
+    learnerfile.write(path, header, records)
+    return path
+
+
+def plan_import(store, path: Path) -> ImportPlan:
+    """Read and check a learners file, and say what importing it would do (changes nothing)."""
+    source = learnerfile.read(path)
+    changes = []
+    for record in source.learners:
+        incoming = record["profile"]
+        learner_id = incoming.get("id")
+        if not is_learner_id(learner_id) or not isinstance(incoming.get("name"), str):
+            raise LearnerFileError(N_("the file's learners are not complete"))
+        here = store.learners.profile(learner_id)
+        drafts_here = {d["key"] for d in store.learners.drafts(learner_id)} if here else set()
+        known = {s.get("id") for s in store.learners.statements(learner_id)} if here else set()
+        missing = list({s["id"]: s for s in record["statements"] if s["id"] not in known}.values())
+        changed = ()
+        if here is not None and _seen(incoming) > _seen(_indexed(store, here)):
+            changed = tuple(name for name in MOVED_FIELDS if incoming.get(name) != here.get(name))
+        changes.append(LearnerChange(learner_id, incoming["name"], here is None, changed, missing,
+                                     [d for d in record["drafts"] if d["key"] not in drafts_here], record))
+    centre = store.settings.get()["centre_name"]
+    return ImportPlan(source, source.centre != centre, changes)
+
+
+def apply_import(store, plan: ImportPlan) -> None:
+    """Do what the plan says, learner by learner, each all or nothing."""
+    for leftover in store.paths.importing_learners():  # left by an import a crash interrupted
+        shutil.rmtree(leftover, ignore_errors=True)
+    for change in plan.changes:
+        if change.new:
+            _create(store, change.record)
+        elif change.changes_anything:
+            _merge(store, change)
+
+
+def _create(store, record: dict) -> None:
+    profile = {**record["profile"], "failures": 0, "locked_until": 0.0}
+    learner_id = profile["id"]
+    staged = store.paths.importing_learner(learner_id)
+    staged.mkdir()
+    _put(staged / store.paths.learner_profile(learner_id).name, PROFILE, [profile])
+    if record["drafts"]:
+        _put(staged / store.paths.learner_drafts(learner_id).name, DRAFTS, record["drafts"])
+    statements = list({s["id"]: s for s in record["statements"]}.values())
+    for start in range(0, len(statements), SEGMENT_SIZE):
+        segment = store.paths.statement_segment(learner_id, start // SEGMENT_SIZE + 1).name
+        _put(staged / segment, STATEMENTS, statements[start:start + SEGMENT_SIZE])
+    fsync_folder(staged)
+    staged.replace(store.paths.learner_folder(learner_id))
+    fsync_folder(store.paths.learners)
+    store.learners.reconcile()  # the start screen lists them
+
+
+def _merge(store, change: LearnerChange) -> None:
+    learner_id, incoming = change.learner_id, change.record["profile"]
+    store.learners.append(learner_id, change.statements)
+    for draft in change.drafts:
+        store.learners.put_draft(learner_id, draft["key"], {k: v for k, v in draft.items() if k != "key"})
+    if change.changed_fields:
+        store.learners.update_profile(learner_id, **{name: incoming.get(name) for name in change.changed_fields})
+        store.learners.touch(learner_id, incoming.get("last_seen"))
+
+
+def _put(path: Path, table: str, rows: list[dict]) -> None:
+    db = atomic_storage(path)
+    try:
+        db.table(table).insert_multiple(rows)
+    finally:
+        db.close()
+
+
+def _indexed(store, profile: dict) -> dict:
+    row = next((row for row in store.learners.learners() if row["id"] == profile["id"]), {})
+    return {**profile, "last_seen": row.get("last_seen") or profile.get("last_seen")}
+
+
+def _seen(profile: dict) -> str:
+    return str(profile.get("last_seen") or profile.get("created") or "")
+
+
+def _free_name(folder: Path, stem: str) -> Path:
+    path, number = folder / f"{stem}{learnerfile.SUFFIX}", 1
+    while path.exists():
+        number += 1
+        path = folder / f"{stem}-{number}{learnerfile.SUFFIX}"
+    return path
