@@ -95,12 +95,16 @@ def _run(paths, command: str, args, lock=None) -> int:
         from player.library.trust_commands import run
 
         return run(made.trust, args, lang)
+    from player.web.server import EVERY_ADDRESS
+
     if command == "open":
         from player.desktop import MISSING, NoWindowEngine, open_in_browser, run_window
 
         start = _review_page(app, made.approvals, args.bundle, lang) if args.bundle else ""
+        lan = _lan_mode(app, made, False)
         try:
-            run_window(app, made.paths.webview, announce=app.config["FOLDER_LOCK"].announce, start=start)
+            run_window(app, made.paths.webview, announce=app.config["FOLDER_LOCK"].announce, start=start,
+                       lan_port=DEFAULT_PORT if lan else None)
             return 0
         except NoWindowEngine as reason:
             print(lang.gettext("No desktop window (%(reason)s); serving for a web browser instead.",
@@ -108,13 +112,20 @@ def _run(paths, command: str, args, lock=None) -> int:
             browser, missing = reason.browser_instead, reason.missing  # the browser, and what to add
         message = lang.gettext(MISSING[missing]) if missing else None
         on_ready = (lambda url: open_in_browser(url + start, message)) if browser else None
-        return _serve(app, "127.0.0.1", DEFAULT_PORT, lang, any_port_if_busy=True, on_ready=on_ready)
-    from player.lan.network import ANY
-
-    lan = args.lan or made.store.settings.get()["lan_mode"]
-    host = args.host or (ANY if lan else "127.0.0.1")
-    app.config["ALLOWED_HOSTS"] = tuple(args.allow_host) + ((socket.gethostname(),) if lan else ())
+        return _serve(app, EVERY_ADDRESS if lan else "127.0.0.1", DEFAULT_PORT, lang, any_port_if_busy=not lan,
+                      on_ready=on_ready)
+    app.config["ALLOWED_HOSTS"] = tuple(args.allow_host)
+    host = args.host or (EVERY_ADDRESS if _lan_mode(app, made, args.lan) else "127.0.0.1")
     return _serve(app, host, args.port, lang)
+
+
+def _lan_mode(app, made, asked: bool) -> bool:
+    """Whether to serve the LAN (asked with --lan, or turned on in the admin area); if so, the PC's name
+    passes the Host check too."""
+    lan = asked or bool(made.store.settings.get()["lan_mode"])
+    if lan:
+        app.config["ALLOWED_HOSTS"] = (*app.config.get("ALLOWED_HOSTS", ()), socket.gethostname())
+    return lan
 
 
 def _review_page(app, approvals, bundle: Path, lang) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from player.web.i18n import N_
-from player.web.server import Server
+from player.web.server import EVERY_ADDRESS, Server
 
 log = logging.getLogger(__name__)
 TITLE = "Trạm Học"
@@ -86,9 +86,11 @@ def keep_on_player(window, home: str) -> None:
         window.load_url(home)
 
 
-def run_window(app, storage: Path, announce: Callable[[str], None] = lambda url: None, start: str = "") -> None:
-    """Serve the app on loopback and show it in a native window, at the page `start` (a path relative to the
-    server) until the window closes (which stops the server); `announce(url)` tells where it serves."""
+def run_window(app, storage: Path, announce: Callable[[str], None] = lambda url: None, start: str = "",
+               lan_port: int | None = None) -> None:
+    """Serve the app on loopback (on every address at `lan_port` in LAN mode) and show it in a native window, at
+    the page `start` (a path relative to the server) until the window closes (which stops the server);
+    `announce(url)` tells where it serves."""
     if not has_display():
         raise NoWindowEngine("no display")
     try:
@@ -97,7 +99,7 @@ def run_window(app, storage: Path, announce: Callable[[str], None] = lambda url:
         raise NoWindowEngine(f"pywebview is not installed ({error})") from None
     if PLATFORM.startswith("linux") and os.geteuid() == 0:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # Chromium refuses root otherwise
-    server = Server(app)
+    server = Server(app, host=EVERY_ADDRESS, port=lan_port) if lan_port else Server(app)
     server.start_in_background()
     announce(server.url)
     for name, value in WEBVIEW_SETTINGS.items():

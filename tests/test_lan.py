@@ -138,3 +138,23 @@ def test_serve_listens_on_the_lan_with_lan_or_when_the_admin_turned_it_on(tmp_pa
     assert cli.main(["--data", str(tmp_path), *argv]) == 0
     assert served["host"] == host
     assert (socket.gethostname() in served["names"]) is (host == "0.0.0.0")  # the PC's name passes the Host check
+
+
+def test_the_window_serves_every_address_at_the_known_port_once_the_admin_turned_lan_mode_on(tmp_path, monkeypatch):
+    from player import desktop
+    from player.app import create_app
+
+    services(create_app(tmp_path)).store.settings.update(lan_mode=True)
+    opened = {}
+    monkeypatch.setattr(desktop, "run_window", lambda app, storage, announce, start, lan_port: opened.update(
+        port=lan_port, names=app.config["ALLOWED_HOSTS"]))
+    assert cli.main(["--data", str(tmp_path), "open"]) == 0
+    assert opened == {"port": cli.DEFAULT_PORT, "names": (socket.gethostname(),)}
+
+
+def test_a_server_on_every_address_is_reached_on_this_pc_by_loopback(lan_app):
+    server = Server(lan_app, host="0.0.0.0", port=0)
+    try:
+        assert server.url == f"http://127.0.0.1:{server.port}/"
+    finally:
+        server.close()

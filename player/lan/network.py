@@ -7,7 +7,6 @@ comes from them, and tests can be another PC by connecting from 127.0.0.2."""
 import ipaddress
 import socket
 
-ANY = "0.0.0.0"
 THIS_PC = ("127.0.0.1", "::1")
 PRIVATE_NETWORKS = tuple(ipaddress.ip_network(network) for network in (
     "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8",  # RFC 1918, link-local, loopback

@@ -15,6 +15,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
 LOOPBACK = "127.0.0.1"
+EVERY_ADDRESS = "0.0.0.0"  # LAN mode
 PER_CLIENT_CONNECTIONS = 24  # a browser opens 6 per host: the window and a browser on one PC fit easily
 CONNECTION_LIMIT = 500  # all clients together (waitress's default is 100)
 HEADER_SECONDS = 10.0  # from a request's first byte to the end of its headers
@@ -69,7 +70,8 @@ class Server:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}/"
+        """Where this PC reaches the server (loopback when it listens on every address)."""
+        return f"http://{LOOPBACK if self.host == EVERY_ADDRESS else self.host}:{self.port}/"
 
     def run(self) -> None:
         """Serve until interrupted."""
