@@ -37,7 +37,7 @@ def export_results(source: StatementSource, folder: Path, now: datetime | None =
     header = {"centre": source.centre_name, "device_id": source.device_id,
               "exported_at": xapi.timestamp(now), "generator": f"tramhoc-player {__version__}",
               "xapi_version": xapi.XAPI_VERSION}
-    path = _free_name(folder, file_stem(source.centre_name, source.device_id, now))
+    path = free_name(folder, file_stem(source.centre_name, source.device_id, now))
     actors: set[str] = set()
 
     def counted():
@@ -61,9 +61,10 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:40]
 
 
-def _free_name(folder: Path, stem: str) -> Path:
-    path, number = folder / f"{stem}{SUFFIX}", 1
+def free_name(folder: Path, stem: str, suffix: str = SUFFIX) -> Path:
+    """`stem+suffix` in the folder, or `stem-2+suffix`, `stem-3+suffix`… if taken: never overwrite a file."""
+    path, number = folder / f"{stem}{suffix}", 1
     while path.exists():
         number += 1
-        path = folder / f"{stem}-{number}{SUFFIX}"
+        path = folder / f"{stem}-{number}{suffix}"
     return path

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from player import __version__
 from player.paths import is_learner_id
-from player.results.export import slug
+from player.results.export import free_name, slug
 from player.store.atomic import fsync_folder
 from player.store.databases import atomic_storage
 from player.store.learners import DRAFTS, PROFILE, SEGMENT_SIZE, STATEMENTS
@@ -83,7 +83,8 @@ def export_learners(store, learner_ids: list[str], folder: Path, now: datetime |
               "exported_at": xapi.timestamp(now), "generator": f"tramhoc-player {__version__}"}
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    path = _free_name(folder, f"tramhoc-learners_{slug(settings['centre_name']) or 'centre'}_{now:%Y%m%dT%H%M%SZ}")
+    path = free_name(folder, f"tramhoc-learners_{slug(settings['centre_name']) or 'centre'}_{now:%Y%m%dT%H%M%SZ}",
+                     learnerfile.SUFFIX)
     learnerfile.write(path, header, records)
     return path
 
@@ -164,11 +165,3 @@ def _indexed(store, profile: dict) -> dict:
 
 def _seen(profile: dict) -> str:
     return str(profile.get("last_seen") or profile.get("created") or "")
-
-
-def _free_name(folder: Path, stem: str) -> Path:
-    path, number = folder / f"{stem}{learnerfile.SUFFIX}", 1
-    while path.exists():
-        number += 1
-        path = folder / f"{stem}-{number}{learnerfile.SUFFIX}"
-    return path
