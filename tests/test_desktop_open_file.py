@@ -17,7 +17,7 @@ TITLE = "Khoá học nhỏ: Chữ ký số"
 def window(monkeypatch):
     """What run_window was asked to show, instead of a window; messages told to the person."""
     shown, told = [], []
-    monkeypatch.setattr(desktop, "run_window", lambda app, storage, announce, start: shown.append(start))
+    monkeypatch.setattr(desktop, "run_window", lambda app, storage, announce, start, lan_port=None: shown.append(start))
     monkeypatch.setattr(desktop, "tell", told.append)
     return shown, told
 
