@@ -15,6 +15,8 @@ def add_parsers(commands) -> None:
     report.add_argument("inputs", nargs="+", type=Path, metavar="FILE_OR_DIR", help="results files or folders of them")
     report.add_argument("-o", "--out", type=Path, required=True, metavar="REPORT_DIR", help="folder for index.html and CSV")
     report.add_argument("--lang", default="vi", help="language of the report (default vi; en for English)")
+    report.add_argument("--timezone", default="Asia/Ho_Chi_Minh", metavar="ZONE",
+                        help="the centres' time zone, for the times shown (default Asia/Ho_Chi_Minh)")
     sync = commands.add_parser("sync", help="send new statements to an xAPI Learning Record Store")
     sync.add_argument("--lrs", metavar="URL", help="the LRS's xAPI endpoint, e.g. https://lrs.example.org/xAPI/")
     sync.add_argument("--user", help="user name (basic authentication)")
@@ -56,17 +58,18 @@ def _export(source, folder: Path, lang) -> int:
 
 def report(args: argparse.Namespace) -> int:
     """`report`: merge results files into a report, messages in the report's language."""
-    from player.results.report import build_report
+    from player.results.report import build_report, report_zone
     from player.web.errors import os_problem
     from player.web.i18n import Language
 
     try:
         lang = Language(args.lang)
+        report_zone(args.timezone)
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
     try:
-        report = build_report(args.inputs, args.out, args.lang)
+        report = build_report(args.inputs, args.out, args.lang, zone_name=args.timezone)
     except OSError as error:
         problem = os_problem(error)
         print(lang.gettext("Cannot write the report to %(place)s: %(reason)s", place=args.out,

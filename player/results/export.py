@@ -4,6 +4,7 @@ Exporting only reads the store. Each export is a new file named after centre, de
 several exports sit side by side; overlapping exports merge cleanly because statement ids are stable.
 """
 
+import platform
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ def export_results(source: StatementSource, folder: Path, now: datetime | None =
     folder.mkdir(parents=True, exist_ok=True)
     header = {"centre": source.centre_name, "device_id": source.device_id,
               "exported_at": xapi.timestamp(now), "generator": f"tramhoc-player {__version__}",
-              "xapi_version": xapi.XAPI_VERSION}
+              "xapi_version": xapi.XAPI_VERSION, "device_name": platform.node()}
     path = free_name(folder, file_stem(source.centre_name, source.device_id, now))
     actors: set[str] = set()
 

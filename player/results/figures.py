@@ -8,7 +8,10 @@ Definitions (also printed in the report and in docs/results.md):
 - Quiz: an activity of type assessment; an attempt ends with one `passed` or `failed` statement.
 - Passed a course: attempted at least one of its quizzes and passed every quiz they attempted
   (each on at least one attempt). Pass rate = passed / learners who attempted a quiz.
-- Score: the mean, over the quizzes a learner attempted, of their best scaled score.
+- Score: the mean, over the quizzes a learner attempted, of their best scaled score; also the mean score of
+  all their attempts.
+- Self-checks (quizzes whose attempts end `completed`, with no pass mark) count in no pass rate or score;
+  their questions are counted apart from the tests'.
 - Item analysis: every `answered` statement of a question is an attempt; correct when result.success
   is true; the most-chosen wrong answer is the most frequent response among the incorrect ones.
 - A centre is the one named by the newest export of a device; a device's learners count there.
@@ -42,6 +45,8 @@ class LearnerCourse:
     quizzes: set[str] = field(default_factory=set)
     quizzes_passed: set[str] = field(default_factory=set)
     best_scores: dict[str, float] = field(default_factory=dict)
+    attempt_scores: float = 0.0  # the scaled scores of every scored attempt, added up
+    scored_attempts: int = 0
     completed_at: str | None = None
 
     def absorb(self, other: "LearnerCourse") -> None:
@@ -50,6 +55,8 @@ class LearnerCourse:
         self.lessons_completed |= other.lessons_completed
         self.seconds += other.seconds
         self.attempts += other.attempts
+        self.attempt_scores += other.attempt_scores
+        self.scored_attempts += other.scored_attempts
         self.quizzes |= other.quizzes
         self.quizzes_passed |= other.quizzes_passed
         for quiz, scaled in other.best_scores.items():
@@ -65,7 +72,13 @@ class LearnerCourse:
 
     @property
     def score(self) -> float | None:
+        """The mean, over the quizzes attempted, of the best score of each."""
         return sum(self.best_scores.values()) / len(self.best_scores) if self.best_scores else None
+
+    @property
+    def attempt_score(self) -> float | None:
+        """The mean score of every attempt (not only the best)."""
+        return self.attempt_scores / self.scored_attempts if self.scored_attempts else None
 
 
 @dataclass
@@ -130,14 +143,17 @@ class Figures:
         self.courses: dict[str, Named] = {}
         self.activities: dict[str, Named] = {}  # quizzes, for their titles
         self.questions: dict[str, QuestionStats] = {}
-        self.device_exports: dict[str, tuple[str, str]] = {}  # device -> (newest export, its centre)
+        # device -> (newest export, its centre, the computer's name)
+        self.device_exports: dict[str, tuple[str, str, str]] = {}
+        self.self_checks: set[str] = set()  # quizzes whose attempts end `completed` (no pass mark)
+        self.tests: set[str] = set()  # quizzes whose attempts end `passed` or `failed`
         self.outside_courses = 0
         self.practice = PracticeFigures()
 
-    def saw_export(self, exported_at: str, device_id: str, centre: str) -> None:
+    def saw_export(self, exported_at: str, device_id: str, centre: str, device_name: str = "") -> None:
         newest = self.device_exports.get(device_id)
-        if newest is None or (exported_at, centre) > newest:
-            self.device_exports[device_id] = (exported_at, centre)
+        if newest is None or (exported_at, centre, device_name) > newest:
+            self.device_exports[device_id] = (exported_at, centre, device_name)
 
     def add(self, statement: dict, device_id: str) -> None:
         """Count one valid statement (already de-duplicated) recorded on `device_id`."""
@@ -169,12 +185,18 @@ class Figures:
                 self._answer(object_id, obj, course, context, result, learner, when)
         elif kind == xapi.QUIZ_TYPE:
             self._name(object_id, definition, when)
+            if verb == "completed":
+                self.self_checks.add(object_id)
             if verb in ("passed", "failed"):
+                self.tests.add(object_id)
                 pair.attempts += 1
                 pair.quizzes.add(object_id)
                 if verb == "passed":
                     pair.quizzes_passed.add(object_id)
                 scaled = (result.get("score") or {}).get("scaled")
+                if scaled is not None:
+                    pair.attempt_scores += scaled
+                    pair.scored_attempts += 1
                 if scaled is not None and scaled > pair.best_scores.get(object_id, -2):
                     pair.best_scores[object_id] = scaled
         elif kind in (xapi.PRACTICE_TYPE, xapi.PRACTICE_STEP_TYPE):
@@ -252,8 +274,10 @@ class Figures:
             mine.correct += stats.correct
             mine.learners |= {number[learner] for learner in stats.learners}
             mine.wrong.update(stats.wrong)
-        for device_id, (exported_at, centre) in other.device_exports.items():
-            self.saw_export(exported_at, device_id, centre)
+        for device_id, (exported_at, centre, device_name) in other.device_exports.items():
+            self.saw_export(exported_at, device_id, centre, device_name)
+        self.self_checks |= other.self_checks
+        self.tests |= other.tests
         self.outside_courses += other.outside_courses
         self.practice.absorb(other.practice, number)
 
@@ -278,7 +302,15 @@ class Figures:
             stats.wrong[result.get("response", "")] += 1
 
     def centre_of(self, device_id: str) -> str:
-        return self.device_exports.get(device_id, ("", ""))[1]
+        return self.device_exports.get(device_id, ("", "", ""))[1]
+
+    def device_name(self, device_id: str) -> str:
+        """The computer's name in its newest export ("" in files made before exports carried it)."""
+        return self.device_exports.get(device_id, ("", "", ""))[2]
+
+    def is_self_check(self, quiz: str | None) -> bool:
+        """Whether a quiz is a self-check: its attempts end without a pass mark, never passed or failed."""
+        return quiz in self.self_checks and quiz not in self.tests
 
 
 def actor_key(actor: dict) -> str:

@@ -93,7 +93,8 @@ def merge(inputs: Iterable[Path], figures: Figures, workers: int | None = None) 
                 log.skipped.append(outcome)
             else:
                 good.append(outcome)
-                figures.saw_export(outcome.header.exported_at, outcome.header.device_id, outcome.header.centre)
+                header = outcome.header
+                figures.saw_export(header.exported_at, header.device_id, header.centre, header.device_name)
         jobs = [([(item.path, item.header.device_id) for item in good], share, workers) for share in range(workers)]
         shares = list(run(_count_share, jobs))
     new_per_file = [0] * len(good)

@@ -1,5 +1,6 @@
 """The trainer's report: merge results files, then write `index.html` (self-contained, works offline,
-charts as inline SVG, no script) and one CSV per table (UTF-8 with a byte-order mark for Excel)."""
+charts as inline SVG, no script) and one CSV per table (UTF-8 with a byte-order mark for Excel). Times are
+shown in the centres' time zone (Asia/Ho_Chi_Minh unless told otherwise)."""
 
 import csv
 import io
@@ -8,10 +9,11 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import Environment, FileSystemLoader
 
@@ -28,6 +30,8 @@ MAX_HTML_ROWS = 1000
 HARDEST_QUESTIONS = 15
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
+_VIETNAM = timezone(timedelta(hours=7), DEFAULT_ZONE)  # UTC+7 all year since 1975: no tz database needed
 
 
 @dataclass(frozen=True)
@@ -37,28 +41,54 @@ class Report:
     tables: list[Table]
 
 
-def build_report(inputs: list[Path], folder: Path, language: str = "vi", now: datetime | None = None) -> Report:
+def build_report(inputs: list[Path], folder: Path, language: str = "vi", now: datetime | None = None,
+                 zone_name: str = DEFAULT_ZONE) -> Report:
     """Merge the results files and folders in `inputs` and write the report into `folder`."""
     lang = Language(language)
+    zone = report_zone(zone_name)
     figures = Figures()
     log = merge(inputs, figures)
-    tables = build_tables(figures, Naming(language, lang.gettext("true"), lang.gettext("false")))
+    naming = Naming(language, lang.gettext("true"), lang.gettext("false"),
+                    lang.gettext("Computer %(computer)s (centre name not set)"))
+    tables = build_tables(figures, naming)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for table in tables:
-        _write(folder / f"{table.name}.csv", csv_bytes(table, lang))
-    html = render_html(tables, log, figures, lang, now or datetime.now(timezone.utc))
+        _write(folder / f"{table.name}.csv", csv_bytes(table, lang, zone))
+    html = render_html(tables, log, figures, naming, lang, zone, now or datetime.now(timezone.utc))
     _write(folder / "index.html", html.encode("utf-8"))
     return Report(folder, log, tables)
 
 
-def csv_bytes(table: Table, lang: Language) -> bytes:
+def report_zone(name: str) -> tzinfo:
+    """The time zone the report's times are shown in (ValueError for a name the system does not know)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        if name == DEFAULT_ZONE:  # e.g. Windows without the tzdata package
+            return _VIETNAM
+        raise ValueError(f"unknown time zone {name!r}; give one like {DEFAULT_ZONE}") from None
+
+
+def local_time(value: str, zone: tzinfo) -> str:
+    """A UTC timestamp as `YYYY-MM-DD HH:MM` in `zone`."""
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def csv_bytes(table: Table, lang: Language, zone: tzinfo = _VIETNAM) -> bytes:
     """The table as CSV in UTF-8 with a byte-order mark; every number a whole number (see docs/results.md)."""
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow([_no_formula(lang.gettext(column.title)) for column in table.columns])
     for row in table.rows:
-        writer.writerow([_no_formula(_csv_cell(row[column.key], column.kind, lang)) for column in table.columns])
+        writer.writerow([_no_formula(_csv_cell(row[column.key], column.kind, lang, zone))
+                         for column in table.columns])
     return "\ufeff".encode("utf-8") + text.getvalue().encode("utf-8")
 
 
@@ -69,17 +99,17 @@ def _no_formula(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(cell) else cell
 
 
-def _csv_cell(value, kind: str, lang: Language) -> str:
+def _csv_cell(value, kind: str, lang: Language, zone: tzinfo) -> str:
     if value is None:
         return ""
     if kind == "share":
         return str(round_half_up(exact(value) * 100))
     if kind == "minutes":
         return str(round_half_up(exact(value) / 60))
-    return _common_cell(value, kind, lang)
+    return _common_cell(value, kind, lang, zone)
 
 
-def _html_cell(value, kind: str, lang: Language) -> str:
+def _html_cell(value, kind: str, lang: Language, zone: tzinfo) -> str:
     if value is None:
         return ""
     if kind == "share":
@@ -88,12 +118,12 @@ def _html_cell(value, kind: str, lang: Language) -> str:
         return lang.number(round_half_up(exact(value) / 60))
     if kind == "count":
         return lang.number(value)
-    return _common_cell(value, kind, lang)
+    return _common_cell(value, kind, lang, zone)
 
 
-def _common_cell(value, kind: str, lang: Language) -> str:
+def _common_cell(value, kind: str, lang: Language, zone: tzinfo) -> str:
     if kind == "time":
-        return f"{value[:10]} {value[11:16]}" if value else ""
+        return local_time(value, zone) if value else ""
     if kind == "yesno":
         return lang.gettext("yes") if value else lang.gettext("no")
     return str(value)
@@ -108,25 +138,33 @@ def round_half_up(value: Fraction) -> int:
     return math.floor(value + Fraction(1, 2))
 
 
-def render_html(tables: list[Table], log: MergeLog, figures: Figures, lang: Language, now: datetime) -> str:
+def render_html(tables: list[Table], log: MergeLog, figures: Figures, naming: Naming, lang: Language,
+                zone: tzinfo, now: datetime) -> str:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                               extensions=["jinja2.ext.i18n"])
     environment.install_gettext_translations(lang.translations, newstyle=True)
     by_name = {table.name: table for table in tables}
+    offset = now.astimezone(zone).strftime("%z")
     return environment.get_template("report.html").render(
         lang=lang.code, generator=f"tramhoc-player {__version__}",
-        generated=xapi.timestamp(now)[:16].replace("T", " "),
+        generated=local_time(xapi.timestamp(now), zone), zone=str(zone), offset=f"{offset[:3]}:{offset[3:]}",
         log=log, outside_courses=figures.outside_courses,
+        unnamed=sorted({naming.centre(figures, device) for device, (_, centre, _) in figures.device_exports.items()
+                        if not centre.strip()}),
+        files=[(item, naming.centre_named(item.header.centre, item.header.device_name, item.header.device_id),
+                local_time(item.header.exported_at, zone)) for item in log.files],
         skipped=[(item.path, item.problem.text(lang.gettext)) for item in log.skipped],
-        tables=[_html_table(table, lang) for table in tables],
+        tables=[_html_table(table, lang, zone) for table in tables],
         charts=_charts(by_name, lang), max_rows=MAX_HTML_ROWS)
 
 
-def _html_table(table: Table, lang: Language) -> dict:
-    rows = [[(_html_cell(row[column.key], column.kind, lang), column.kind) for column in table.columns]
+def _html_table(table: Table, lang: Language, zone: tzinfo) -> dict:
+    """The table as the page shows it: the columns meant for the page (raw ids stay in the CSV file)."""
+    columns = [column for column in table.columns if column.html]
+    rows = [[(_html_cell(row[column.key], column.kind, lang, zone), column.kind) for column in columns]
             for row in table.rows[:MAX_HTML_ROWS]]
     return {"name": table.name, "title": lang.gettext(table.title),
-            "columns": [(lang.gettext(column.title), column.kind) for column in table.columns],
+            "columns": [(lang.gettext(column.title), column.kind) for column in columns],
             "rows": rows, "total": len(table.rows)}
 
 

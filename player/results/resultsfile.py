@@ -1,7 +1,8 @@
 """The results file: one export of a PC's statements, as JSON lines that can be checked before use.
 
     line 1        header   {"format": "tramhoc-results", "format_version": 1, "centre": …, "device_id": …,
-                            "exported_at": …, "generator": …, "xapi_version": "1.0.3"}
+                            "exported_at": …, "generator": …, "xapi_version": "1.0.3", "device_name": …}
+                            (device_name, the computer's name, is optional: older files lack it)
     lines 2…n+1   one xAPI statement per line (compact UTF-8 JSON)
     last line     trailer  {"end": "tramhoc-results", "statements": n, "sha256": <hex of every byte before it>}
 
@@ -34,6 +35,7 @@ MAX_LINE_BYTES = 1024 * 1024  # a statement is a few KB
 MAX_DEPTH = 32  # xAPI statements nest about 8 levels deep
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+_HEADER_START = b'{"format":"' + FORMAT.encode("ascii") + b'"'  # how every header this player writes begins
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Header:
     generator: str
     xapi_version: str
     statements: int
+    device_name: str = ""
 
 
 class ResultsFileError(ProblemError):
@@ -176,11 +179,17 @@ def verify(path: Path) -> Header:
     if trailer.get("statements") != lines - 2:
         raise ResultsFileError(N_("the file should hold %(expected)s statements but holds %(found)s"),
                                expected=trailer.get("statements"), found=lines - 2)
-    return Header(**{name: header[name] for name in HEADER_FIELDS}, statements=lines - 2)
+    device_name = header.get("device_name")
+    return Header(**{name: header[name] for name in HEADER_FIELDS}, statements=lines - 2,
+                  device_name=device_name if isinstance(device_name, str) else "")
 
 
 def _header(line: bytes) -> dict:
     header = _json_line(line)
+    if header is None and (_HEADER_START.startswith(line) or line.startswith(_HEADER_START)):
+        if not line.endswith(b"\n"):  # cut short within its first line
+            raise ResultsFileError(N_("the file ends too early (was the USB stick removed while it was written?)"))
+        raise ResultsFileError(N_("the file is damaged: its first line cannot be read"))
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ResultsFileError(N_("this is not a Trạm Học results file"))
     if header.get("format_version") != FORMAT_VERSION:

@@ -2,7 +2,7 @@
 the figures.
 
 Shares are exact fractions (None when there is nothing to divide), times are UTC timestamps, so the
-CSV and the HTML page can each format them their way without rounding twice.
+CSV and the HTML page can each format them their way (in the centre's time zone) without rounding twice.
 """
 
 from collections import defaultdict
@@ -21,6 +21,7 @@ class Column:
     key: str
     title: str  # a gettext message id
     kind: str  # text, count, share, minutes, time, yesno
+    html: bool = True  # False: in the CSV file only (raw ids that would squeeze the page's text)
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Table:
     rows: list[dict]
 
 
-def _columns(*specs: tuple[str, str, str]) -> tuple[Column, ...]:
+def _columns(*specs: tuple) -> tuple[Column, ...]:
     return tuple(Column(*spec) for spec in specs)
 
 
@@ -40,29 +41,31 @@ COURSE_COLUMNS = _columns(
     ("learners", N_("Learners"), "count"), ("completed", N_("Completed"), "count"),
     ("completion_rate", N_("Completion rate"), "share"), ("quiz_takers", N_("Took a quiz"), "count"),
     ("passed", N_("Passed"), "count"), ("pass_rate", N_("Pass rate"), "share"),
-    ("quiz_attempts", N_("Quiz attempts"), "count"), ("mean_score", N_("Mean score"), "share"))
+    ("quiz_attempts", N_("Quiz attempts"), "count"), ("mean_score", N_("Average best score"), "share"),
+    ("attempt_score", N_("Average score of all attempts"), "share"))
 CENTRE_COLUMNS = _columns(
     ("centre", N_("Centre"), "text"), ("devices", N_("Computers"), "count"),
     ("learners", N_("Learners"), "count"), ("enrolments", N_("Learners × courses"), "count"),
     ("completed", N_("Completed"), "count"), ("completion_rate", N_("Completion rate"), "share"),
     ("quiz_takers", N_("Took a quiz"), "count"), ("passed", N_("Passed"), "count"),
-    ("pass_rate", N_("Pass rate"), "share"), ("last_activity", N_("Last activity (UTC)"), "time"),
-    ("last_export", N_("Last export (UTC)"), "time"))
+    ("pass_rate", N_("Pass rate"), "share"), ("last_activity", N_("Last activity"), "time"),
+    ("last_export", N_("Last export"), "time"))
 LEARNER_COLUMNS = _columns(
     ("centre", N_("Centre"), "text"), ("device", N_("Computer"), "text"), ("learner", N_("Learner"), "text"),
     ("learner_id", N_("Learner id"), "text"), ("course", N_("Course"), "text"),
-    ("first_activity", N_("First activity (UTC)"), "time"), ("last_activity", N_("Last activity (UTC)"), "time"),
+    ("first_activity", N_("First activity"), "time"), ("last_activity", N_("Last activity"), "time"),
     ("lessons_completed", N_("Lessons completed"), "count"), ("time_in_lessons", N_("Minutes in lessons"), "minutes"),
     ("quiz_attempts", N_("Quiz attempts"), "count"), ("quizzes_attempted", N_("Quizzes taken"), "count"),
-    ("quizzes_passed", N_("Quizzes passed"), "count"), ("score", N_("Score"), "share"),
+    ("quizzes_passed", N_("Quizzes passed"), "count"), ("score", N_("Best score"), "share"),
+    ("attempt_score", N_("Average of all attempts"), "share"),
     ("passed", N_("Passed"), "yesno"), ("completed", N_("Completed"), "yesno"),
-    ("completed_at", N_("Completed on (UTC)"), "time"))
+    ("completed_at", N_("Completed on"), "time"))
 QUESTION_COLUMNS = _columns(
     ("course", N_("Course"), "text"), ("quiz", N_("Quiz"), "text"), ("question_id", N_("Question id"), "text"),
     ("question", N_("Question"), "text"), ("type", N_("Type"), "text"), ("attempts", N_("Answers"), "count"),
     ("learners", N_("Learners"), "count"), ("correct", N_("Correct"), "count"),
     ("share_correct", N_("Share correct"), "share"), ("wrong_answer", N_("Most-chosen wrong answer"), "text"),
-    ("wrong_response", N_("Its xAPI response"), "text"), ("wrong_count", N_("Times chosen"), "count"))
+    ("wrong_response", N_("Its xAPI response"), "text", False), ("wrong_count", N_("Times chosen"), "count"))
 
 PRACTICE_COLUMNS = _columns(
     ("course", N_("Course"), "text"), ("practice", N_("Practice"), "text"), ("practice_id", N_("Practice id"), "text"),
@@ -80,10 +83,19 @@ def share(part: int, whole: int) -> Fraction | None:
 
 
 class Naming:
-    """Display names from language maps: the report's language, then Vietnamese, then any."""
+    """Display names from language maps: the report's language, then Vietnamese, then any; a centre that
+    was given no name is called after its computer by `unnamed_centre` (with `%(computer)s`)."""
 
-    def __init__(self, language: str, true_text: str, false_text: str):
+    def __init__(self, language: str, true_text: str, false_text: str, unnamed_centre: str = "%(computer)s"):
         self.language, self.true_text, self.false_text = language, true_text, false_text
+        self.unnamed_centre = unnamed_centre
+
+    def centre(self, figures: Figures, device_id: str) -> str:
+        """The centre named in the computer's newest export, else the computer's name (or id) with a hint."""
+        return self.centre_named(figures.centre_of(device_id), figures.device_name(device_id), device_id)
+
+    def centre_named(self, centre: str, device_name: str, device_id: str) -> str:
+        return centre if centre.strip() else self.unnamed_centre % {"computer": device_name or device_id[:8]}
 
     def pick(self, names: dict | None, fallback: str = "") -> str:
         if not names:
@@ -95,9 +107,12 @@ def build_tables(figures: Figures, naming: Naming) -> list[Table]:
     course_names = {course: naming.pick(named.names, short_id(course)) for course, named in figures.courses.items()}
     return [
         Table("courses", N_("Courses"), COURSE_COLUMNS, _course_rows(figures, course_names)),
-        Table("centres", N_("Centres"), CENTRE_COLUMNS, _centre_rows(figures)),
-        Table("learners", N_("Learners"), LEARNER_COLUMNS, _learner_rows(figures, course_names)),
-        Table("questions", N_("Questions"), QUESTION_COLUMNS, _question_rows(figures, course_names, naming)),
+        Table("centres", N_("Centres"), CENTRE_COLUMNS, _centre_rows(figures, naming)),
+        Table("learners", N_("Learners"), LEARNER_COLUMNS, _learner_rows(figures, course_names, naming)),
+        Table("questions", N_("Test questions"), QUESTION_COLUMNS,
+              _question_rows(figures, course_names, naming, self_checks=False)),
+        Table("self_checks", N_("Self-check questions"), QUESTION_COLUMNS,
+              _question_rows(figures, course_names, naming, self_checks=True)),
         Table("practices", N_("Practices"), PRACTICE_COLUMNS, _practice_rows(figures, course_names, naming)),
         Table("practice_steps", N_("Practice steps needing most hints"), PRACTICE_STEP_COLUMNS,
               _practice_step_rows(figures, course_names, naming)),
@@ -127,17 +142,19 @@ def _course_rows(figures: Figures, course_names: dict[str, str]) -> list[dict]:
     for course, pairs in by_course.items():
         takers = [pair for pair in pairs if pair.quizzes]
         scores = [pair.score for pair in takers if pair.score is not None]
+        attempts = sum(pair.scored_attempts for pair in pairs)
         completed = sum(pair.completed_at is not None for pair in pairs)
         passed = sum(bool(pair.passed) for pair in takers)
         rows.append({"course": course_names[course], "course_id": short_id(course), "learners": len(pairs),
                      "completed": completed, "completion_rate": share(completed, len(pairs)),
                      "quiz_takers": len(takers), "passed": passed, "pass_rate": share(passed, len(takers)),
                      "quiz_attempts": sum(pair.attempts for pair in pairs),
-                     "mean_score": sum(scores) / len(scores) if scores else None})
+                     "mean_score": sum(scores) / len(scores) if scores else None,
+                     "attempt_score": sum(pair.attempt_scores for pair in pairs) / attempts if attempts else None})
     return sorted(rows, key=lambda row: (row["course"], row["course_id"]))
 
 
-def _centre_rows(figures: Figures) -> list[dict]:
+def _centre_rows(figures: Figures, naming: Naming) -> list[dict]:
     rows: dict[str, dict] = {}
     learners_of: dict[str, set[int]] = defaultdict(set)
 
@@ -147,12 +164,12 @@ def _centre_rows(figures: Figures) -> list[dict]:
                             "quiz_takers": 0, "passed": 0, "last_activity": None, "last_export": None}
         return rows[centre]
 
-    for device, (exported_at, centre) in figures.device_exports.items():
-        row = row_of(centre)
+    for device, (exported_at, _, _) in figures.device_exports.items():
+        row = row_of(naming.centre(figures, device))
         row["devices"] += 1
         row["last_export"] = max(row["last_export"] or "", exported_at)
     for (learner, _), pair in figures.pairs.items():
-        centre = figures.centre_of(figures.learners[learner].device_id)
+        centre = naming.centre(figures, figures.learners[learner].device_id)
         row = row_of(centre)
         learners_of[centre].add(learner)
         row["enrolments"] += 1
@@ -167,25 +184,29 @@ def _centre_rows(figures: Figures) -> list[dict]:
     return sorted(rows.values(), key=lambda row: row["centre"])
 
 
-def _learner_rows(figures: Figures, course_names: dict[str, str]) -> list[dict]:
+def _learner_rows(figures: Figures, course_names: dict[str, str], naming: Naming) -> list[dict]:
     rows = []
     for (index, course), pair in figures.pairs.items():
         learner = figures.learners[index]
         rows.append({
-            "centre": figures.centre_of(learner.device_id), "device": learner.device_id[:8],
+            "centre": naming.centre(figures, learner.device_id), "device": learner.device_id[:8],
             "learner": learner.name, "learner_id": learner_id(learner.account),
             "course": course_names[course], "first_activity": pair.first, "last_activity": pair.last,
             "lessons_completed": len(pair.lessons_completed), "time_in_lessons": pair.seconds,
             "quiz_attempts": pair.attempts, "quizzes_attempted": len(pair.quizzes),
             "quizzes_passed": len(pair.quizzes_passed & pair.quizzes), "score": pair.score,
+            "attempt_score": pair.attempt_score,
             "passed": pair.passed, "completed": pair.completed_at is not None,
             "completed_at": pair.completed_at})
     return sorted(rows, key=lambda row: (row["centre"], row["learner"], row["learner_id"], row["course"]))
 
 
-def _question_rows(figures: Figures, course_names: dict[str, str], naming: Naming) -> list[dict]:
+def _question_rows(figures: Figures, course_names: dict[str, str], naming: Naming, self_checks: bool) -> list[dict]:
+    """The questions of tests, or (`self_checks`) those of self-checks, which have no pass mark."""
     rows = []
     for question, stats in figures.questions.items():
+        if figures.is_self_check(stats.quiz) != self_checks:
+            continue
         definition = stats.definition or {}
         wrong = stats.most_chosen_wrong()
         quiz = figures.activities.get(stats.quiz) if stats.quiz else None

@@ -25,7 +25,10 @@ Q_BUOC = ordering("q-buoc", "Sắp xếp các bước.", "Đăng nhập", "Chọ
 Q_MA = short("q-ma", "Nhập mã hồ sơ.", "G12.345")
 Q_KY = truefalse("q-ky", "Chữ ký số có thể cho người khác mượn.", False)
 Q_USB = single("q-usb", "Thiết bị ký số là gì?", "USB token", "Thẻ nhớ", "Sạc điện thoại")
+Q_TU_OTP = single("q-tu-otp", "Tự kiểm tra: mã OTP gửi qua tin nhắn dùng để làm gì?", "Xác nhận giao dịch",
+                  "Đăng nhập Facebook")
 QUIZZES = {"q1": (C1, "an-toan", "An toàn", [Q_OTP, Q_VNEID, Q_MATKHAU]),
+           "s1": (C1, "tu-kiem-tra", "Tự kiểm tra", [Q_TU_OTP]),
            "q2": (C1, "vneid", "VNeID", [Q_BUOC, Q_MA]),
            "q3": (C2, "ky-so", "Ký số", [Q_KY, Q_USB])}
 RIGHT_ORDER = ["Đăng nhập", "Chọn thủ tục", "Nộp hồ sơ"]
@@ -65,9 +68,10 @@ class Learner:
         when, ids = self._next()
         return self._add(statements.lesson_completed(self._scope(course), lesson, lesson.title(), when, **ids))
 
-    def take(self, quiz, responses):
-        """An attempt: one `answered` per question, then `passed` (all right) or `failed`. The minute where an
-        `attempted` statement stood in earlier versions of this scenario is kept, so the times stay the same."""
+    def take(self, quiz, responses, self_check=False):
+        """An attempt: one `answered` per question, then `passed` (all right) or `failed`, or `completed` for a
+        self-check. The minute where an `attempted` statement stood in earlier versions of this scenario is
+        kept, so the times stay the same."""
         course, lesson, title, questions = QUIZZES[quiz]
         where = self._scope(course)
         registration = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.device}/{self.learner_id}/{len(self.made)}/r"))
@@ -78,8 +82,9 @@ class Learner:
             when, ids = self._next()
             self._add(statements.question_answered(where, lesson, title, answers[-1], registration, when, **ids))
         when, ids = self._next()
-        return self._add(statements.quiz_finished(where, lesson, title, answers, all(a.correct for a in answers), 60,
-                                                  registration, when, **ids))
+        passed = None if self_check else all(a.correct for a in answers)
+        return self._add(statements.quiz_finished(where, lesson, title, answers, passed, 60, registration, when,
+                                                  **ids))
 
     def complete_course(self, course, scaled):
         when, ids = self._next()
