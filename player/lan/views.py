@@ -2,12 +2,12 @@
 the Windows firewall will ask), and the guard every request passes: clients from private networks only (and
 the allow-list), the admin area only from the serving PC unless the admin allows it."""
 
+import io
 import socket
 
 import segno
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from markupsafe import Markup
 
 from player.admin.access import admin_required
 from player.lan.network import client_allowed, is_this_pc, lan_address, parse_allow_list
@@ -28,20 +28,32 @@ def address_url(host: str, port: int) -> str:
     return f"http://{host}:{port}/"
 
 
-def qr_svg(text: str) -> Markup:
-    """`text` as an inline SVG QR code (attributes only, no style: the CSP forbids inline style)."""
-    return Markup(segno.make(text, error="m").svg_inline(scale=6, light="#fff", dark="#000",
-                                                         title=gettext("QR code of the address")))
+def qr_svg(text: str) -> bytes:
+    """`text` as an SVG QR code (attributes only, no style: the CSP forbids inline style)."""
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="svg", scale=6, light="#fff", dark="#000",
+                                     title=gettext("QR code of the address"))
+    return out.getvalue()
+
+
+def _port() -> int:
+    return int(request.host.rpartition(":")[2]) if ":" in request.host else HTTP_PORT
 
 
 @lan_bp.get("/")
 @admin_required
 def index():
     settings = services().store.settings.get()
-    port = int(request.host.rpartition(":")[2]) if ":" in request.host else HTTP_PORT
-    url, pc_name = address_url(lan_address(), port), socket.gethostname()
-    return render_template("lan/index.html", settings=settings, url=url, qr=qr_svg(url), pc_name=pc_name,
-                           name_url=address_url(pc_name, port), allow_list="\n".join(settings["lan_allow_list"]))
+    url, pc_name = address_url(lan_address(), _port()), socket.gethostname()
+    return render_template("lan/index.html", settings=settings, url=url, pc_name=pc_name,
+                           name_url=address_url(pc_name, _port()), allow_list="\n".join(settings["lan_allow_list"]))
+
+
+@lan_bp.get("/qr.svg")
+@admin_required
+def qr():
+    """The QR code of the address on the LAN page, as an image of the player's own."""
+    return Response(qr_svg(address_url(lan_address(), _port())), mimetype="image/svg+xml")
 
 
 @lan_bp.post("/")
