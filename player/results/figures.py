@@ -324,17 +324,21 @@ def actor_key(actor: dict) -> str:
     return "group:" + ",".join(sorted(actor_key(member) for member in actor.get("member", [])))
 
 
+def parse_timestamp(text: str) -> datetime | None:
+    """An xAPI timestamp as an aware datetime (UTC when it names no zone), or None if it is not one."""
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
 def utc_timestamp(text: str) -> str:
     """A timestamp as comparable text: `YYYY-MM-DDTHH:MM:SS.mmmZ` in UTC (ours already are)."""
     if len(text) == 24 and text.endswith("Z"):
         return text
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return xapi.timestamp(when)
+    when = parse_timestamp(text)
+    return xapi.timestamp(when) if when else text
 
 
 def duration_seconds(text: str) -> float:

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from player import __version__
 from player.results.charts import Series, bar_chart
-from player.results.figures import Figures
+from player.results.figures import Figures, parse_timestamp
 from player.results.merge import MergeLog, merge
 from player.results.tables import Naming, Table, build_tables
 from player.web.i18n import Language
@@ -72,13 +72,8 @@ def report_zone(name: str) -> tzinfo:
 
 def local_time(value: str, zone: tzinfo) -> str:
     """A UTC timestamp as `YYYY-MM-DD HH:MM` in `zone`."""
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    when = parse_timestamp(value)
+    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M") if when else value
 
 
 def csv_bytes(table: Table, lang: Language, zone: tzinfo = _VIETNAM) -> bytes:
