@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from player.admin import hiding as hiding_views
 from player.admin import publishers as publisher_views
 from player.admin import views as admin_views
 from player.certificates import views as certificate_views
@@ -62,6 +63,6 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     recorder.init_app(app)
     # One blueprint per feature.
     for feature in (library_views, learner_views, lesson_views, progress_views, quiz_views, practice_views,
-                    certificate_views, search_views, admin_views, publisher_views, result_views):
+                    certificate_views, search_views, admin_views, hiding_views, publisher_views, result_views):
         feature.init_app(app)
     return app

@@ -1,5 +1,5 @@
 """Centre settings in one small crash-safe database: centre name, sign-out timeout, default language,
-this installation's device id, the admin PIN's hash with its back-off state, and the current admin
+this installation's device id, the courses hidden from learners, the admin PIN's hash with its back-off state, and the current admin
 session's id."""
 
 import os
@@ -18,6 +18,7 @@ DEFAULTS = {
     "admin_failures": 0,
     "admin_locked_until": 0.0,
     "admin_session": None,  # the current admin session's id (player.admin.access)
+    "hidden_courses": [],  # ids of the courses learners do not see (player.library.visibility)
 }
 
 
