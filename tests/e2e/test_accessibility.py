@@ -3,6 +3,8 @@ player and the trainers' report against WCAG 2.2 A and AA, in Vietnamese and in 
 Any violation fails the test, listed with the page, the rule and the elements."""
 
 import os
+import socket
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -79,7 +81,8 @@ def learner_pages(base: str, page, name: str) -> list[tuple[str, str]]:
              ("test", f"{base}/courses/quiz-mau/lessons/on-tap"),
              ("self-check lesson", f"{base}/courses/quiz-mau/lessons/tu-kiem-tra"),
              ("self-check hint", f"{base}/courses/quiz-mau/lessons/tu-kiem-tra?unanswered=tu-kiem-tra-ten-mien"),
-             ("search", f"{base}/search?q=ma+otp"), ("not found", f"{base}/courses/nope/")]
+             ("search", f"{base}/search?q=ma+otp"), ("not found", f"{base}/courses/nope/"),
+             ("leaving for another site, offline", f"{base}/leave?to=https%3A%2F%2Fdichvucong.gov.vn%2F")]
     for lesson in ("gioi-thieu", "dang-nhap", "ky-so"):
         page.goto(f"{base}/courses/mini/lessons/{lesson}")
         page.locator("form.lesson-done button").click()
@@ -123,7 +126,10 @@ def admin_pages(base: str, page, centre) -> list[tuple[str, str]]:
 def test_every_page_passes_wcag_22_a_and_aa(language, browser: Browser, centre, axe_source, player_server,
                                            tmp_path):
     problems = []
-    with player_server(centre["data"]) as server:
+    with closing(socket.socket()) as unused:
+        unused.bind(("127.0.0.1", 0))
+        offline = {"ONLINE_PROBE": ("127.0.0.1", unused.getsockname()[1])}  # nothing listens there
+    with player_server(centre["data"], offline) as server:
         base = server.url.rstrip("/")
         for walk in (learner_pages, admin_pages):
             context = browser.new_context(viewport=VIEWPORT, locale=language)
