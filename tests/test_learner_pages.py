@@ -77,3 +77,14 @@ def test_only_the_admin_hides_a_course(app, client):
     assert client.get("/courses/mini/").status_code == 200
     admin = hide(app, "mini", "no")
     assert admin.post("/admin/courses/nope/hidden", data={"hidden": "yes"}).status_code == 404
+
+
+def test_each_picture_of_the_code_carries_the_mark_of_its_place(app):
+    """Issue 17 #11: the style sheet shows it on the picked picture (a large tick and 1, 2 or 3), no script."""
+    client = app.test_client()
+    learner = client.sign_in("Bà Tư", kind="pictures", picture1="sun", picture2="fish", picture3="key")
+    client.post("/learners/sign-out")
+    page = client.get(f"/learners/{learner}/unlock").get_data(as_text=True)
+    for number in (1, 2, 3):
+        assert page.count(f'<span class="picked" aria-hidden="true"><span class="picked-tick">✓</span>'
+                          f'<span class="picked-number">{number}</span></span>') == 12
