@@ -149,3 +149,37 @@ def test_every_page_passes_wcag_22_a_and_aa(language, browser: Browser, centre, 
     problems += [f"report: {line}" for line in violations(page, axe_source)]
     context.close()
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_large_text_and_high_contrast_pass_too(language, browser: Browser, centre, axe_source, player_server):
+    """Issue 17 #23: the reading-comfort variants of a lesson (and of the pages around it) pass the same gate."""
+    problems = []
+    with player_server(centre["data"]) as server:
+        base = server.url.rstrip("/")
+        context = browser.new_context(viewport=VIEWPORT, locale=language)
+        context.add_cookies([{"name": "tramhoc_lang", "value": language, "url": base}])
+        page = context.new_page()
+        page.goto(f"{base}/learners/new")
+        page.locator("#name").fill(f"Đỗ Thị Comfort {language}")
+        page.locator("form.profile-form button[type=submit]").click()
+        for size in ("large", "larger"):
+            page.goto(f"{base}/courses/mini/lessons/dang-nhap")
+            page.locator(f"form.comfort button[value={size}]").click()
+            if "high-contrast" not in (page.locator("html").get_attribute("class") or ""):
+                page.locator("form.comfort button.contrast").click()
+            for name, url in (("lesson", f"{base}/courses/mini/lessons/dang-nhap"), ("library", f"{base}/"),
+                              ("test", f"{base}/courses/quiz-mau/lessons/on-tap"),
+                              ("practice", f"{base}/courses/dich-vu-cong/lessons/nop-ho-so")):
+                page.goto(url)
+                assert page.locator("html").get_attribute("class") == f"text-{size} high-contrast"
+                problems += [f"{name} (text {size}, high contrast) {url}: {line}"
+                             for line in violations(page, axe_source)]
+        page.locator("form.comfort button.contrast").click()  # large text alone, in the usual colours
+        page.goto(f"{base}/courses/mini/lessons/dang-nhap")
+        assert page.locator("html").get_attribute("class") == "text-larger"
+        problems += [f"lesson (text larger) : {line}" for line in violations(page, axe_source)]
+        context.close()
+    assert problems == [], "\n".join(problems)
