@@ -4,12 +4,14 @@ from pathlib import Path
 
 from flask import Flask
 
+from player.admin import hiding as hiding_views
 from player.admin import publishers as publisher_views
 from player.admin import views as admin_views
 from player.certificates import views as certificate_views
 from player.lan import views as lan_views
 from player.learners import sessions
 from player.learners import views as learner_views
+from player.lessons import leave as leave_views
 from player.lessons import views as lesson_views
 from player.library import views as library_views
 from player.library.approvals import PendingInstalls
@@ -30,6 +32,7 @@ from player.search import views as search_views
 from player.search.index import SearchIndex
 from player.store import Store
 from player.web import errors, i18n, security
+from player.web.online import OnlineCheck
 from player.web.services import Services, attach
 
 
@@ -53,6 +56,7 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
         approvals=PendingInstalls(library, app.config["SECRET_KEY"]),
         progress=ProgressBook(store.learners), visits=Visits(), attempts=AttemptBook(),
         statements=StoreSource(store), sync=SyncRunner(paths), search=SearchIndex(paths.search_index),
+        online=OnlineCheck(),
     ))
 
     # Shared web plumbing first: the language, then the guards every request passes.
@@ -62,7 +66,8 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     sessions.init_app(app)
     recorder.init_app(app)
     # One blueprint per feature.
-    for feature in (library_views, learner_views, lesson_views, progress_views, quiz_views, practice_views,
-                    certificate_views, search_views, admin_views, publisher_views, result_views, lan_views):
+    for feature in (library_views, learner_views, lesson_views, leave_views, progress_views, quiz_views, practice_views,
+                    certificate_views, search_views, admin_views, hiding_views, publisher_views, result_views,
+                    lan_views):
         feature.init_app(app)
     return app

@@ -175,8 +175,8 @@ def _already_running(command: str, url: str | None, paths, args) -> int:
         if getattr(args, "bundle", None):
             from player.desktop import tell
 
-            tell(lang.gettext("Trạm Học is already open: to install %(file)s, choose it on the library page "
-                              "(Install a course).", file=args.bundle.name))
+            tell(lang.gettext("Trạm Học is already open: to install %(file)s, choose it in the admin area "
+                              "(Courses, Install a course).", file=args.bundle.name))
         return 0
     message = lang.gettext("Trạm Học is already running with this data folder. Close it first (or use the open "
                            "player%(where)s).", where=f": {url}" if url else "")

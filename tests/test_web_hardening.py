@@ -18,6 +18,7 @@ from builder.build import check
 from courses.lesson_html import TAGS
 from player import desktop
 from player.cli import main as player_main
+from player.web.leaving import LEAVE_LINK_REL, leave_href
 from player.web.sanitise import LESSON_ID_PREFIX, clean_bundle_html
 from player.web.services import services
 
@@ -55,15 +56,23 @@ def tokens(html: str) -> list:
 
 def in_lesson_namespace(found: list) -> list:
     """Tokens as the sanitiser should give them back: every id, and every link to an id within the bundle,
-    moved into the lesson's own namespace (LESSON_ID_PREFIX), nothing else changed."""
+    moved into the lesson's own namespace (LESSON_ID_PREFIX); every link to another site led through the
+    player's page about leaving, in the same window (issue 17 #9); nothing else changed."""
     def moved(name, value):
         if name == "id":
             return LESSON_ID_PREFIX + value
+        if name == "href" and re.match(r"https?:", value, re.IGNORECASE):
+            return leave_href(value)
         if name == "href" and "#" in value and not re.match(r"[a-z]+:", value):
             return value.replace("#", "#" + LESSON_ID_PREFIX, 1)
         return value
-    return [(token[0], tuple((name, moved(name, value)) for name, value in token[1]))
-            if len(token) == 2 and isinstance(token[1], tuple) else token for token in found]
+
+    def kept(attributes):
+        external = any(name == "href" and re.match(r"https?:", value, re.IGNORECASE) for name, value in attributes)
+        return tuple((name, LEAVE_LINK_REL if external and name == "rel" else moved(name, value))
+                     for name, value in attributes if not (external and name == "target"))
+    return [(token[0], kept(token[1])) if len(token) == 2 and isinstance(token[1], tuple) else token
+            for token in found]
 
 
 @pytest.mark.parametrize("course", COURSES, ids=lambda path: path.name)
@@ -105,7 +114,7 @@ def test_every_feature_the_builder_emits_survives():
     ('<div class="admonition warning provenance">x</div>', '<div class="admonition warning">x</div>'),
     ('<ol class="ordering" id="q-cau-1"><li>x</li></ol>', '<ol id="lesson-q-cau-1"><li>x</li></ol>'),
     ('<a href="#visit">x</a> <a href="bai-2#main">y</a>', '<a href="#lesson-visit">x</a> <a href="bai-2#lesson-main">y</a>'),
-    ('<a href="https://example.org/#main">x</a>', '<a href="https://example.org/#main" rel="external noopener noreferrer" target="_blank">x</a>'),
+    ('<a href="https://example.org/#main">x</a>', '<a href="/leave?to=https%3A%2F%2Fexample.org%2F%23main" rel="external">x</a>'),
 ])
 def test_lesson_html_cannot_use_the_players_classes_or_ids(mimic, expected):
     assert str(clean_bundle_html(mimic)) == expected
@@ -166,10 +175,14 @@ def test_the_sanitiser_removes_what_could_run_or_load(hostile, gone):
         assert needle not in cleaned, cleaned
 
 
-def test_links_to_other_sites_open_in_a_new_window_without_the_opener():
-    cleaned = str(clean_bundle_html('<a href="HTTPS://example.org/a?b=1&amp;c=2">x</a> <a href="bai-2">y</a>'))
-    assert cleaned == ('<a href="HTTPS://example.org/a?b=1&amp;c=2" rel="external noopener noreferrer" '
-                       'target="_blank">x</a> <a href="bai-2">y</a>')
+def test_links_to_other_sites_lead_to_the_page_about_leaving():
+    """Issue 17 #9: no more straight to another site (and a browser error page, offline); the page about
+    leaving opens it in a new window without the opener. mailto: and tel: links stay as they are."""
+    cleaned = str(clean_bundle_html('<a href="HTTPS://example.org/a?b=1&amp;c=2">x</a> <a href="bai-2">y</a> '
+                                    '<a href="mailto:hotro@example.vn">m</a>'))
+    assert cleaned == ('<a href="/leave?to=HTTPS%3A%2F%2Fexample.org%2Fa%3Fb%3D1%26c%3D2" '
+                       'rel="external">x</a> <a href="bai-2">y</a> '
+                       '<a href="mailto:hotro@example.vn">m</a>')
 
 
 DANGEROUS_PIECES = ["<script>", "</script>", "<img src=x onerror=alert(1)>", "<a href='javascript:alert(1)'>",

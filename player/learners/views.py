@@ -3,7 +3,7 @@
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from player.learners import profiles, sessions
+from player.learners import comfort, profiles, sessions
 from player.learners.credentials import refused
 from player.learners.pictures import PICTURES, picture_labels
 from player.learners.profiles import ProfileError
@@ -16,6 +16,7 @@ learners_bp = Blueprint("learners", __name__, url_prefix="/learners")
 def init_app(app: Flask) -> None:
     app.register_blueprint(learners_bp)
     app.jinja_env.filters["initials"] = profiles.initials
+    comfort.init_app(app)
 
 
 @learners_bp.get("/")

@@ -12,6 +12,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from courses import Course
+from player.library.visibility import hidden_courses
 from player.web.sanitise import rendered
 from player.web.services import services
 
@@ -27,13 +28,15 @@ class Card:
     html: Markup | None
 
 
-def course_cards(template: str, **context) -> list[Card]:
+def course_cards(template: str, for_learners: bool = False, **context) -> list[Card]:
     """A card for every installed bundle from `template` (given `course`): the courses by title, then the
-    damaged ones by id."""
+    damaged ones by id; for learners, without the courses the admin hid."""
     library = services().library
-    cards = [Card(course.id, course, _render(template, course, context)) for course in library.courses()]
+    hidden = hidden_courses() if for_learners else frozenset()
+    cards = [Card(course.id, course, _render(template, course, context))
+             for course in library.courses() if course.id not in hidden]
     shown = [card for card in cards if card.html is not None]
-    damaged = sorted({card.course_id for card in cards if card.html is None} | set(library.damaged()))
+    damaged = sorted(({card.course_id for card in cards if card.html is None} | set(library.damaged())) - hidden)
     return shown + [Card(course_id, None, None) for course_id in damaged]
 
 

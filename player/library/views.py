@@ -14,6 +14,7 @@ from player.learners.sessions import current_learner, start_page
 from player.library.approvals import ApprovalError, Review, Waiting
 from player.library.bundles import InstallError
 from player.library.cards import course_cards
+from player.library import visibility
 from player.library.trust import Provenance
 from player.web.errors import flash_problem, os_problem
 from player.web.security import large_body
@@ -25,6 +26,7 @@ MAX_UPLOAD_BYTES = 2 * 1024**3  # a course file with its videos
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(library_bp)
+    visibility.init_app(app)
     app.jinja_env.globals["provenance"] = provenance
     app.jinja_env.filters["fingerprint"] = format_fingerprint
 
@@ -39,9 +41,7 @@ def index():
     """The installed courses; until someone chooses who is learning, the start screen."""
     if current_learner() is None:
         return start_page()
-    return render_template("library/index.html", cards=course_cards("library/_card.html"))
-
-
+    return render_template("library/index.html", cards=course_cards("library/_card.html", for_learners=True))
 
 def _back() -> str:
     """Where the person came from: the admin area's courses page, or the library page."""

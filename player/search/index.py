@@ -59,17 +59,19 @@ class SearchIndex:
         self._local = threading.local()
         self._write = threading.Lock()
 
-    def search(self, library, query: str, limit: int = RESULTS) -> list[Hit]:
-        """The best entries for a query, over the courses installed now."""
+    def search(self, library, query: str, limit: int = RESULTS, leave_out: frozenset[str] = frozenset()) -> list[Hit]:
+        """The best entries for a query, over the courses installed now but those in `leave_out`."""
         phrases = query_phrases(query)
         if not phrases:
             return []
         self.update(library)
         match = " OR ".join(phrases)
+        left_out = ", ".join("?" * len(leave_out))
         rows = self._db().execute(
             "SELECT course_id, lesson_id, kind, title, title_folded, body, body_folded FROM entries "
-            f"WHERE entries MATCH ? ORDER BY bm25(entries, {', '.join(map(str, WEIGHTS))}) LIMIT ?",
-            (match, limit)).fetchall()
+            f"WHERE entries MATCH ? AND course_id NOT IN ({left_out}) "
+            f"ORDER BY bm25(entries, {', '.join(map(str, WEIGHTS))}) LIMIT ?",
+            (match, *sorted(leave_out), limit)).fetchall()
         wanted = [{term.folded for term in terms} for terms in _query_terms(query)]
         return [Hit(course_id, lesson_id, kind, snippet(title, title_folded, wanted, len(title)),
                     snippet(body, body_folded, wanted))

@@ -3,6 +3,7 @@
 from flask import Blueprint, Flask, render_template, request
 
 from player.learners.sessions import learner_required
+from player.library.visibility import hidden_courses
 from player.web.services import services
 
 search_bp = Blueprint("search", __name__)
@@ -19,6 +20,6 @@ def results():
     """Lessons and glossary entries that hold the words typed, the best first."""
     query = " ".join(request.args.get("q", "")[:MAX_QUERY].split())
     library = services().library
-    hits = services().search.search(library, query) if query else []
+    hits = services().search.search(library, query, leave_out=hidden_courses()) if query else []
     titles = {course.id: course.title for course in library.courses()}
     return render_template("search/results.html", query=query, hits=hits, titles=titles)

@@ -1,5 +1,5 @@
 """Centre settings in one small crash-safe database: centre name, sign-out timeout, default language,
-this installation's device id, the admin PIN's hash with its back-off state, and the current admin
+this installation's device id, the courses hidden from learners, the admin PIN's hash with its back-off state, and the current admin
 session's id."""
 
 import os
@@ -21,6 +21,7 @@ DEFAULTS = {
     "lan_mode": False,  # serve other PCs on the LAN (player.lan)
     "lan_allow_list": [],  # addresses or networks other PCs may come from (empty: any private network)
     "lan_remote_admin": False,  # the admin area from other PCs too
+    "hidden_courses": [],  # ids of the courses learners do not see (player.library.visibility)
 }
 
 

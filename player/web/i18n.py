@@ -4,7 +4,7 @@ same catalogs outside a request (the report, the command line)."""
 from datetime import datetime, timezone
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
@@ -30,14 +30,24 @@ def available_locales() -> list[str]:
 
 def language_names() -> list[tuple[str, str]]:
     """(code, name in that language) for the language menu."""
-    names = []
-    for code in available_locales():
-        try:
-            name = Locale.parse(code).get_display_name(code) or code
-        except (ValueError, LookupError):
-            name = code
-        names.append((code, name[:1].upper() + name[1:]))
-    return names
+    return [(code, language_name(code, code)) for code in available_locales()]
+
+
+def language_name(code: str, in_language: str) -> str:
+    """A language's name written in another language (`en` in `vi`: "Tiếng Anh"), capitalised; else the code."""
+    try:
+        name = Locale.parse(code, sep="-").get_display_name(in_language)
+    except (ValueError, LookupError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
+
+
+def foreign_language(code: str) -> str | None:
+    """The name of a course's language when it is not the UI language (for a label), else None."""
+    shown = str(get_locale())
+    if code.split("-")[0].casefold() == shown.split("_")[0].casefold():
+        return None
+    return language_name(code, shown)
 
 
 def local_time(moment: str | float | None) -> str:
@@ -105,5 +115,6 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT_LOCALE
     Babel(app, locale_selector=select_locale)
     app.register_blueprint(language_bp)
-    app.jinja_env.globals.update(language_names=language_names, get_locale=get_locale)
+    app.jinja_env.globals.update(language_names=language_names, foreign_language=foreign_language,
+                                 get_locale=get_locale)
     app.jinja_env.filters["local_time"] = local_time

@@ -3,8 +3,9 @@
 A bundle can be made by hand, bypassing the builder's checks: the player never trusts its HTML — a
 lesson, or a question's text, choice, feedback or explanation. This module is the one door it comes in by.
 What may stay is listed in courses.lesson_html; scripts, event handlers, forms, frames, styles and any
-remote or `data:` source are removed, and the lesson's ids and classes cannot be the player's own. Links to other sites open in a new window (the system browser,
-in the desktop window) without access to the player's page.
+remote or `data:` source are removed, and the lesson's ids and classes cannot be the player's own. Links to
+other sites lead to the player's page about leaving (player.web.leaving), which opens them in a new window
+(the system browser, in the desktop window) without access to the player's page.
 """
 
 import html
@@ -17,13 +18,13 @@ from markupsafe import Markup
 
 from courses.lesson_html import (
     ATTRIBUTES,
-    EXTERNAL_LINK_REL,
     EXTERNAL_LINK_SCHEMES,
     LINK_SCHEMES,
     REMOVED_WITH_CONTENT,
     STYLE_PROPERTIES,
     TAGS,
 )
+from player.web.leaving import LEAVE_LINK_REL, external_url, leave_href
 
 _SOURCE_ATTRIBUTES = ("src",)
 _LINK_START = re.compile(r"<a\s[^>]*>")  # in nh3's output, attribute values never contain a raw ">"
@@ -74,11 +75,15 @@ _CLEANER = nh3.Cleaner(
 
 
 def _mark_external(match: re.Match) -> str:
+    """A link to another site leads to the player's page about leaving; one a browser would misread, nowhere."""
     tag = match.group(0)
     href = _HREF.search(tag)
-    if href and urlsplit(html.unescape(href.group(1))).scheme.lower() in EXTERNAL_LINK_SCHEMES:
-        return f'{tag[:-1]} rel="{EXTERNAL_LINK_REL}" target="_blank">'
-    return tag
+    address = html.unescape(href.group(1)) if href else ""
+    if urlsplit(address).scheme.lower() not in EXTERNAL_LINK_SCHEMES:
+        return tag  # within the bundle, mailto: or tel:
+    target = external_url(address)
+    leading = f' href="{html.escape(leave_href(target))}"' if target else ""
+    return f'{tag[:href.start()]}{leading} rel="{LEAVE_LINK_REL}"{tag[href.end():]}'
 
 
 def clean_bundle_html(fragment: str) -> Markup:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from player.results.source import StatementSource
     from player.search.index import SearchIndex
     from player.store import Store
+    from player.web.online import OnlineCheck
 
 EXTENSION_KEY = "tramhoc"
 
@@ -39,6 +40,7 @@ class Services:
     statements: StatementSource   # what export and sync read (a test may put another source here)
     sync: SyncRunner              # "Sync now" in the background
     search: SearchIndex           # the installed courses' words, for the search page
+    online: OnlineCheck           # whether this PC seems online, before a learner follows a link out
 
 
 def attach(app: Flask, made: Services) -> None:

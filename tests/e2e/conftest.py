@@ -62,9 +62,10 @@ def install_into(data_dir: Path, bundle: Path, publisher_key=None, allow_unverif
 
 
 @contextmanager
-def serving(data_dir: Path):
-    """The player over `data_dir`, served by waitress on 127.0.0.1 at a free port while in the block."""
-    server = Server(create_app(data_dir), host="127.0.0.1", port=0)
+def serving(data_dir: Path, config: dict | None = None):
+    """The player over `data_dir` (with `config`), served by waitress on 127.0.0.1 at a free port while in
+    the block."""
+    server = Server(create_app(data_dir, config), host="127.0.0.1", port=0)
     server.start_in_background()
     try:
         yield server
@@ -80,7 +81,7 @@ def install_bundle():
 
 @pytest.fixture(scope="session")
 def player_server():
-    """`with player_server(data_dir) as server:` the player over that folder on loopback."""
+    """`with player_server(data_dir, config=None) as server:` the player over that folder on loopback."""
     return serving
 
 

@@ -3,6 +3,8 @@ player and the trainers' report against WCAG 2.2 A and AA, in Vietnamese and in 
 Any violation fails the test, listed with the page, the rule and the elements."""
 
 import os
+import socket
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -80,7 +82,8 @@ def learner_pages(base: str, page, name: str) -> list[tuple[str, str]]:
              ("test", f"{base}/courses/quiz-mau/lessons/on-tap"),
              ("self-check lesson", f"{base}/courses/quiz-mau/lessons/tu-kiem-tra"),
              ("self-check hint", f"{base}/courses/quiz-mau/lessons/tu-kiem-tra?unanswered=tu-kiem-tra-ten-mien"),
-             ("search", f"{base}/search?q=ma+otp"), ("not found", f"{base}/courses/nope/")]
+             ("search", f"{base}/search?q=ma+otp"), ("not found", f"{base}/courses/nope/"),
+             ("leaving for another site, offline", f"{base}/leave?to=https%3A%2F%2Fdichvucong.gov.vn%2F")]
     for lesson in ("gioi-thieu", "dang-nhap", "ky-so"):
         page.goto(f"{base}/courses/mini/lessons/{lesson}")
         page.locator("form.lesson-done button").click()
@@ -126,7 +129,10 @@ def admin_pages(base: str, page, centre) -> list[tuple[str, str]]:
 def test_every_page_passes_wcag_22_a_and_aa(language, browser: Browser, centre, axe_source, player_server,
                                            tmp_path):
     problems = []
-    with player_server(centre["data"]) as server:
+    with closing(socket.socket()) as unused:
+        unused.bind(("127.0.0.1", 0))
+        offline = {"ONLINE_PROBE": ("127.0.0.1", unused.getsockname()[1])}  # nothing listens there
+    with player_server(centre["data"], offline) as server:
         base = server.url.rstrip("/")
         for walk in (learner_pages, admin_pages):
             context = browser.new_context(viewport=VIEWPORT, locale=language)
@@ -145,4 +151,38 @@ def test_every_page_passes_wcag_22_a_and_aa(language, browser: Browser, centre, 
     page.goto((tmp_path / "report" / "index.html").as_uri())
     problems += [f"report: {line}" for line in violations(page, axe_source)]
     context.close()
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_large_text_and_high_contrast_pass_too(language, browser: Browser, centre, axe_source, player_server):
+    """Issue 17 #23: the reading-comfort variants of a lesson (and of the pages around it) pass the same gate."""
+    problems = []
+    with player_server(centre["data"]) as server:
+        base = server.url.rstrip("/")
+        context = browser.new_context(viewport=VIEWPORT, locale=language)
+        context.add_cookies([{"name": "tramhoc_lang", "value": language, "url": base}])
+        page = context.new_page()
+        page.goto(f"{base}/learners/new")
+        page.locator("#name").fill(f"Đỗ Thị Comfort {language}")
+        page.locator("form.profile-form button[type=submit]").click()
+        for size in ("large", "larger"):
+            page.goto(f"{base}/courses/mini/lessons/dang-nhap")
+            page.locator(f"form.comfort button[value={size}]").click()
+            if "high-contrast" not in (page.locator("html").get_attribute("class") or ""):
+                page.locator("form.comfort button.contrast").click()
+            for name, url in (("lesson", f"{base}/courses/mini/lessons/dang-nhap"), ("library", f"{base}/"),
+                              ("test", f"{base}/courses/quiz-mau/lessons/on-tap"),
+                              ("practice", f"{base}/courses/dich-vu-cong/lessons/nop-ho-so")):
+                page.goto(url)
+                assert page.locator("html").get_attribute("class") == f"text-{size} high-contrast"
+                problems += [f"{name} (text {size}, high contrast) {url}: {line}"
+                             for line in violations(page, axe_source)]
+        page.locator("form.comfort button.contrast").click()  # large text alone, in the usual colours
+        page.goto(f"{base}/courses/mini/lessons/dang-nhap")
+        assert page.locator("html").get_attribute("class") == "text-larger"
+        problems += [f"lesson (text larger) : {line}" for line in violations(page, axe_source)]
+        context.close()
     assert problems == [], "\n".join(problems)

@@ -1,7 +1,8 @@
-"""An unsigned course installed through the library page in a real browser: the page says what the file is
-and that it is not signed, the administrator approves it by typing the admin PIN on that page, and a learner
-then sees the course labelled "unverified" on the library, course and lesson pages; every request stays on
-127.0.0.1, with no console error and no Content-Security-Policy violation."""
+"""An unsigned course installed through the admin area in a real browser (the learners' library has no
+install box, issue 17 #8): the administrator signs in with the admin PIN, the page says what the file is and
+that it is not signed, the administrator approves it, can hide it from learners and show it again, and a
+learner then sees the course labelled "unverified" on the library, course and lesson pages; every request
+stays on 127.0.0.1, with no console error and no Content-Security-Policy violation."""
 
 from urllib.parse import urlsplit
 
@@ -17,7 +18,7 @@ ADMIN_PIN = "482615"
 
 
 @pytest.mark.browser
-def test_an_admin_approves_an_unsigned_course_with_the_pin_and_learners_see_it_unverified(
+def test_an_admin_installs_an_unsigned_course_in_the_admin_area_and_learners_see_it_unverified(
         page: Page, tmp_path, mini_bundle, player_server):
     data = tmp_path / "data"
     services(create_app(data)).store.settings.update(admin_pin=credentials.hash_secret("admin", ADMIN_PIN))
@@ -28,8 +29,16 @@ def test_an_admin_approves_an_unsigned_course_with_the_pin_and_learners_see_it_u
         page.get_by_label("Tên của bạn").fill("Lan")
         page.get_by_role("button", name="Tạo hồ sơ và bắt đầu học").click()
         expect(page.get_by_text("Chưa có khoá học nào")).to_be_visible()
+        expect(page.get_by_label("Tệp khoá học (.tramhoc)")).to_have_count(0)  # learners install nothing
 
-        # The course file is chosen on the library page: it is not installed, the page says what it is.
+        # The administrator signs in to the admin area (a wrong PIN first) and chooses the course file there.
+        page.get_by_role("link", name="Quản trị").click()
+        page.get_by_label("Mã PIN quản trị").fill("000000")
+        page.get_by_role("button", name="Đăng nhập").click()
+        expect(page.get_by_text("Chưa đúng. Bạn thử lại nhé.")).to_be_visible()
+        page.get_by_label("Mã PIN quản trị").fill(ADMIN_PIN)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.locator("nav.admin-nav").get_by_role("link", name="Khoá học").click()
         page.get_by_label("Tệp khoá học (.tramhoc)").set_input_files(str(mini_bundle))
         page.get_by_role("button", name="Cài đặt", exact=True).click()
         expect(page.get_by_role("heading", name="Cài khoá học này?")).to_be_visible()
@@ -37,16 +46,22 @@ def test_an_admin_approves_an_unsigned_course_with_the_pin_and_learners_see_it_u
         expect(review.get_by_role("heading", name="Khoá học nhỏ: Chữ ký số")).to_be_visible()
         expect(review).to_contain_text("phiên bản 1.0.0")
         expect(review).to_contain_text("Không có chữ ký số")
+        page.get_by_role("button", name="Đồng ý và cài đặt").click()
+        expect(page.get_by_text("Đã cài “Khoá học nhỏ: Chữ ký số” (phiên bản 1.0.0).")).to_be_visible()
 
-        # A wrong PIN installs nothing; the administrator then types the right one.
-        page.get_by_label("Mã PIN quản trị (người quản lý nhập)").fill("000000")
-        page.get_by_role("button", name="Đồng ý và cài đặt").click()
-        expect(page.get_by_text("Chưa đúng. Bạn thử lại nhé.")).to_be_visible()
-        page.get_by_label("Mã PIN quản trị (người quản lý nhập)").fill(ADMIN_PIN)
-        page.get_by_role("button", name="Đồng ý và cài đặt").click()
+        # Hidden from learners, then shown again: the admin area lists it all along.
+        course = page.locator(".admin-course", has_text="Khoá học nhỏ: Chữ ký số")
+        course.get_by_role("button", name="Ẩn với người học").click()
+        expect(course).to_contain_text("Đã ẩn với người học")
+        page.get_by_role("link", name="Thư viện").click()
+        expect(page.locator(".card", has_text="Khoá học nhỏ: Chữ ký số")).to_have_count(0)
+        page.get_by_role("link", name="Quản trị").click()
+        page.locator("nav.admin-nav").get_by_role("link", name="Khoá học").click()
+        course.get_by_role("button", name="Hiện lại cho người học").click()
+        expect(page.get_by_text("Người học lại thấy “Khoá học nhỏ: Chữ ký số”.")).to_be_visible()
+        page.get_by_role("button", name="Thoát khu quản trị").click()
 
         # Back on the library: installed, and labelled unverified wherever the learner meets it.
-        expect(page.get_by_text("Đã cài “Khoá học nhỏ: Chữ ký số” (phiên bản 1.0.0).")).to_be_visible()
         card = page.locator(".card", has_text="Khoá học nhỏ: Chữ ký số")
         expect(card.locator(".provenance.unverified")).to_contain_text("Khoá học chưa xác minh")
         card.get_by_role("link", name="Mở khoá học").click()
@@ -60,7 +75,7 @@ def test_an_admin_approves_an_unsigned_course_with_the_pin_and_learners_see_it_u
         assert seen.off_loopback(urlsplit(server.url).port) == []
         assert seen.page_errors == [] and seen.dialogs == []
         failed, = seen.failed  # only the wrong PIN's answer, which Chromium also logs as a console error
-        assert failed.endswith("/approve: HTTP 403")
+        assert failed.endswith("/admin/sign-in: HTTP 403")
         logged, = seen.console_errors
-        assert "status of 403" in logged and "/approve" in logged
+        assert "status of 403" in logged and "/sign-in" in logged
         page.goto("about:blank")  # let go of the server before it stops

@@ -52,12 +52,13 @@ def test_learner_reads_two_lessons_then_switches_to_english(page: Page, live_ser
     expect(page.locator('a[rel="next"]')).to_have_text("Bài tiếp →")
     page.get_by_role("button", name="✓ Xong, sang bài tiếp").click()  # the end of the lesson: Done
 
-    # The next lesson, with its PNG screenshot and a link to the real site (shown, never fetched).
+    # The next lesson, with its PNG screenshot and a link to the real site (shown, never fetched), through
+    # the player's page about leaving (issue 17 #9).
     expect(page).to_have_url(f"{base}/courses/mini/lessons/dang-nhap")
     expect(heading).to_have_text("Đăng nhập Cổng Dịch vụ công")
     expect(page.locator('a[rel="prev"]')).to_have_text("← Bài trước")
     assert_image_rendered(page, 'article.lesson img[src$="dang-nhap.png"]')
-    expect(page.locator('article.lesson a[href="https://dichvucong.gov.vn"]')).to_be_visible()
+    expect(page.locator('article.lesson a[href="/leave?to=https%3A%2F%2Fdichvucong.gov.vn"]')).to_be_visible()
 
     # Switch the interface to English: same page, English controls, the lesson stays Vietnamese.
     page.locator("#lang").select_option("en")

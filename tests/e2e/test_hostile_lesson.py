@@ -67,8 +67,10 @@ def test_a_hostile_lesson_runs_nothing_and_loads_nothing_remote(page: Page, tmp_
         for selector in ("script", "iframe", "object", "form", "svg", "style", "link", "meta", "[onerror]",
                          "[onclick]", "[style]", "[poster]", "[autoplay]", 'img[src^="http"]', 'img[src^="//"]'):
             expect(lesson.locator(selector)).to_have_count(0)
-        expect(page.locator("#lesson-external")).to_have_attribute("target", "_blank")
-        expect(page.locator("#lesson-external")).to_have_attribute("rel", "external noopener noreferrer")
+        # A link to another site leads to the player's page about leaving, in this window (issue 17 #9).
+        expect(page.locator("#lesson-external")).to_have_attribute("href", "/leave?to=https%3A%2F%2Fexample.org%2F")
+        expect(page.locator("#lesson-external")).not_to_have_attribute("target", "_self")
+        expect(page.locator("#lesson-external")).to_have_attribute("rel", "external")
         expect(lesson.locator("div.quiz-question#lesson-q-1")).to_have_count(1)
         assert page.url.endswith("/courses/hostile/lessons/bai-doc")
 
