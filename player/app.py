@@ -7,6 +7,7 @@ from flask import Flask
 from player.admin import publishers as publisher_views
 from player.admin import views as admin_views
 from player.certificates import views as certificate_views
+from player.classes import views as class_views
 from player.learners import sessions
 from player.learners import views as learner_views
 from player.lessons import views as lesson_views
@@ -62,6 +63,6 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     recorder.init_app(app)
     # One blueprint per feature.
     for feature in (library_views, learner_views, lesson_views, progress_views, quiz_views, practice_views,
-                    certificate_views, search_views, admin_views, publisher_views, result_views):
+                    certificate_views, search_views, admin_views, publisher_views, class_views, result_views):
         feature.init_app(app)
     return app
