@@ -2,8 +2,11 @@
 class list in steps (choose the file; check the columns, the first rows and every problem, nothing written
 yet; confirm) and what the import did."""
 
+from datetime import date
+
+from babel.dates import format_date
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from player.admin.access import admin_required
@@ -21,6 +24,15 @@ GENDER_LABELS = {"male": N_("Male"), "female": N_("Female"), "other": N_("Other"
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(classes_bp)
+    app.jinja_env.filters["class_day"] = class_day
+
+
+def class_day(day: str) -> str:
+    """A class's first or last day (YYYY-MM-DD) as the language writes a day (4 thg 12, 2026)."""
+    try:
+        return format_date(date.fromisoformat(day), "medium", locale=get_locale())
+    except ValueError:
+        return day
 
 
 @classes_bp.get("/")
