@@ -11,8 +11,10 @@ from datetime import date, timedelta
 
 import pytest
 from class_lists import HEADERS, cp1258, csv_text, learners, xlsx
-from support.pages import text
+from support.pages import open_lesson, text
 
+from player.results.export import export_results
+from player.results.resultsfile import verify
 from player.web.services import services
 
 TODAY = date.today()
@@ -262,3 +264,30 @@ def test_learners_of_a_running_class_see_its_courses_first(two_courses, admin):
         return sorted(titles, key=lambda course_id: page.index(f"/courses/{course_id}"))
     assert shown(member) == [last, *order[:-1]] and "Các khoá học của lớp bạn được xếp lên đầu." in text(member.get("/"))
     assert shown(other) == order
+
+
+def test_classes_travel_in_the_export_and_in_their_learners_statements(app, admin, tmp_path):
+    """Issue 19 #4: the export file names each class and its learners; a learner's statements about a
+    class's course name the class in their xAPI grouping while it runs, and no other class."""
+    running = make_class(admin)
+    make_class(admin, name="Lớp cũ", start=TODAY - timedelta(days=60), end=TODAY - timedelta(days=30))
+    for class_id in [row["id"] for row in services(app).store.classes.classes()]:
+        confirm(admin, class_id, upload(admin, class_id, csv_text([["Họ và tên"], ["Lan"], ["Bình"]]).encode(),
+                                        "lop.csv"))
+    lan, binh = (next(row["id"] for row in services(app).store.learners.learners() if row["name"] == name)
+                 for name in ("Lan", "Bình"))
+    learner = app.test_client()
+    assert learner.post(f"/learners/{lan}/open").status_code == 303
+    open_lesson(learner, "mini", "gioi-thieu")
+    launched, = services(app).store.learners.statements(lan)
+    grouping = launched["context"]["contextActivities"]["grouping"]
+    assert [activity["id"] for activity in grouping] == ["urn:tramhoc:course:mini", f"urn:tramhoc:class:{running}"]
+    assert grouping[1]["definition"]["name"] == {"vi": "Lớp DVC thôn Đông"}
+
+    admin.post(f"/admin/learners/{binh}/delete", data={"confirm": "yes"})
+    header = verify(export_results(services(app).statements, tmp_path / "usb").path)
+    assert sorted((record.name, record.learners) for record in header.classes) == [
+        ("Lớp DVC thôn Đông", (lan,)), ("Lớp cũ", (lan,))]
+    record = next(record for record in header.classes if record.id == running)
+    assert (record.courses, record.trainer, record.place, record.start) == (
+        ("mini",), "Cô Hạnh", "Nhà văn hoá thôn Đông", TODAY.isoformat())

@@ -57,6 +57,13 @@ def active_courses(learner_id: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def grouping(learner_id: str, course_id: str) -> tuple[tuple[str, str], ...]:
+    """(id, name) of the classes a learner is in that have a course and run today: what the learner's
+    statements about that course name in their xAPI `context.contextActivities.grouping`."""
+    return tuple((row["id"], row["name"]) for row in services().store.classes.classes_of(learner_id)
+                 if course_id in row.get("courses", []) and is_active(row))
+
+
 def members(row: dict) -> list[dict]:
     """The profiles of a class's learners, by name (a deleted learner is left out)."""
     store = services().store.learners

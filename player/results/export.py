@@ -31,7 +31,7 @@ def export_results(source: StatementSource, folder: Path, now: datetime | None =
     folder.mkdir(parents=True, exist_ok=True)
     header = {"centre": source.centre_name, "device_id": source.device_id,
               "exported_at": xapi.timestamp(now), "generator": f"tramhoc-player {__version__}",
-              "xapi_version": xapi.XAPI_VERSION}
+              "xapi_version": xapi.XAPI_VERSION, "classes": [record.as_json() for record in source.classes()]}
     path = _free_name(folder, file_stem(source.centre_name, source.device_id, now))
     count = resultsfile.write(path, header, source.statements())
     return Exported(path, count)
