@@ -2,9 +2,10 @@
 
 from typing import Callable
 
+from courses.model import is_valid_id
 from courses.quiz import QuizSettings
 
-QUIZ_SETTINGS = ("pass", "shuffle", "draw", "attempts")
+QUIZ_SETTINGS = ("pass", "shuffle", "draw", "attempts", "from")
 
 
 def quiz_settings(value, line_of: Callable[..., int], report: Callable[[int, str], None]) -> QuizSettings | None:
@@ -33,10 +34,17 @@ def quiz_settings(value, line_of: Callable[..., int], report: Callable[[int, str
         fail("shuffle", f"quiz shuffle {shuffle!r} must be true or false")
     if draw is not None and not (_whole(draw) and draw >= 1):
         fail("draw", f"quiz draw {draw!r} must be a whole number of questions, at least 1")
+    if "from" in value and not is_valid_id(value["from"]):
+        fail("from", f"quiz from {value['from']!r} must be the id of the test whose questions are drawn")
     if attempts is not None and not (_whole(attempts) and attempts >= 1):
         fail("attempts", f"quiz attempts {attempts!r} must be a whole number, at least 1 "
                          "(leave it out for unlimited attempts)")
     return None if problems else QuizSettings(pass_percent, shuffle, draw, attempts, assessment=True)
+
+
+def questions_from(value) -> str | None:
+    """The lesson whose test questions a quiz asks (`from:`, for a pre-test drawn from the final test), or None."""
+    return value.get("from") if isinstance(value, dict) else None
 
 
 def _number(value) -> bool:
