@@ -2,16 +2,18 @@
 own or drawn from another test (`quiz: from:`); the bundle (format version 3) names it; every mistake is
 a `path:line: message`; the player does not count it toward completing the course."""
 
+import io
 import json
 import re
 import shutil
 import zipfile
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from quiz_helpers import lesson_quiz, open_quiz, submit
-from support.pages import learner_id, text
+from markupsafe import escape
+from quiz_helpers import answer, lesson_quiz, open_quiz, submit
+from support.pages import ADMIN_PIN, learner_id, text
 
 from builder.build import build, check
 from builder.problems import BuildFailed
@@ -19,6 +21,7 @@ from courses import Bundle, BundleError, Manifest
 from courses.members import MANIFEST
 from courses.quiz import load_quiz
 from player.progress import summary
+from player.quizzes.interactions import plain_text
 from player.quizzes import catalogue
 from player.web.services import services
 from player.xapi import statements
@@ -179,3 +182,53 @@ def test_the_player_offers_the_pretest_and_does_not_count_it(pretest_app):
     with pretest_app.test_request_context():
         progress = services(pretest_app).progress.of(who)["quiz-mau"]
         assert summary.rule_met(course, progress) and summary.percent(course, progress) == 100
+
+
+def take(client, app, lesson_id: str, outcome: str) -> list[str]:
+    """Open a test and submit it with every question answered `right` or `wrong`; the questions it asked."""
+    page = open_quiz(client, "quiz-mau", lesson_id)
+    questions = {question.id: question for question in lesson_quiz(app, "quiz-mau", lesson_id).questions}
+    fields = {}
+    for question_id in page.question_ids:
+        fields.update(answer(questions[question_id], outcome, page))
+    assert submit(client, "quiz-mau", lesson_id, page, fields).status_code in (200, 303)
+    return page.question_ids
+
+
+def test_a_class_page_shows_pre_post_and_gain_and_each_question_before_and_after(pretest_app):
+    """Issue 19 #2: per learner and per class, pre score, post score, gain; per question, right before
+    and after."""
+    admin = pretest_app.test_client()
+    admin.set_admin_pin(ADMIN_PIN)
+    today = date.today()
+    made = admin.post("/admin/classes/", data={"name": "Lớp thử", "courses": ["quiz-mau"], "start": today.isoformat(),
+                                               "end": (today + timedelta(days=7)).isoformat()})
+    class_id = made.headers["Location"].rsplit("/", 1)[1]
+    checked = admin.post(f"/admin/classes/{class_id}/import",
+                         data={"list": (io.BytesIO("Họ và tên\nLan\nBình\n".encode()), "lop.csv")})
+    token = re.search(r'name="token" value="([^"]+)"', checked.get_data(as_text=True)).group(1)
+    admin.post(f"/admin/classes/{class_id}/import/confirm", data={"token": token, "col_name": "0"})
+    people = {row["name"]: row["id"] for row in services(pretest_app).store.learners.learners()}
+    before = {}  # question id -> [right, answers] in the pre-test
+    for name, outcome in (("Lan", "right"), ("Bình", "wrong")):
+        learner = pretest_app.test_client()
+        assert learner.post(f"/learners/{people[name]}/open").status_code == 303
+        for question_id in take(learner, pretest_app, "dau-vao", outcome):
+            counts = before.setdefault(question_id, [0, 0])
+            counts[0], counts[1] = counts[0] + (outcome == "right"), counts[1] + 1
+        take(learner, pretest_app, "ngan-hang", "right")
+    page = text(admin.get(f"/admin/classes/{class_id}"))
+    assert "Trước và sau: Khoá học mẫu có câu hỏi" in page
+    assert "Trung bình của lớp: kiểm tra đầu vào 50%, kiểm tra cuối khoá 100%, tiến bộ +50 điểm." in page
+    assert "<td>Bình</td><td>0%</td><td>100%</td><td>+100</td>" in page
+    assert "<td>Lan</td><td>100%</td><td>100%</td><td>+0</td>" in page
+    rows = dict((text_, (pre, post)) for text_, pre, post in re.findall(
+        r'<tr><td lang="vi">([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>', page))
+    questions = [question for question in lesson_quiz(pretest_app, "quiz-mau", "ngan-hang").questions
+                 if question.graded]
+    assert len(rows) == len(questions) == 3
+    for question in questions:
+        right, total = before.get(question.id, [0, 0])
+        shown_before, shown_after = rows[escape(plain_text(question.text))]
+        assert shown_before == (f"{right * 100 // total}%" if total else "–"), question.id
+        assert shown_after in ("100%", "–")  # every post-test answer was right (2 of 3 questions drawn)

@@ -10,7 +10,7 @@ from flask_babel import get_locale, gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from player.admin.access import admin_required
-from player.classes import columns, importing, roster
+from player.classes import columns, importing, outcomes, roster
 from player.classes.listfile import MAX_LIST_BYTES, ListFileError, Sheet, read_list
 from player.library.cards import shown_courses
 from player.web.i18n import N_
@@ -58,7 +58,7 @@ def create():
 @classes_bp.get("/<class_id>")
 @admin_required
 def show(class_id: str):
-    """A class: its courses, dates and learners, and importing its class list."""
+    """A class: its courses, dates and learners, importing its class list, and before and after."""
     return _class_page(_class_or_404(class_id))
 
 
@@ -114,8 +114,10 @@ def _index_page(fields: dict, problems: list[str] = ()):
 
 def _class_page(row: dict, problems: list[str] = ()):
     titles = {course.id: course.title for course in shown_courses()}
-    return render_template("classes/class.html", row=row, titles=titles, people=roster.members(row),
-                           problems=problems, active=roster.is_active(row), genders=GENDER_LABELS)
+    people = roster.members(row)
+    return render_template("classes/class.html", row=row, titles=titles, people=people, problems=problems,
+                           active=roster.is_active(row), genders=GENDER_LABELS,
+                           outcomes=outcomes.class_outcomes(row, people))
 
 
 def _import_page(row: dict, sheet: Sheet, mapping: dict[str, int], header: int | None, token: str):
