@@ -291,3 +291,10 @@ def test_classes_travel_in_the_export_and_in_their_learners_statements(app, admi
     record = next(record for record in header.classes if record.id == running)
     assert (record.courses, record.trainer, record.place, record.start) == (
         ("mini",), "Cô Hạnh", "Nhà văn hoá thôn Đông", TODAY.isoformat())
+
+
+def test_a_csv_that_is_not_vietnamese_windows_is_read_as_western_windows_and_said_so(app, admin):
+    class_id = make_class(admin)
+    data = csv_text([["Name"], ["Šárka Nováková"], ["José Pérez"]]).encode("cp1252")  # Š is not in Windows-1258
+    page = text(upload(admin, class_id, data, "list.csv"))
+    assert "đã được đọc theo Windows-1252." in page and "<td>Šárka Nováková</td>" in page
