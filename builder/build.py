@@ -114,6 +114,7 @@ class CourseBuild:
                            self.render_cache, progress)
         _check_references(lessons, rendered, problems)
         quizzes = collect_quizzes(lessons, rendered, problems)
+        _check_pretest(course_dir, config, lessons, problems)
         practices = collect_practices(lessons, rendered, problems)
         assets = sorted({asset for result in rendered.values() for asset in result.assets})
         _check_total_size(course_dir, [files[asset] for asset in assets], problems)
@@ -229,10 +230,25 @@ def _check_references(lessons: dict[str, LessonSource], rendered: dict[str, Rend
                              % {"id": lesson_id, "anchor": fragment})
 
 
+def _check_pretest(course_dir: Path, config: CourseConfig, lessons: dict[str, LessonSource],
+                   problems: Problems) -> None:
+    """The pre-test named in course.yml is a test lesson of the course."""
+    if config.pretest is None:
+        return
+    lesson = next((lesson for lesson in lessons.values() if lesson.id == config.pretest), None)
+    if lesson is None:
+        problems.add(course_dir / COURSE_FILE, config.pretest_line,
+                     _("pretest '%(id)s' is not the id of a lesson listed in this course") % {"id": config.pretest})
+    elif lesson.quiz is None:
+        problems.add(course_dir / COURSE_FILE, config.pretest_line,
+                     _("pretest '%(id)s' must be a test: give that lesson 'quiz:' settings") % {"id": config.pretest})
+
+
 def _course_model(config: CourseConfig, lessons: dict[str, LessonSource]) -> Course:
     sections = tuple(
         Section(section.title, tuple(Lesson(lessons[ref.path].id, lessons[ref.path].title, lessons[ref.path].minutes)
                                      for ref in section.lessons if ref.path in lessons))
         for section in config.sections)
     return Course(id=config.id, title=config.title, language=config.language, version=config.version,
-                  authors=config.authors, description=config.description, sections=sections)
+                  authors=config.authors, description=config.description, sections=sections,
+                  pretest=config.pretest)

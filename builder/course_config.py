@@ -12,7 +12,7 @@ from courses.model import LANGUAGE_PATTERN, SEMVER_PATTERN, is_valid_id
 from courses.text import text_problem
 
 COURSE_FILE = "course.yml"
-KNOWN_FIELDS = ("id", "title", "language", "version", "authors", "description", "sections", "lessons")
+KNOWN_FIELDS = ("id", "title", "language", "version", "authors", "description", "sections", "lessons", "pretest")
 REQUIRED_FIELDS = ("id", "title", "language", "version")
 GIFT_LESSON_FIELDS = ("file", "id", "title", "minutes", "quiz")
 
@@ -43,6 +43,8 @@ class CourseConfig:
     authors: tuple[str, ...]
     description: str
     sections: tuple[SectionConfig, ...]
+    pretest: str | None = None  # the id of the test lesson taken before the first lesson
+    pretest_line: int = 0
 
 
 def load_course_config(course_dir: Path, problems: Problems) -> CourseConfig | None:
@@ -102,12 +104,15 @@ def load_course_config(course_dir: Path, problems: Problems) -> CourseConfig | N
     for index, author in enumerate(authors):
         _check_shown(fail, author, "an author's name", "authors", index)
     _check_shown(fail, description, "description", "description", multiline=True)
+    pretest = data.get("pretest")
+    if "pretest" in data and not is_valid_id(pretest):
+        fail(_("pretest %(value)r must be the id of the course's pre-test lesson") % {"value": pretest}, "pretest")
     sections = _sections(data, doc, fail, lambda line, message: problems.add(path, line, message))
     if len(problems.items) > start:
         return None
     return CourseConfig(id=course_id, title=title.strip(), language=language, version=version,
                         authors=tuple(a.strip() for a in authors), description=description.strip(),
-                        sections=sections)
+                        sections=sections, pretest=pretest, pretest_line=doc.line("pretest") if pretest else 0)
 
 
 def _sections(data, doc, fail, report) -> tuple[SectionConfig, ...]:

@@ -7,7 +7,7 @@ from typing import Callable
 
 from builder.i18n import _
 from builder.problems import Problems
-from builder.quiz_settings import quiz_settings
+from builder.quiz_settings import questions_from, quiz_settings
 from builder.sources import read_source
 from builder.yamlsource import YamlError, load_yaml
 from courses.model import is_valid_id
@@ -28,6 +28,7 @@ class LessonFields:
     quiz: QuizSettings | None  # None: the lesson has no quiz settings (its questions use the defaults)
     id_line: int
     quiz_line: int
+    quiz_from: str | None = None  # the test whose questions this lesson's quiz asks (`quiz: from:`)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class LessonSource:
     quiz_line: int = 0
     kind: str = "md"  # md, or gift for a lesson made of one .gift file
     meta_file: Path | None = None  # where id and quiz are written, when not in `file` (course.yml)
+    quiz_from: str | None = None  # the test whose questions this lesson's quiz asks (`quiz: from:`)
 
 
 def load_lesson(course_dir: Path, relative: str, file: Path, problems: Problems) -> LessonSource | None:
@@ -81,7 +83,7 @@ def load_lesson(course_dir: Path, relative: str, file: Path, problems: Problems)
         return None
     return LessonSource(path=relative, file=file, text=text, id=fields.id, title=fields.title, minutes=fields.minutes,
                         body="\n".join(lines[end + 1:]), body_line=end + 2, id_line=fields.id_line,
-                        quiz=fields.quiz, quiz_line=fields.quiz_line)
+                        quiz=fields.quiz, quiz_line=fields.quiz_line, quiz_from=fields.quiz_from)
 
 
 def load_gift_lesson(relative: str, file: Path, fields: LessonFields, meta_file: Path,
@@ -92,7 +94,7 @@ def load_gift_lesson(relative: str, file: Path, fields: LessonFields, meta_file:
         return None
     return LessonSource(path=relative, file=file, text=text, id=fields.id, title=fields.title, minutes=fields.minutes,
                         body=text, body_line=1, id_line=fields.id_line, quiz=fields.quiz,
-                        quiz_line=fields.quiz_line, kind="gift", meta_file=meta_file)
+                        quiz_line=fields.quiz_line, kind="gift", meta_file=meta_file, quiz_from=fields.quiz_from)
 
 
 def lesson_fields(meta: dict, line_of: Callable[..., int], report: Callable[[int, str], None],
@@ -122,4 +124,5 @@ def lesson_fields(meta: dict, line_of: Callable[..., int], report: Callable[[int
     if problems:
         return None
     quiz_line = line_of("quiz") if "quiz" in meta else 0
-    return LessonFields(lesson_id, title.strip(), minutes, quiz, line_of("id"), quiz_line)
+    return LessonFields(lesson_id, title.strip(), minutes, quiz, line_of("id"), quiz_line,
+                        questions_from(meta.get("quiz")))

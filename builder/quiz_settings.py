@@ -3,9 +3,10 @@
 from typing import Callable
 
 from builder.i18n import _
+from courses.model import is_valid_id
 from courses.quiz import QuizSettings
 
-QUIZ_SETTINGS = ("pass", "shuffle", "draw", "attempts")
+QUIZ_SETTINGS = ("pass", "shuffle", "draw", "attempts", "from")
 
 
 def quiz_settings(value, line_of: Callable[..., int], report: Callable[[int, str], None]) -> QuizSettings | None:
@@ -37,10 +38,17 @@ def quiz_settings(value, line_of: Callable[..., int], report: Callable[[int, str
         fail("shuffle", _("quiz shuffle %(value)r must be true or false") % {"value": shuffle})
     if draw is not None and not (_whole(draw) and draw >= 1):
         fail("draw", _("quiz draw %(value)r must be a whole number of questions, at least 1") % {"value": draw})
+    if "from" in value and not is_valid_id(value["from"]):
+        fail("from", _("quiz from %(value)r must be the id of the test whose questions are drawn") % {"value": value["from"]})
     if attempts is not None and not (_whole(attempts) and attempts >= 1):
         fail("attempts", _("quiz attempts %(value)r must be a whole number, at least 1 (leave it out for unlimited "
                            "attempts)") % {"value": attempts})
     return None if problems else QuizSettings(pass_percent, shuffle, draw, attempts, assessment=True)
+
+
+def questions_from(value) -> str | None:
+    """The lesson whose test questions a quiz asks (`from:`, for a pre-test drawn from the final test), or None."""
+    return value.get("from") if isinstance(value, dict) else None
 
 
 def _number(value) -> bool:

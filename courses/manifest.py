@@ -4,15 +4,18 @@ import json
 from dataclasses import dataclass
 
 from courses.errors import BundleError, UnsupportedFormat
-from courses.members import is_content_member, lesson_member, practice_lesson_id, quiz_lesson_id, unsafe_reason
+from courses.members import (
+    is_content_member, lesson_member, practice_lesson_id, quiz_lesson_id, quiz_member, unsafe_reason,
+)
 from courses.model import (
     LANGUAGE_PATTERN, SEMVER_PATTERN, Course, FileEntry, Lesson, Section, is_valid_id,
 )
 from courses.text import lone_surrogate_at, text_problem
 
 FORMAT = "tramhoc-bundle"
-FORMAT_VERSION = 2  # 2: lessons may have practice simulations (practice/<lesson>.json)
+FORMAT_VERSION = 3  # 2: lessons may have practice simulations (practice/<lesson>.json); 3: course.pretest
 OLDEST_FORMAT_VERSION = 1  # a reader reads every version from this one to its own, and refuses newer ones
+PRETEST_FORMAT_VERSION = 3  # a course naming a pre-test is written in this version, any other one in the one below
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 _SHA256_LENGTH = 64
 
@@ -25,6 +28,13 @@ class Manifest:
     files: dict[str, FileEntry]
     generator: str
     format_version: int = FORMAT_VERSION
+
+    @classmethod
+    def of(cls, course: Course, files: dict[str, FileEntry], generator: str) -> "Manifest":
+        """The manifest a writer makes: in the oldest version that holds what the course uses, so that a
+        course without a pre-test still opens in players of format version 2."""
+        version = PRETEST_FORMAT_VERSION if course.pretest else PRETEST_FORMAT_VERSION - 1
+        return cls(course=course, files=files, generator=generator, format_version=version)
 
     def to_bytes(self) -> bytes:
         """Canonical UTF-8 JSON: sorted keys, fixed indentation, so equal manifests are equal bytes."""
@@ -50,6 +60,8 @@ class Manifest:
             "files": {name: {"sha256": entry.sha256, "size": entry.size}
                       for name, entry in sorted(self.files.items())},
         }
+        if course.pretest is not None:
+            data["course"]["pretest"] = course.pretest
         return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
     @classmethod
@@ -120,6 +132,12 @@ def _parse(root: _Checker) -> Manifest:
         lesson_id = quiz_lesson_id(name) or practice_lesson_id(name)
         if lesson_id is not None and course.lesson(lesson_id) is None:
             root.fail(f"{'quiz' if quiz_lesson_id(name) else 'practice'} {name!r} belongs to no lesson of the course")
+    if course.pretest is not None:
+        where = _Checker(course.pretest, "manifest.course.pretest")
+        if version < PRETEST_FORMAT_VERSION:
+            where.fail(f"a pre-test needs bundle format version {PRETEST_FORMAT_VERSION}, not {version}")
+        if course.lesson(course.pretest) is None or quiz_member(course.pretest) not in files:
+            where.fail(f"{course.pretest!r} is not a lesson of the course with a quiz")
     return Manifest(course=course, files=files, generator=root.get("generator", str).value,
                     format_version=version)
 
@@ -154,7 +172,8 @@ def _parse_course(node: _Checker) -> Course:
     return Course(
         id=course_id, title=_shown(node.get("title", str)), language=language, version=version,
         authors=tuple(_shown(author) for author in authors),
-        description=_shown(node.get("description", str), multiline=True), sections=tuple(sections))
+        description=_shown(node.get("description", str), multiline=True), sections=tuple(sections),
+        pretest=node.get("pretest", str, optional=True).value)
 
 
 def _shown(node: _Checker, multiline: bool = False) -> str:

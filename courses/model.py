@@ -52,11 +52,17 @@ class Course:
     authors: tuple[str, ...]
     description: str
     sections: tuple[Section, ...]
+    pretest: str | None = None  # the id of the test lesson taken before the first lesson, if any
 
     @property
     def lessons(self) -> tuple[Lesson, ...]:
         """All lessons in reading order."""
         return tuple(lesson for section in self.sections for lesson in section.lessons)
+
+    @property
+    def counted_lessons(self) -> tuple[Lesson, ...]:
+        """The lessons that count toward completing the course: all but the pre-test."""
+        return tuple(lesson for lesson in self.lessons if lesson.id != self.pretest)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id, or None."""

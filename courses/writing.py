@@ -59,7 +59,7 @@ def write_bundle(path: Path, course: Course, members: dict[str, bytes], generato
         if reason:
             raise ValueError(f"unsafe member name {name!r}: {reason}")
     files = {name: file_entry(data) for name, data in members.items()}
-    manifest = Manifest(course=course, files=files, generator=generator)
+    manifest = Manifest.of(course, files, generator)
     contents = {MANIFEST: manifest.to_bytes()}
     if signer is not None:
         contents[SIGNATURE] = signature_member(signer, contents[MANIFEST])

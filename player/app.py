@@ -8,6 +8,7 @@ from player.admin import hiding as hiding_views
 from player.admin import publishers as publisher_views
 from player.admin import views as admin_views
 from player.certificates import views as certificate_views
+from player.classes import views as class_views
 from player.lan import views as lan_views
 from player.learners import sessions
 from player.learners import views as learner_views
@@ -67,7 +68,7 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     recorder.init_app(app)
     # One blueprint per feature.
     for feature in (library_views, learner_views, lesson_views, leave_views, progress_views, quiz_views, practice_views,
-                    certificate_views, search_views, admin_views, hiding_views, publisher_views, result_views,
-                    lan_views):
+                    certificate_views, search_views, admin_views, hiding_views, publisher_views, class_views,
+                    result_views, lan_views):
         feature.init_app(app)
     return app

@@ -99,6 +99,11 @@ class DataPaths:
         """The search index of the installed courses (derived: deleted and built again when damaged)."""
         return self.root / "search.sqlite3"
 
+    @property
+    def classes(self) -> Path:
+        """The centre's classes and who is enrolled in each (player.store.classes)."""
+        return self.root / "classes.json"
+
     # -- the library -----------------------------------------------------------------------------------------
     @property
     def library(self) -> Path:

@@ -26,7 +26,7 @@ BRIDGES = {("builder", "trainer_cli.py"): "authoring"}
 PLAYER_TOP_LEVEL = {"__init__.py", "__main__.py", "app.py", "cli.py", "paths.py", "clock.py", "desktop.py"}
 SHARED = {"web", "store", "xapi"}  # plumbing every feature may use; it uses no feature
 FEATURES = {"library", "lessons", "learners", "progress", "certificates", "quizzes", "practice", "search", "results",
-            "admin", "lan", "transfer"}
+            "admin", "lan", "transfer", "classes"}
 
 
 def modules(package: Path) -> list[Path]:

@@ -235,7 +235,7 @@ BAD_QUIZZES = [
     ("lessons/02-chi-doc.md", lesson(quiz_block("Câu?", "+ a", "- b"), "quiz:\n  draw: 2\n"),
      "lessons/02-chi-doc.md:5: quiz draw 2 is more than the 1 questions of this lesson"),
     ("lessons/02-chi-doc.md", lesson(quiz_block("Câu?", "+ a", "- b"), "quiz:\n  passs: 80\n"),
-     "lessons/02-chi-doc.md:5: unknown quiz setting 'passs' (known: pass, shuffle, draw, attempts)"),
+     "lessons/02-chi-doc.md:5: unknown quiz setting 'passs' (known: pass, shuffle, draw, attempts, from)"),
     ("lessons/03-ngan-hang.gift", "// tep Windows-1252\nC\xe2u h\xf3i{T}\n".encode("cp1252"),
      "lessons/03-ngan-hang.gift:2: file is not UTF-8 text"),
     ("lessons/03-ngan-hang.gift", "Câu một{T}\n\n::Tên chưa đóng Câu hai{F}\n",

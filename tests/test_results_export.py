@@ -73,7 +73,9 @@ def test_file_names_are_plain_ascii():
     (lambda data: data[:-1], "the file ends too early"),
     (lambda data: data[:len(data) // 2], "the file ends too early"),
     (lambda data: data.replace(b'"a1"', b'"a2"', 1), "the checksum does not match"),
-    (lambda data: data.replace(b'"format_version":1', b'"format_version":2', 1),
+    (lambda data: data.replace(b'"format_version":2', b'"format_version":3', 1),
+     "results format version 3 is not supported"),
+    (lambda data: data.replace(b'"format_version":2', b'"format_version":"2"', 1),
      "results format version 2 is not supported"),
     (lambda data: data.replace(b'"centre":', b'"center":', 1), "the header lacks centre"),
 ])
@@ -184,3 +186,50 @@ def test_a_quiz_attempt_in_the_player_reaches_the_trainers_report(tmp_path, quiz
 
 def read_csv(path) -> list[dict]:
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+CLASS = {"id": "c" * 32, "name": "Lớp DVC thôn Đông", "courses": ["dich-vu-cong"], "trainer": "Cô Hạnh",
+         "place": "Nhà văn hoá", "start": "2025-09-29", "end": "2025-10-10", "learners": ["a1", "b2"]}
+
+
+def test_classes_and_their_learners_travel_in_the_header_of_format_version_2(tmp_path):
+    """Issue 19 #4: the export names each class, its courses, dates and learners."""
+    path = tmp_path / "statements.jsonl"
+    path.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in many(3, "a1")), encoding="utf-8")
+    source = JsonLinesSource(path, "Xã Tân Lập", "6b0d3c1e", classes=[resultsfile.ClassRecord.from_json(CLASS)])
+    exported = export_results(source, tmp_path / "usb", WHEN)
+    first = json.loads(exported.path.read_bytes().splitlines()[0])
+    assert (first["format_version"], first["classes"]) == (2, [CLASS])
+    record, = verify(exported.path).classes
+    assert (record.name, record.courses, record.start, record.end, record.learners) == (
+        "Lớp DVC thôn Đông", ("dich-vu-cong",), "2025-09-29", "2025-10-10", ("a1", "b2"))
+
+
+def rewritten(header: dict, statements: list[dict]) -> bytes:
+    """A results file with this exact header and a trailer that matches it."""
+    body = resultsfile.encode(header) + b"".join(resultsfile.encode(statement) for statement in statements)
+    return body + resultsfile.encode({"end": resultsfile.FORMAT, "statements": len(statements),
+                                      "sha256": hashlib.sha256(body).hexdigest()})
+
+
+def test_a_format_version_1_file_is_still_read_with_no_classes(tmp_path):
+    old = tmp_path / "old.jsonl"
+    old.write_bytes(rewritten({"format": resultsfile.FORMAT, "format_version": 1, "centre": "Xã Tân Lập",
+                               "device_id": "6b0d3c1e", "exported_at": "2025-10-01T07:30:05.000Z",
+                               "generator": "tramhoc-player 0.1.0", "xapi_version": "1.0.3"}, many(4, "a1")))
+    header = verify(old)
+    assert (header.statements, header.classes) == (4, ())
+    assert len(list(statement_lines(old))) == 4
+
+
+def test_classes_that_are_not_classes_are_left_out_of_a_header(tmp_path):
+    crafted = tmp_path / "crafted.jsonl"
+    classes = [CLASS, "x", {"id": "", "name": "no id"}, {"id": "d" * 32, "name": 7},
+               {"id": "e" * 32, "name": "Lớp lạ", "learners": ["a1", 5, {"x": 1}], "courses": "dich-vu-cong",
+                "trainer": "T" * 5000}]
+    crafted.write_bytes(rewritten({"format": resultsfile.FORMAT, "format_version": 2, "centre": "Xã Tân Lập",
+                                   "device_id": "6b0d3c1e", "exported_at": "2025-10-01T07:30:05.000Z",
+                                   "generator": "x", "xapi_version": "1.0.3", "classes": classes}, many(1, "a1")))
+    kept = verify(crafted).classes
+    assert [record.id for record in kept] == ["c" * 32, "e" * 32]
+    assert (kept[1].learners, kept[1].courses, len(kept[1].trainer)) == (("a1",), (), resultsfile.MAX_CLASS_TEXT)

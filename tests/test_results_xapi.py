@@ -4,6 +4,7 @@ against the 950 statements of ADL's LRS conformance suite, the schema alongside 
 
 import json
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -147,3 +148,14 @@ def test_validator_never_crashes_on_damaged_statements(index, path, replacement)
         target = target[key]
     target[path[-1]] = replacement
     assert problem(statement) is None or isinstance(problem(statement), str)
+
+
+def test_a_statement_names_the_learners_classes_in_its_grouping_after_the_course():
+    """Issue 19 #4: a class is a grouping activity of its own type; the course stays first."""
+    where = replace(scope("a1b2c3"), classes=(("c" * 32, "Lớp DVC thôn Đông"),))
+    for statement in every_kind(where):
+        grouping = statement["context"]["contextActivities"]["grouping"]
+        assert grouping[0]["id"] == xapi.course_iri("dich-vu-cong")
+        assert grouping[1] == {"objectType": "Activity", "id": "urn:tramhoc:class:" + "c" * 32,
+                               "definition": {"name": {"vi": "Lớp DVC thôn Đông"}, "type": xapi.CLASS_TYPE}}
+        assert statement_errors(statement) == [] and problem(statement) is None, kind(statement)

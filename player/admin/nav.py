@@ -33,6 +33,7 @@ PAGES = (
     AdminPage("admin.index", N_("Overview")),
     AdminPage("admin.learners", N_("Learners"), ("admin.learner", "admin.delete_learner")),
     AdminPage("admin.courses", N_("Courses"), ("admin.course", "admin.remove_course")),
+    AdminPage("classes.index", N_("Classes"), ("classes.",)),
     AdminPage("results.index", N_("Learning results"), ("results.",)),
     AdminPage("publishers.index", N_("Trusted publishers"), ("publishers.",)),
     AdminPage("lan.index", N_("LAN mode: several PCs"), ("lan.",)),

@@ -72,14 +72,15 @@ def secret_fields(kind: str | None, secret: str | None) -> dict:
             "failures": 0, "locked_until": 0.0}
 
 
-def create(name: str, kind: str | None, secret: str | None) -> dict:
-    """A new learner; ProfileError if the name is taken (names must tell learners apart)."""
+def create(name: str, kind: str | None, secret: str | None, **details) -> dict:
+    """A new learner, with optional `details` (birth_year, phone, gender, group from a class list);
+    ProfileError if the name is taken (names must tell learners apart)."""
     name = clean_name(name)
     existing = services().store.learners.learners()
     if any(row.get("name", "").casefold() == name.casefold() for row in existing):
         raise ProfileError(gettext("Someone here already has this name. Add a family name or a number."))
     profile = {"name": name, "colour": len(existing) % COLOURS, "created": timestamp(clock.utcnow()),
-               "last_seen": None, **secret_fields(kind, secret)}
+               "last_seen": None, **details, **secret_fields(kind, secret)}
     return services().store.learners.create(profile)
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext
 
 from courses.keys import format_fingerprint
 from player.admin.access import admin_pin_set, is_admin, try_admin_pin
+from player.classes.roster import active_courses
 from player.learners.credentials import refused
 from player.learners.sessions import current_learner, start_page
 from player.library.approvals import ApprovalError, Review, Waiting
@@ -39,9 +40,14 @@ def provenance(course_id: str) -> Provenance:
 @library_bp.get("/")
 def index():
     """The installed courses; until someone chooses who is learning, the start screen."""
-    if current_learner() is None:
+    learner = current_learner()
+    if learner is None:
         return start_page()
-    return render_template("library/index.html", cards=course_cards("library/_card.html", for_learners=True))
+    first = active_courses(learner["id"])
+    cards = sorted(course_cards("library/_card.html", for_learners=True),
+                   key=lambda card: first.index(card.course_id) if card.course_id in first else len(first))
+    return render_template("library/index.html", cards=cards, class_courses=first)
+
 
 def _back() -> str:
     """Where the person came from: the admin area's courses page, or the library page."""

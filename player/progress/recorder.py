@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from courses import Course, Lesson
 from player import clock
+from player.classes.roster import grouping
 from player.learners import sessions
 from player.progress.summary import CourseProgress, course_score, rule_met
 from player.progress.visits import Visit
@@ -140,7 +141,7 @@ def _record(learner: dict, course: Course, made: list[dict]) -> None:
 def _scope(learner: dict, course: Course) -> Scope:
     settings = services().store.settings.get()
     return Scope(learner["id"], learner["name"], course.id, course.title, course.version, course.language,
-                 settings["device_id"], settings["centre_name"])
+                 settings["device_id"], settings["centre_name"], grouping(learner["id"], course.id))
 
 
 def init_app(app: Flask) -> None:

@@ -63,17 +63,19 @@ class CourseProgress:
 
 
 def rule_met(course: Course, progress: CourseProgress) -> bool:
-    """The completion rule: every lesson completed and every quiz passed."""
-    return (all(progress.done(lesson.id) for lesson in course.lessons)
+    """The completion rule: every lesson completed and every quiz passed (the pre-test does not count)."""
+    return (all(progress.done(lesson.id) for lesson in course.counted_lessons)
             and catalogue.test_lesson_ids(course) <= progress.passed)
 
 
 def percent(course: Course, progress: CourseProgress | None) -> int:
-    """Share of the course's current lessons that are done, 0-100 (rounded down, so 100 means all)."""
-    if progress is None or not course.lessons:
+    """Share of the course's current lessons that are done, 0-100 (rounded down, so 100 means all); the
+    pre-test does not count."""
+    lessons = course.counted_lessons
+    if progress is None or not lessons:
         return 0
-    done = sum(progress.done(lesson.id) for lesson in course.lessons)
-    return done * 100 // len(course.lessons)
+    done = sum(progress.done(lesson.id) for lesson in lessons)
+    return done * 100 // len(lessons)
 
 
 def course_score(course: Course, progress: CourseProgress) -> float | None:
@@ -88,7 +90,8 @@ def best_score(course: Course, progress: CourseProgress | None) -> float | None:
     """The best quiz score in this course so far (for the library card), or None."""
     if progress is None:
         return None
-    scores = [progress.best_scores[lesson.id] for lesson in course.lessons if lesson.id in progress.best_scores]
+    scores = [progress.best_scores[lesson.id] for lesson in course.counted_lessons
+              if lesson.id in progress.best_scores]
     return max(scores) if scores else None
 
 

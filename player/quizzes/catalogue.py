@@ -35,9 +35,11 @@ def fingerprint(course_id: str, lesson_id: str) -> str:
 
 
 def test_lesson_ids(course: Course) -> set[str]:
-    """The course's tests (lessons whose author gave them quiz settings): each must be passed."""
+    """The course's tests (lessons whose author gave them quiz settings): each must be passed; the
+    pre-test is not one of them."""
     try:
         found = quizzes(course.id)
     except KeyError:
         return set()
-    return {lesson.id for lesson in course.lessons if lesson.id in found and found[lesson.id].settings.assessment}
+    return {lesson.id for lesson in course.counted_lessons
+            if lesson.id in found and found[lesson.id].settings.assessment}

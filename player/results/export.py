@@ -37,7 +37,8 @@ def export_results(source: StatementSource, folder: Path, now: datetime | None =
     folder.mkdir(parents=True, exist_ok=True)
     header = {"centre": source.centre_name, "device_id": source.device_id,
               "exported_at": xapi.timestamp(now), "generator": f"tramhoc-player {__version__}",
-              "xapi_version": xapi.XAPI_VERSION, "device_name": platform.node()}
+              "xapi_version": xapi.XAPI_VERSION, "device_name": platform.node(),
+              "classes": [record.as_json() for record in source.classes()]}
     path = free_name(folder, file_stem(source.centre_name, source.device_id, now))
     actors: set[str] = set()
 

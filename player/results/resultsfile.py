@@ -1,10 +1,14 @@
 """The results file: one export of a PC's statements, as JSON lines that can be checked before use.
 
-    line 1        header   {"format": "tramhoc-results", "format_version": 1, "centre": …, "device_id": …,
-                            "exported_at": …, "generator": …, "xapi_version": "1.0.3", "device_name": …}
+    line 1        header   {"format": "tramhoc-results", "format_version": 2, "centre": …, "device_id": …,
+                            "exported_at": …, "generator": …, "xapi_version": "1.0.3", "device_name": …,
+                            "classes": […]}
                             (device_name, the computer's name, is optional: older files lack it)
     lines 2…n+1   one xAPI statement per line (compact UTF-8 JSON)
     last line     trailer  {"end": "tramhoc-results", "statements": n, "sha256": <hex of every byte before it>}
+
+Version 2 added `classes`: the centre's classes with their courses, dates and enrolled learners' ids
+(`ClassRecord`); a version 1 file (no classes) is still read.
 
 A file cut short (a USB stick pulled out) has no valid trailer; a changed one fails the checksum.
 Writing goes to a hidden temporary file that is renamed into place only when complete.
@@ -21,14 +25,16 @@ import re
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from player.web.errors import Problem, ProblemError
 from player.web.i18n import N_
 
 FORMAT = "tramhoc-results"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+OLDEST_FORMAT_VERSION = 1
+MAX_CLASS_TEXT = 200
 HEADER_FIELDS = ("centre", "device_id", "exported_at", "generator", "xapi_version")
 _CHUNK_LINES = 1000
 MAX_LINE_BYTES = 1024 * 1024  # a statement is a few KB
@@ -36,6 +42,36 @@ MAX_DEPTH = 32  # xAPI statements nest about 8 levels deep
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
 _HEADER_START = b'{"format":"' + FORMAT.encode("ascii") + b'"'  # how every header this player writes begins
+
+
+@dataclass(frozen=True)
+class ClassRecord:
+    """A class as an export carries it: its courses, trainer, place, first and last day (YYYY-MM-DD) and
+    the ids of its learners (the `account.name` of their statements' actor)."""
+
+    id: str
+    name: str
+    courses: tuple[str, ...] = ()
+    trainer: str = ""
+    place: str = ""
+    start: str = ""
+    end: str = ""
+    learners: tuple[str, ...] = ()
+
+    def as_json(self) -> dict:
+        return {**asdict(self), "courses": list(self.courses), "learners": list(self.learners)}
+
+    @classmethod
+    def from_json(cls, value) -> "ClassRecord | None":
+        """A class read from a file (which may come from anyone), or None when it is not one."""
+        if not isinstance(value, dict) or not all(isinstance(value.get(key), str) and value[key]
+                                                  for key in ("id", "name")):
+            return None
+        texts = {key: value[key][:MAX_CLASS_TEXT] for key in ("id", "name", "trainer", "place", "start", "end")
+                 if isinstance(value.get(key), str)}
+        lists = {key: tuple(item[:MAX_CLASS_TEXT] for item in value[key] if isinstance(item, str))
+                 for key in ("courses", "learners") if isinstance(value.get(key), list)}
+        return cls(**texts, **lists)
 
 
 @dataclass(frozen=True)
@@ -49,6 +85,7 @@ class Header:
     xapi_version: str
     statements: int
     device_name: str = ""
+    classes: tuple[ClassRecord, ...] = ()
 
 
 class ResultsFileError(ProblemError):
@@ -180,8 +217,10 @@ def verify(path: Path) -> Header:
         raise ResultsFileError(N_("the file should hold %(expected)s statements but holds %(found)s"),
                                expected=trailer.get("statements"), found=lines - 2)
     device_name = header.get("device_name")
+    classes = header.get("classes") if isinstance(header.get("classes"), list) else []
     return Header(**{name: header[name] for name in HEADER_FIELDS}, statements=lines - 2,
-                  device_name=device_name if isinstance(device_name, str) else "")
+                  device_name=device_name if isinstance(device_name, str) else "",
+                  classes=tuple(record for value in classes if (record := ClassRecord.from_json(value))))
 
 
 def _header(line: bytes) -> dict:
@@ -192,9 +231,11 @@ def _header(line: bytes) -> dict:
         raise ResultsFileError(N_("the file is damaged: its first line cannot be read"))
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ResultsFileError(N_("this is not a Trạm Học results file"))
-    if header.get("format_version") != FORMAT_VERSION:
+    version = header.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or \
+            not OLDEST_FORMAT_VERSION <= version <= FORMAT_VERSION:
         raise ResultsFileError(N_("results format version %(found)s is not supported (this player reads "
-                                  "version %(supported)s)"), found=header.get("format_version"),
+                                  "version %(supported)s)"), found=version,
                                supported=FORMAT_VERSION)
     missing = [name for name in HEADER_FIELDS if not isinstance(header.get(name), str)]
     if missing:

@@ -6,17 +6,22 @@ The app's services hold a `StoreSource` as `statements`; a test may put any othe
 from collections.abc import Iterator
 from typing import Protocol
 
+from player.results.resultsfile import ClassRecord
 from player.store import Store
 
 
 class StatementSource(Protocol):
-    """The statements recorded on this PC, and which PC and centre it is."""
+    """The statements recorded on this PC, which PC and centre it is, and the centre's classes."""
 
     centre_name: str
     device_id: str
 
     def statements(self) -> Iterator[dict]:
         """Every stored statement, each once, in any order; reading never changes the store."""
+        ...
+
+    def classes(self) -> list[ClassRecord]:
+        """The centre's classes with the ids of their learners."""
         ...
 
 
@@ -37,3 +42,9 @@ class StoreSource:
     def statements(self) -> Iterator[dict]:
         for row in self.store.learners.learners():
             yield from self.store.learners.statements(row["id"])
+
+    def classes(self) -> list[ClassRecord]:
+        """Every class, with its learners still on this PC (a deleted learner is left out)."""
+        here = {row["id"] for row in self.store.learners.learners()}
+        return [record for row in self.store.classes.classes() if (record := ClassRecord.from_json(
+            {**row, "learners": [learner for learner in row.get("learners", []) if learner in here]}))]

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from player.xapi.vocabulary import (
     ACCOUNT_HOME,
+    CLASS_TYPE,
     COURSE_TYPE,
     EXTENSION_CENTRE,
     EXTENSION_DEVICE,
@@ -22,6 +23,7 @@ from player.xapi.vocabulary import (
     QUESTION_TYPE,
     QUIZ_TYPE,
     XAPI_VERSION,
+    class_iri,
     course_iri,
     duration,
     lesson_iri,
@@ -37,7 +39,8 @@ from player.xapi.vocabulary import (
 
 @dataclass(frozen=True)
 class Scope:
-    """Who did it and where: the learner, the course (and its version), this installation and centre."""
+    """Who did it and where: the learner, the course (and its version), this installation and centre, and
+    the learner's classes of that course running that day, as (class id, class name)."""
 
     learner_id: str
     learner_name: str
@@ -47,6 +50,7 @@ class Scope:
     language: str
     device_id: str
     centre: str
+    classes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,13 +116,19 @@ def question_activity(scope: Scope, answer: Answer) -> dict:
                            "interactionType": answer.interaction_type}}
 
 
+def class_activity(scope: Scope, class_id: str, name: str) -> dict:
+    return activity(class_iri(class_id), CLASS_TYPE, name, scope.language)
+
+
 def context(scope: Scope, parent: dict | None = None, registration: str | None = None) -> dict:
-    """Where a statement happened: the course and its version, this installation and centre."""
+    """Where a statement happened: the course and its version, the learner's classes, this installation and
+    centre."""
     made = {
         "platform": PLATFORM,
         "language": scope.language,
         "revision": scope.course_version,
-        "contextActivities": {"grouping": [course_activity(scope)]},
+        "contextActivities": {"grouping": [course_activity(scope), *(class_activity(scope, class_id, name)
+                                                                     for class_id, name in scope.classes)]},
         "extensions": {EXTENSION_DEVICE: scope.device_id, EXTENSION_CENTRE: scope.centre},
     }
     if parent is not None:

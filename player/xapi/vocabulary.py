@@ -6,7 +6,8 @@ Records are stored exactly as those statements, so export to a file or a Learnin
 translation. Activity IRIs are URNs (`urn:tramhoc:course:<course>[:lesson:<lesson>[:quiz]]`,
 `urn:tramhoc:course:<course>:question:<question>`): stable across course versions and centres, and
 owned by no web domain. Never change their shape: results already recorded would no longer match.
-A practice simulation is `urn:tramhoc:course:<course>:lesson:<lesson>:practice:<practice>`, each of its steps
+A class of a centre is `urn:tramhoc:class:<class id>`. A practice simulation is
+`urn:tramhoc:course:<course>:lesson:<lesson>:practice:<practice>`, each of its steps
 that IRI followed by `:step:<step>`.
 """
 
@@ -32,6 +33,7 @@ QUIZ_TYPE = ADL_ACTIVITY + "assessment"
 QUESTION_TYPE = ADL_ACTIVITY + "cmi.interaction"
 PRACTICE_TYPE = ADL_ACTIVITY + "simulation"
 PRACTICE_STEP_TYPE = ADL_ACTIVITY + "interaction"  # a practice's step (not a question: no response is kept)
+CLASS_TYPE = IRI_PREFIX + "activity-type:class"  # a centre's class (player.classes); no ADL type fits
 INTERACTION_TYPES = ("true-false", "choice", "fill-in", "long-fill-in", "matching", "performance",
                      "sequencing", "likert", "numeric", "other")
 
@@ -63,6 +65,11 @@ class ActivityRef:
 
 def course_iri(course_id: str) -> str:
     return f"{IRI_PREFIX}course:{course_id}"
+
+
+def class_iri(class_id: str) -> str:
+    """A centre's class: `urn:tramhoc:class:<class id>` (32 hex digits, made when the class is)."""
+    return f"{IRI_PREFIX}class:{class_id}"
 
 
 def lesson_iri(course_id: str, lesson_id: str) -> str:

@@ -6,10 +6,14 @@ from pathlib import Path
 
 
 class JsonLinesSource:
-    """Statements from a JSON-lines file, with a fixed centre name and device id."""
+    """Statements from a JSON-lines file, with a fixed centre name, device id and classes."""
 
-    def __init__(self, path: Path, centre_name: str, device_id: str):
+    def __init__(self, path: Path, centre_name: str, device_id: str, classes: tuple = ()):
         self.path, self.centre_name, self.device_id = Path(path), centre_name, device_id
+        self._classes = list(classes)
+
+    def classes(self) -> list:
+        return self._classes
 
     def statements(self) -> Iterator[dict]:
         try:
