@@ -14,6 +14,7 @@ from builder.cache import DeflatedMembers, EntryStore, RenderCache
 from builder.course_config import COURSE_FILE, CourseConfig, load_course_config
 from builder.lesson_source import LessonSource, load_gift_lesson
 from builder.links import LinkResolver
+from builder.narration import find_narrations
 from builder.practices import collect_practices
 from builder.problems import BuildFailed, Problems
 from builder.quizzes import collect_quizzes
@@ -105,6 +106,7 @@ class CourseBuild:
         listing = list_course_files(course_dir)
         files = listing.paths
         lessons = _load_lessons(course_dir, config, listing, problems, self.sources)
+        narrations = find_narrations(lessons, listing, problems)
         lesson_ids = {lesson.path: lesson.id for lesson in lessons.values()}
         self.render_cache.start(lesson_ids)
         rendered = _render(list(lessons.values()), lesson_ids, frozenset(files), listing.refused,
@@ -112,7 +114,7 @@ class CourseBuild:
         _check_references(lessons, rendered, problems)
         quizzes = collect_quizzes(lessons, rendered, problems)
         practices = collect_practices(lessons, rendered, problems)
-        assets = sorted({asset for result in rendered.values() for asset in result.assets})
+        assets = sorted({asset for result in rendered.values() for asset in result.assets} | set(narrations.values()))
         _check_total_size(course_dir, [files[asset] for asset in assets], problems)
         if problems:
             raise BuildFailed(problems.sorted())
@@ -123,7 +125,7 @@ class CourseBuild:
                         for lesson_id, found in practices.items()})
         for asset in assets:
             members[asset_member(asset)] = self.sources.read_bytes(files[asset])
-        return CompiledCourse(_course_model(config, lessons), members)
+        return CompiledCourse(_course_model(config, lessons, narrations), members)
 
 
 def _check_total_size(course_dir: Path, assets: list[Path], problems: Problems) -> None:
@@ -217,9 +219,10 @@ def _check_references(lessons: dict[str, LessonSource], rendered: dict[str, Rend
                 problems.add(file, line, f"lesson '{lesson_id}' has no heading with anchor #{fragment}")
 
 
-def _course_model(config: CourseConfig, lessons: dict[str, LessonSource]) -> Course:
+def _course_model(config: CourseConfig, lessons: dict[str, LessonSource], narrations: dict[str, str]) -> Course:
     sections = tuple(
-        Section(section.title, tuple(Lesson(lessons[ref.path].id, lessons[ref.path].title, lessons[ref.path].minutes)
+        Section(section.title, tuple(Lesson(lessons[ref.path].id, lessons[ref.path].title, lessons[ref.path].minutes,
+                                            narrations.get(ref.path))
                                      for ref in section.lessons if ref.path in lessons))
         for section in config.sections)
     return Course(id=config.id, title=config.title, language=config.language, version=config.version,

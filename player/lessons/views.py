@@ -1,11 +1,15 @@
-"""Course contents, lesson pages and lesson assets, served straight from the installed bundle."""
+"""Course contents, lesson pages (with their narration) and lesson assets, served straight from the
+installed bundle."""
 
 import posixpath
 
-from flask import Blueprint, Flask, Response, abort, render_template, request
+from flask import Blueprint, Flask, Response, abort, jsonify, render_template, request
+from flask_babel import gettext
 
 from courses.members import asset_member, lesson_member
+from player.learners import sessions
 from player.learners.sessions import learner_required
+from player.lessons import listening
 from player.quizzes.page import quiz_page
 from player.web.sanitise import clean_bundle_html
 from player.web.services import services
@@ -52,8 +56,29 @@ def lesson(course_id: str, lesson_id: str):
     html = bundle.read(lesson_member(lesson_id)).decode("utf-8", errors="replace")
     quiz = quiz_page(course, current, html)
     previous, following = course.neighbours(lesson_id)
+    place = current.narration and listening.place_of(sessions.current_learner()["id"], course_id, lesson_id,
+                                                     current.narration)
     return render_template("lessons/lesson.html", course=course, lesson=current, quiz=quiz,
-                           body=None if quiz else clean_bundle_html(html), previous=previous, following=following)
+                           body=None if quiz else clean_bundle_html(html), previous=previous, following=following,
+                           place=place, speeds=listening.speed_choices())
+
+
+@lessons_bp.post("/<course_id>/lessons/<lesson_id>/listening")
+@learner_required
+def listened(course_id: str, lesson_id: str):
+    """The lesson page's narration player reports where the learner is and at what speed (JSON, with the
+    page's CSRF token): kept for the next time the lesson is opened."""
+    current = _bundle(course_id).course.lesson(lesson_id)
+    if current is None or current.narration is None:
+        abort(404)
+    place = listening.read_place(request.get_json(silent=True) or {})
+    if place is None:
+        return jsonify(error="bad_place", message=gettext("This is not a place in the recording.")), 400
+    try:
+        listening.keep(sessions.current_learner()["id"], course_id, lesson_id, current.narration, place)
+    except OSError:  # a full disk: the recording plays on, from the start next time
+        return jsonify(error="not_saved", message=gettext("Where you stopped cannot be saved right now.")), 503
+    return "", 204
 
 
 @lessons_bp.get("/<course_id>/assets/<path:path>")
