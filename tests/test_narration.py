@@ -193,3 +193,14 @@ def test_saving_a_place_needs_the_page_s_token_a_learner_and_a_narration(narrati
     assert client.post(f"{LESSON}/listening", json={"position": 1, "speed": 1}, csrf=False).status_code == 400
     assert client.post("/courses/nghe-thu/lessons/chi-doc/listening",
                        json={"position": 1, "speed": 1}).status_code == 404
+
+
+def test_a_damaged_listening_file_starts_the_narration_again_and_is_replaced(narration_app):
+    client = narration_app.test_client()
+    client.sign_in()
+    client.post(f"{LESSON}/listening", json={"position": 9, "speed": 1})
+    kept = services(narration_app).paths.learner_listening(learner_id(client))
+    kept.write_bytes(b'{"listening": {"1": {"key": "nghe-thu/loi')  # cut short by a disk error
+    assert 'data-position="0.0"' in narration_box(client)
+    assert client.post(f"{LESSON}/listening", json={"position": 4, "speed": 1}).status_code == 204
+    assert 'data-position="4.0"' in narration_box(client)

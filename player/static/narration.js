@@ -27,9 +27,9 @@
     }).catch(() => {});  // the server may be restarting: the recording plays on
   };
   const show = () => {
-    const duration = Number.isFinite(audio.duration) ? audio.duration : 0;
+    const duration = Number.isFinite(audio.duration) ? Math.round(audio.duration) : 0;
     const text = `${clock(audio.currentTime)} / ${clock(duration)}`;
-    position.max = String(Math.floor(duration));
+    position.max = String(duration);
     position.value = String(Math.floor(audio.currentTime));
     position.setAttribute("aria-valuetext", text);
     time.textContent = text;
