@@ -106,7 +106,7 @@ class CourseBuild:
         listing = list_course_files(course_dir)
         files = listing.paths
         lessons = _load_lessons(course_dir, config, listing, problems, self.sources)
-        narrations = find_narrations(lessons, listing, problems)
+        narrations = find_narrations(course_dir, lessons, listing, problems)
         lesson_ids = {lesson.path: lesson.id for lesson in lessons.values()}
         self.render_cache.start(lesson_ids)
         rendered = _render(list(lessons.values()), lesson_ids, frozenset(files), listing.refused,

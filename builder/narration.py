@@ -4,6 +4,7 @@ Every one is checked before anything is written: it exists, it can be packed, an
 
 import posixpath
 import unicodedata
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from builder.lesson_source import LessonSource
@@ -14,7 +15,8 @@ SUFFIX = ".mp3"
 _HEADER_BYTES = 4
 
 
-def find_narrations(lessons: dict[str, LessonSource], listing: CourseFiles, problems: Problems) -> dict[str, str]:
+def find_narrations(course_dir: Path, lessons: dict[str, LessonSource], listing: CourseFiles,
+                    problems: Problems) -> dict[str, str]:
     """The narration of every lesson that has one: lesson source path -> the MP3's path in the course folder."""
     found = {}
     for path, lesson in lessons.items():
@@ -25,7 +27,7 @@ def find_narrations(lessons: dict[str, LessonSource], listing: CourseFiles, prob
             target = posixpath.splitext(path)[0] + SUFFIX
             if target not in listing.paths and target not in listing.refused:
                 continue
-            problem, where, line = _file_problem(target, listing), listing.paths.get(target, lesson.file), 0
+            problem, where, line = _file_problem(target, listing), course_dir / target, 0
         if problem:
             problems.add(where, line, f"narration: {problem}")
         else:

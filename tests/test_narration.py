@@ -204,3 +204,17 @@ def test_a_damaged_listening_file_starts_the_narration_again_and_is_replaced(nar
     assert 'data-position="0.0"' in narration_box(client)
     assert client.post(f"{LESSON}/listening", json={"position": 4, "speed": 1}).status_code == 204
     assert 'data-position="4.0"' in narration_box(client)
+
+
+def test_a_narration_that_cannot_be_packed_is_refused_with_the_reason(course, tmp_path, monkeypatch):
+    beside = course / "lessons" / "01-loi-chao.mp3"
+    outside = tmp_path / "ngoai.mp3"
+    beside.rename(outside)
+    beside.symlink_to(outside)
+    monkeypatch.setattr("builder.sources.MAX_FILE_MB", 0.01)  # 10 KB: the 3 s recording (9.6 KB) still fits
+    (course / "lessons" / "audio" / "ghi-am-bai-2.mp3").write_bytes(silent_mp3(4))
+    assert problems_of(course) == [
+        "lessons/01-loi-chao.mp3: narration: lessons/01-loi-chao.mp3 links to a file outside the course folder "
+        "(only files inside it are packed)",
+        "lessons/02-dang-nhap.md:4: narration: lessons/audio/ghi-am-bai-2.mp3 is larger than 0.01 MB (1 MB): make "
+        "it smaller or split it"]
