@@ -14,7 +14,7 @@ from builder.cache import DeflatedMembers, EntryStore, RenderCache
 from builder.course_config import COURSE_FILE, CourseConfig, load_course_config
 from builder.lesson_source import LessonSource, load_gift_lesson
 from builder.links import LinkResolver
-from builder.narration import find_narrations
+from builder.narration import check_recordings, find_narrations
 from builder.practices import collect_practices
 from builder.problems import BuildFailed, Problems
 from builder.quizzes import collect_quizzes
@@ -114,7 +114,9 @@ class CourseBuild:
         _check_references(lessons, rendered, problems)
         quizzes = collect_quizzes(lessons, rendered, problems)
         practices = collect_practices(lessons, rendered, problems)
-        assets = sorted({asset for result in rendered.values() for asset in result.assets} | set(narrations.values()))
+        played = {asset for result in rendered.values() for asset in result.assets}
+        check_recordings(course_dir, played - set(narrations.values()), listing, problems)
+        assets = sorted(played | set(narrations.values()))
         _check_total_size(course_dir, [files[asset] for asset in assets], problems)
         if problems:
             raise BuildFailed(problems.sorted())

@@ -35,6 +35,13 @@ def find_narrations(course_dir: Path, lessons: dict[str, LessonSource], listing:
     return found
 
 
+def check_recordings(course_dir: Path, assets: set[str], listing: CourseFiles, problems: Problems) -> None:
+    """Every other MP3 a lesson plays (a section's narration, a sound) must be MPEG audio too."""
+    for asset in sorted(assets):
+        if asset.lower().endswith(SUFFIX) and (problem := _file_problem(asset, listing)):
+            problems.add(course_dir / asset, 0, problem)
+
+
 def _named(lesson_path: str, written: str, listing: CourseFiles) -> tuple[str, str | None]:
     """The course path of a narration named in front matter, and what is wrong with it (or None)."""
     if urlsplit(written).scheme or written.startswith(("/", "\\")):

@@ -1,6 +1,7 @@
-"""Narration (issue 17 #24): an MP3 per lesson, named in front matter or beside the lesson, checked by the
-builder (path:line), described in the manifest since format version 3, served with ranges so seeking works,
-and each learner's place and speed kept in their store and given back when they open the lesson again."""
+"""Narration (issue 17 #24): an MP3 per lesson, named in front matter or beside the lesson, or per section
+(`![…](x.mp3){.narration}`), checked by the builder (path:line), the lesson's described in the manifest since
+format version 3, served with ranges so seeking works, and each learner's place and speed in each narration
+kept in their store and given back when they open the lesson again."""
 
 import json
 import re
@@ -8,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from bundle_tools import hand_made_bundle
 from support.audio import silent_mp3
 from support.pages import learner_id
 
@@ -20,6 +22,7 @@ from player.web.services import services
 FIXTURE = Path(__file__).parent / "fixtures" / "courses" / "narration"
 LESSON = "/courses/nghe-thu/lessons/loi-chao"
 AUDIO = "/courses/nghe-thu/assets/lessons/01-loi-chao.mp3"
+OWN, PART = "lessons/01-loi-chao.mp3", "lessons/audio/phan-toc-do.mp3"  # the lesson's narration, a section's
 
 
 @pytest.fixture
@@ -155,19 +158,19 @@ def test_each_learner_s_place_and_speed_are_kept_and_given_back(narration_app):
     hoa, nam = narration_app.test_client(), narration_app.test_client()
     hoa.sign_in("Trần Thị Hoa")
     nam.sign_in("Phạm Văn Nam")
-    saved = hoa.post(f"{LESSON}/listening", json={"position": 12.34, "speed": 1.25})
+    saved = hoa.post(f"{LESSON}/listening", json={"narration": OWN, "position": 12.34, "speed": 1.25})
     assert saved.status_code == 204
     assert 'data-position="12.3" data-speed="1.25"' in narration_box(hoa)
     assert 'data-speed="1.25" aria-pressed="true"' in narration_box(hoa)
     assert 'data-position="0.0" data-speed="1.0"' in narration_box(nam)  # another learner starts at the beginning
-    kept = services(narration_app).store.learners.listening(learner_id(hoa), "nghe-thu/loi-chao")
+    kept = services(narration_app).store.learners.listening(learner_id(hoa), f"nghe-thu/loi-chao#{OWN}")
     assert kept["narration"] == "lessons/01-loi-chao.mp3" and kept["position"] == 12.3
 
 
 def test_a_place_survives_a_restart_of_the_player(narration_app, make_player, tmp_path):
     client = narration_app.test_client()
     client.sign_in()
-    client.post(f"{LESSON}/listening", json={"position": 7, "speed": 0.75})
+    client.post(f"{LESSON}/listening", json={"narration": OWN, "position": 7, "speed": 0.75})
     again = make_player(tmp_path / "data").test_client()
     with client.session_transaction() as before, again.session_transaction() as after:
         after.update(before)
@@ -181,28 +184,30 @@ def test_a_place_survives_a_restart_of_the_player(narration_app, make_player, tm
 def test_a_place_that_is_not_one_is_refused(narration_app, sent):
     client = narration_app.test_client()
     client.sign_in()
-    refused = client.post(f"{LESSON}/listening", json=sent)
+    refused = client.post(f"{LESSON}/listening", json={"narration": OWN, **sent})
     assert refused.status_code == 400 and refused.json["error"] == "bad_place"
     assert 'data-position="0.0"' in narration_box(client)
 
 
-def test_saving_a_place_needs_the_page_s_token_a_learner_and_a_narration(narration_app):
+def test_saving_a_place_needs_the_page_s_token_a_learner_and_a_narration_of_the_lesson(narration_app):
     client = narration_app.test_client()
-    assert client.post(f"{LESSON}/listening", json={"position": 1, "speed": 1}).status_code in (302, 303, 401)
+    place = {"narration": OWN, "position": 1, "speed": 1}
+    assert client.post(f"{LESSON}/listening", json=place).status_code in (302, 303, 401)
     client.sign_in()
-    assert client.post(f"{LESSON}/listening", json={"position": 1, "speed": 1}, csrf=False).status_code == 400
-    assert client.post("/courses/nghe-thu/lessons/chi-doc/listening",
-                       json={"position": 1, "speed": 1}).status_code == 404
+    assert client.post(f"{LESSON}/listening", json=place, csrf=False).status_code == 400
+    assert client.post("/courses/nghe-thu/lessons/chi-doc/listening", json=place).status_code == 404
+    for other in ("lessons/audio/ghi-am-bai-2.mp3", "lessons/khong-co.mp3", "../x.mp3", None):  # not this lesson's
+        assert client.post(f"{LESSON}/listening", json={**place, "narration": other}).status_code == 404
 
 
 def test_a_damaged_listening_file_starts_the_narration_again_and_is_replaced(narration_app):
     client = narration_app.test_client()
     client.sign_in()
-    client.post(f"{LESSON}/listening", json={"position": 9, "speed": 1})
+    client.post(f"{LESSON}/listening", json={"narration": OWN, "position": 9, "speed": 1})
     kept = services(narration_app).paths.learner_listening(learner_id(client))
     kept.write_bytes(b'{"listening": {"1": {"key": "nghe-thu/loi')  # cut short by a disk error
     assert 'data-position="0.0"' in narration_box(client)
-    assert client.post(f"{LESSON}/listening", json={"position": 4, "speed": 1}).status_code == 204
+    assert client.post(f"{LESSON}/listening", json={"narration": OWN, "position": 4, "speed": 1}).status_code == 204
     assert 'data-position="4.0"' in narration_box(client)
 
 
@@ -211,10 +216,66 @@ def test_a_narration_that_cannot_be_packed_is_refused_with_the_reason(course, tm
     outside = tmp_path / "ngoai.mp3"
     beside.rename(outside)
     beside.symlink_to(outside)
-    monkeypatch.setattr("builder.sources.MAX_FILE_MB", 0.01)  # 10 KB: the 3 s recording (9.6 KB) still fits
-    (course / "lessons" / "audio" / "ghi-am-bai-2.mp3").write_bytes(silent_mp3(4))
+    monkeypatch.setattr("builder.sources.MAX_FILE_MB", 0.0155)  # 16.2 KB: the 4 s recording (16 KB) still fits
+    (course / "lessons" / "audio" / "ghi-am-bai-2.mp3").write_bytes(silent_mp3(5))
     assert problems_of(course) == [
         "lessons/01-loi-chao.mp3: narration: lessons/01-loi-chao.mp3 links to a file outside the course folder "
         "(only files inside it are packed)",
-        "lessons/02-dang-nhap.md:4: narration: lessons/audio/ghi-am-bai-2.mp3 is larger than 0.01 MB (1 MB): make "
-        "it smaller or split it"]
+        "lessons/02-dang-nhap.md:4: narration: lessons/audio/ghi-am-bai-2.mp3 is larger than 0.0155 MB (1 MB): "
+        "make it smaller or split it"]
+
+
+# -- a section's narration ---------------------------------------------------------------------------------
+
+def test_a_section_s_narration_is_an_audio_marked_narration(signed_narration_bundle):
+    with Bundle(signed_narration_bundle) as bundle:
+        html = bundle.read("lessons/loi-chao.html").decode()
+        assert bundle.has(asset_member(PART))
+    assert ('<p><audio aria-label="Nghe phần đổi tốc độ" class="narration" controls preload="metadata" '
+            'src="../assets/lessons/audio/phan-toc-do.mp3">Nghe phần đổi tốc độ</audio></p>') in html
+
+
+def test_a_section_s_narration_that_is_not_mp3_audio_is_refused(course):
+    (course / "lessons" / "audio" / "phan-toc-do.mp3").write_bytes(b"\x00" * 64)
+    assert problems_of(course) == [
+        "lessons/audio/phan-toc-do.mp3: lessons/audio/phan-toc-do.mp3 is not MP3 audio (it is another kind of file "
+        "renamed .mp3): export the recording as MP3 again"]
+
+
+def narration_boxes(client, url: str = LESSON) -> list[str]:
+    return re.findall(r'<section class="narration".*?</section>', client.get(url).get_data(as_text=True), re.S)
+
+
+def test_a_section_s_narration_gets_its_own_controls_and_place(narration_app):
+    client = narration_app.test_client()
+    client.sign_in()
+    own, part = narration_boxes(client)
+    assert f'data-narration="{OWN}"' in own and f'data-narration="{PART}"' in part
+    assert '<p class="narration-title" id="narration-title-1" lang="vi">Nghe phần đổi tốc độ</p>' in part
+    assert f'<audio src="/courses/nghe-thu/assets/{PART}" controls preload="metadata"' in part
+    assert 'id="narration-position-1"' in part and 'id="narration-position-0"' in own
+    page = client.get(LESSON).get_data(as_text=True)
+    assert page.index("Nghe riêng phần này") < page.index('id="narration-title-1"')  # under its heading
+    saved = client.post(f"{LESSON}/listening", json={"narration": PART, "position": 2.5, "speed": 0.75})
+    assert saved.status_code == 204
+    own, part = narration_boxes(client)
+    assert 'data-position="2.5" data-speed="0.75"' in part and 'data-position="0.0" data-speed="1.0"' in own
+
+
+def test_a_hand_made_section_narration_cannot_smuggle_markup_or_reach_other_members(tmp_path, make_player):
+    lesson = ('<p><audio class="narration" src="../assets/a.mp3" controls onplay="x()" '
+              'aria-label="&quot;&gt;&lt;script&gt;x()&lt;/script&gt;"></audio></p>'
+              '<audio class="narration" src="../assets/%2e%2e/manifest.json"></audio>')
+    bundle = hand_made_bundle(tmp_path / "b.tramhoc", "tu-lam", {"bai": lesson}, {"a.mp3": silent_mp3(1)})
+    app = make_player(tmp_path / "data")
+    services(app).library.install(bundle, allow_unverified=True)
+    client = app.test_client()
+    client.sign_in()
+    page = client.get("/courses/tu-lam/lessons/bai").get_data(as_text=True)
+    assert "<script>x()" not in page and "onplay" not in page
+    assert '&#34;&gt;&lt;script&gt;x()&lt;/script&gt;</p>' in page  # the description, shown as text
+    assert client.get("/courses/tu-lam/assets/../manifest.json").status_code == 404
+    assert client.post("/courses/tu-lam/lessons/bai/listening",
+                       json={"narration": "../manifest.json", "position": 1, "speed": 1}).status_code == 404
+    assert client.post("/courses/tu-lam/lessons/bai/listening",
+                       json={"narration": "a.mp3", "position": 1, "speed": 1}).status_code == 204

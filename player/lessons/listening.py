@@ -1,6 +1,7 @@
-"""Where each learner stopped in a lesson's narration, and at what speed: kept in the learner's store
-(crash-safe, like their records) and given back when they open the lesson again. A place belongs to one
-recording: when a course update brings another narration file, the lesson starts from the beginning."""
+"""Where each learner stopped in a lesson's narrations (the lesson's own, and its sections'), and at what
+speed: kept in the learner's store (crash-safe, like their records) and given back when they open the lesson
+again. A place belongs to one recording: when a course update brings another narration file, it starts from
+the beginning."""
 
 import math
 from dataclasses import dataclass
@@ -27,21 +28,20 @@ def speed_choices() -> list[tuple[float, str]]:
     return [(speed, format_decimal(speed, "0.##") + "×") for speed in SPEEDS]
 
 
-def _key(course_id: str, lesson_id: str) -> str:
-    return f"{course_id}/{lesson_id}"
+def _key(course_id: str, lesson_id: str, narration: str) -> str:
+    return f"{course_id}/{lesson_id}#{narration}"
 
 
 def place_of(learner_id: str, course_id: str, lesson_id: str, narration: str) -> Place:
-    """Where the learner stopped in this lesson's narration; the beginning when never heard (or another file)."""
-    found = services().store.learners.listening(learner_id, _key(course_id, lesson_id))
-    if not found or found.get("narration") != narration:
-        return Place()
-    return read_place(found) or Place()
+    """Where the learner stopped in this narration (an MP3's path in the course) of the lesson; the
+    beginning when never heard."""
+    found = services().store.learners.listening(learner_id, _key(course_id, lesson_id, narration))
+    return (read_place(found) if found else None) or Place()
 
 
 def keep(learner_id: str, course_id: str, lesson_id: str, narration: str, place: Place) -> None:
-    """Remember the learner's place in this lesson's narration durably."""
-    services().store.learners.put_listening(learner_id, _key(course_id, lesson_id), {
+    """Remember the learner's place in this narration of the lesson durably."""
+    services().store.learners.put_listening(learner_id, _key(course_id, lesson_id, narration), {
         "narration": narration, "position": place.position, "speed": place.speed, "saved": clock.now()})
 
 

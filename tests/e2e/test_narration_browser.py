@@ -1,6 +1,7 @@
 """Listening to a lesson in Debian's chromium (issue 17 #24): the large controls play the bundle's MP3 (a
 generated silence), change its speed, go back 10 seconds, work from the keyboard, and after a reload the
-lesson starts where the learner stopped, at the speed they chose."""
+lesson starts where the learner stopped, at the speed they chose; a section's narration has its own
+controls, and playing it pauses the lesson's."""
 
 import os
 from pathlib import Path
@@ -17,8 +18,8 @@ def narration_server(tmp_path, signed_narration_bundle, publisher_key, install_b
         yield server
 
 
-def current_time(page: Page) -> float:
-    return page.locator(".narration audio").evaluate("audio => audio.currentTime")
+def current_time(page: Page, number: int = 0) -> float:
+    return page.locator("section.narration audio").nth(number).evaluate("audio => audio.currentTime")
 
 
 @pytest.mark.browser
@@ -30,7 +31,7 @@ def test_a_narration_plays_changes_speed_and_starts_again_where_it_stopped(page:
     page.get_by_role("button", name="Tạo hồ sơ và bắt đầu học").click()
     page.goto(f"{base}/courses/nghe-thu/lessons/loi-chao")
 
-    box = page.locator(".narration")
+    box = page.locator("section.narration").first
     audio = box.locator("audio")
     expect(box.get_by_role("button", name="Phát")).to_be_visible()
     assert audio.get_attribute("controls") is None  # the large controls replace the browser's own
@@ -43,7 +44,7 @@ def test_a_narration_plays_changes_speed_and_starts_again_where_it_stopped(page:
     page.keyboard.press("Enter")  # from the keyboard
     expect(box.get_by_role("button", name="Tạm dừng")).to_be_visible()
     assert audio.evaluate("audio => audio.playbackRate") == 1.25
-    page.wait_for_function("() => document.querySelector('.narration audio').currentTime > 3")
+    page.wait_for_function("() => document.querySelector('section.narration audio').currentTime > 3")
     with page.expect_response(lambda response: response.url.endswith("/listening")) as saved:
         box.get_by_role("button", name="Tạm dừng").click()
     assert saved.value.status == 204
@@ -60,3 +61,14 @@ def test_a_narration_plays_changes_speed_and_starts_again_where_it_stopped(page:
 
     box.get_by_role("button", name="Lùi 10 giây").click()
     assert current_time(page) == pytest.approx(max(0, round(stopped, 1) - 10), abs=0.2)
+
+    part = page.locator("section.narration").nth(1)
+    expect(part.locator(".narration-time")).to_have_text("0:00 / 0:04")
+    box.get_by_role("button", name="Phát").click()
+    expect(box.get_by_role("button", name="Tạm dừng")).to_be_visible()
+    part.get_by_role("button", name="Phát").click()
+    expect(part.get_by_role("button", name="Tạm dừng")).to_be_visible()
+    expect(box.get_by_role("button", name="Phát")).to_be_visible()  # the lesson's narration paused
+    page.wait_for_function("() => document.querySelectorAll('section.narration audio')[1].currentTime > 0.5")
+    part.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "narration-section-1024.png"))
