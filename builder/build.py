@@ -16,6 +16,7 @@ from builder.course_config import COURSE_FILE, CourseConfig, load_course_config
 from builder.lesson_source import LessonSource, load_gift_lesson
 from builder.i18n import current_language, use_language
 from builder.links import LinkResolver
+from builder.narration import check_recordings, find_narrations
 from builder.practices import collect_practices
 from builder.problems import BuildFailed, Problems, did_you_mean
 from builder.quizzes import collect_quizzes
@@ -107,6 +108,7 @@ class CourseBuild:
         listing = list_course_files(course_dir)
         files = listing.paths
         lessons = _load_lessons(course_dir, config, listing, problems, self.sources)
+        narrations = find_narrations(course_dir, lessons, listing, problems)
         broken = {ref.path: None for section in config.sections for ref in section.lessons if ref.path in files}
         lesson_ids = broken | {lesson.path: lesson.id for lesson in lessons.values()}  # None: listed, reported broken
         self.render_cache.start(lesson_ids)
@@ -116,7 +118,9 @@ class CourseBuild:
         quizzes = collect_quizzes(lessons, rendered, problems)
         _check_pretest(course_dir, config, lessons, problems)
         practices = collect_practices(lessons, rendered, problems)
-        assets = sorted({asset for result in rendered.values() for asset in result.assets})
+        played = {asset for result in rendered.values() for asset in result.assets}
+        check_recordings(course_dir, played - set(narrations.values()), listing, problems)
+        assets = sorted(played | set(narrations.values()))
         _check_total_size(course_dir, [files[asset] for asset in assets], problems)
         if problems:
             raise BuildFailed(problems.sorted())
@@ -127,7 +131,7 @@ class CourseBuild:
                         for lesson_id, found in practices.items()})
         for asset in assets:
             members[asset_member(asset)] = self.sources.read_bytes(files[asset])
-        return CompiledCourse(_course_model(config, lessons), members)
+        return CompiledCourse(_course_model(config, lessons, narrations), members)
 
 
 def _check_total_size(course_dir: Path, assets: list[Path], problems: Problems) -> None:
@@ -244,9 +248,10 @@ def _check_pretest(course_dir: Path, config: CourseConfig, lessons: dict[str, Le
                      _("pretest '%(id)s' must be a test: give that lesson 'quiz:' settings") % {"id": config.pretest})
 
 
-def _course_model(config: CourseConfig, lessons: dict[str, LessonSource]) -> Course:
+def _course_model(config: CourseConfig, lessons: dict[str, LessonSource], narrations: dict[str, str]) -> Course:
     sections = tuple(
-        Section(section.title, tuple(Lesson(lessons[ref.path].id, lessons[ref.path].title, lessons[ref.path].minutes)
+        Section(section.title, tuple(Lesson(lessons[ref.path].id, lessons[ref.path].title, lessons[ref.path].minutes,
+                                            narrations.get(ref.path))
                                      for ref in section.lessons if ref.path in lessons))
         for section in config.sections)
     return Course(id=config.id, title=config.title, language=config.language, version=config.version,

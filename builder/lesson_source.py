@@ -1,4 +1,4 @@
-"""A lesson file: YAML front matter (id, title, minutes, quiz) and its Markdown body; or a .gift file whose
+"""A lesson file: YAML front matter (id, title, minutes, quiz, narration) and its Markdown body; or a .gift file whose
 id, title and quiz settings are written in course.yml."""
 
 from dataclasses import dataclass
@@ -14,7 +14,7 @@ from courses.model import is_valid_id
 from courses.quiz import QuizSettings
 from courses.text import text_problem
 
-FRONT_MATTER_FIELDS = ("id", "title", "minutes", "quiz")
+FRONT_MATTER_FIELDS = ("id", "title", "minutes", "quiz", "narration")
 _FENCE = "---"
 
 
@@ -49,6 +49,8 @@ class LessonSource:
     kind: str = "md"  # md, or gift for a lesson made of one .gift file
     meta_file: Path | None = None  # where id and quiz are written, when not in `file` (course.yml)
     quiz_from: str | None = None  # the test whose questions this lesson's quiz asks (`quiz: from:`)
+    narration: str | None = None  # front matter `narration:` as written (relative to the lesson file)
+    narration_line: int = 0
 
 
 def load_lesson(course_dir: Path, relative: str, file: Path, problems: Problems) -> LessonSource | None:
@@ -79,11 +81,18 @@ def load_lesson(course_dir: Path, relative: str, file: Path, problems: Problems)
                                               % {"field": key, "known": ", ".join(FRONT_MATTER_FIELDS)})
     fields = lesson_fields(meta, lambda *key: doc.line(*key) if key else 1,
                            lambda line, message: problems.add(file, line, message), _("front matter"))
+    narration = meta.get("narration")
+    if "narration" in meta and not (isinstance(narration, str) and narration.strip()):
+        problems.add(file, doc.line("narration"), _("narration must be the path of an MP3 file, such as "
+                                                    "'narration: audio/01-gioi-thieu.mp3'"))
+        return None
     if fields is None or any(key not in FRONT_MATTER_FIELDS for key in meta):
         return None
     return LessonSource(path=relative, file=file, text=text, id=fields.id, title=fields.title, minutes=fields.minutes,
                         body="\n".join(lines[end + 1:]), body_line=end + 2, id_line=fields.id_line,
-                        quiz=fields.quiz, quiz_line=fields.quiz_line, quiz_from=fields.quiz_from)
+                        quiz=fields.quiz, quiz_line=fields.quiz_line, quiz_from=fields.quiz_from,
+                        narration=narration and narration.strip(),
+                        narration_line=doc.line("narration") if narration else 0)
 
 
 def load_gift_lesson(relative: str, file: Path, fields: LessonFields, meta_file: Path,

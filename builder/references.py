@@ -25,6 +25,7 @@ FORBIDDEN_TAGS = {
     "meta": N_("<meta> is not allowed in lessons"),
 }
 MEDIA_TAGS = {".mp3": "audio", ".mp4": "video"}
+NARRATION_CLASS = "narration"  # an audio of a lesson section played as narration (courses.lesson_html)
 
 
 class ReferencesExtension(Extension):
@@ -113,8 +114,11 @@ def _media_player(image: ElementTree.Element) -> None:
     if kind is None:
         return
     label = image.get("alt", "")
+    narration = kind == "audio" and NARRATION_CLASS in image.get("class", "").split()
     image.tag = kind
     image.attrib = {"src": src, "controls": "controls", "preload": "metadata", "aria-label": label}
+    if narration:  # `![Nghe phần này](phan-2.mp3){.narration}`: the player gives it its narration controls
+        image.attrib["class"] = NARRATION_CLASS
     image.text = label
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from courses.errors import BundleError, UnsupportedFormat
 from courses.members import (
-    is_content_member, lesson_member, practice_lesson_id, quiz_lesson_id, quiz_member, unsafe_reason,
+    asset_member, is_content_member, lesson_member, practice_lesson_id, quiz_lesson_id, quiz_member, unsafe_reason,
 )
 from courses.model import (
     LANGUAGE_PATTERN, SEMVER_PATTERN, Course, FileEntry, Lesson, Section, is_valid_id,
@@ -13,9 +13,11 @@ from courses.model import (
 from courses.text import lone_surrogate_at, text_problem
 
 FORMAT = "tramhoc-bundle"
-FORMAT_VERSION = 3  # 2: lessons may have practice simulations (practice/<lesson>.json); 3: course.pretest
+FORMAT_VERSION = 3  # 2: lessons may have practice simulations (practice/<lesson>.json); 3: course.pretest, narration
 OLDEST_FORMAT_VERSION = 1  # a reader reads every version from this one to its own, and refuses newer ones
-PRETEST_FORMAT_VERSION = 3  # a course naming a pre-test is written in this version, any other one in the one below
+LOWEST_WRITTEN_VERSION = 2  # a writer uses the oldest version that holds what the course uses (Manifest.of)
+PRETEST_FORMAT_VERSION = 3  # course.pretest
+NARRATION_FORMAT_VERSION = 3  # a lesson's narration
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 _SHA256_LENGTH = 64
 
@@ -32,8 +34,12 @@ class Manifest:
     @classmethod
     def of(cls, course: Course, files: dict[str, FileEntry], generator: str) -> "Manifest":
         """The manifest a writer makes: in the oldest version that holds what the course uses, so that a
-        course without a pre-test still opens in players of format version 2."""
-        version = PRETEST_FORMAT_VERSION if course.pretest else PRETEST_FORMAT_VERSION - 1
+        course without a pre-test or a narration still opens in players of format version 2."""
+        version = LOWEST_WRITTEN_VERSION
+        if course.pretest:
+            version = max(version, PRETEST_FORMAT_VERSION)
+        if any(lesson.narration for lesson in course.lessons):
+            version = max(version, NARRATION_FORMAT_VERSION)
         return cls(course=course, files=files, generator=generator, format_version=version)
 
     def to_bytes(self) -> bytes:
@@ -52,8 +58,7 @@ class Manifest:
                 "description": course.description,
                 "sections": [
                     {"title": section.title,
-                     "lessons": [{"id": lesson.id, "title": lesson.title, "minutes": lesson.minutes}
-                                 for lesson in section.lessons]}
+                     "lessons": [_lesson_entry(lesson) for lesson in section.lessons]}
                     for section in course.sections
                 ],
             },
@@ -75,6 +80,14 @@ class Manifest:
             raise BundleError(f"manifest is not valid UTF-8 JSON: {error}") from None
         refuse_lone_surrogates(data, "manifest")
         return _parse(_Checker(data))
+
+
+def _lesson_entry(lesson: Lesson) -> dict:
+    """A lesson in the manifest; `narration` only when it has one."""
+    entry = {"id": lesson.id, "title": lesson.title, "minutes": lesson.minutes}
+    if lesson.narration is not None:
+        entry["narration"] = lesson.narration
+    return entry
 
 
 class _Checker:
@@ -111,7 +124,7 @@ def _parse(root: _Checker) -> Manifest:
         raise UnsupportedFormat(
             f"unsupported bundle format version {version}; this player reads version {FORMAT_VERSION}"
             " (update the player, or rebuild the course)", version, FORMAT_VERSION)
-    course = _parse_course(root.get("course", dict))
+    course = _parse_course(root.get("course", dict), version)
     files = {}
     for name, entry in root.get("files", dict).value.items():
         checker = _Checker(entry, f"manifest.files[{name!r}]")
@@ -128,6 +141,8 @@ def _parse(root: _Checker) -> Manifest:
     for lesson in course.lessons:
         if lesson_member(lesson.id) not in files:
             root.fail(f"lesson {lesson.id!r} has no page in the bundle")
+        if lesson.narration is not None and asset_member(lesson.narration) not in files:
+            root.fail(f"the narration of lesson {lesson.id!r} is not in the bundle")
     for name in files:
         lesson_id = quiz_lesson_id(name) or practice_lesson_id(name)
         if lesson_id is not None and course.lesson(lesson_id) is None:
@@ -142,7 +157,7 @@ def _parse(root: _Checker) -> Manifest:
                     format_version=version)
 
 
-def _parse_course(node: _Checker) -> Course:
+def _parse_course(node: _Checker, format_version: int) -> Course:
     course_id = node.get("id", str).value
     if not is_valid_id(course_id):
         node.fail(f"bad course id {course_id!r}")
@@ -164,7 +179,7 @@ def _parse_course(node: _Checker) -> Course:
                 item.fail(f"bad or duplicate lesson id {lesson_id!r}")
             seen.add(lesson_id)
             minutes = item.get("minutes", int, optional=True).value
-            lessons.append(Lesson(lesson_id, _shown(item.get("title", str)), minutes))
+            lessons.append(Lesson(lesson_id, _shown(item.get("title", str)), minutes, _narration(item, format_version)))
         title = section.get("title", str, optional=True)
         sections.append(Section(None if title.value is None else _shown(title), tuple(lessons)))
     if not seen:
@@ -174,6 +189,18 @@ def _parse_course(node: _Checker) -> Course:
         authors=tuple(_shown(author) for author in authors),
         description=_shown(node.get("description", str), multiline=True), sections=tuple(sections),
         pretest=node.get("pretest", str, optional=True).value)
+
+
+def _narration(lesson: _Checker, format_version: int) -> str | None:
+    """A lesson's narration: the path of an MP3 asset (since format version 3), or None."""
+    narration = lesson.get("narration", str, optional=True)
+    if narration.value is None:
+        return None
+    if format_version < NARRATION_FORMAT_VERSION:
+        narration.fail(f"a narration needs bundle format version {NARRATION_FORMAT_VERSION}, not {format_version}")
+    if unsafe_reason(asset_member(narration.value)) or not narration.value.lower().endswith(".mp3"):
+        narration.fail("must be the path of an MP3 file in the course")
+    return narration.value
 
 
 def _shown(node: _Checker, multiline: bool = False) -> str:

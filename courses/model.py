@@ -26,11 +26,13 @@ def version_key(version: str) -> tuple:
 
 @dataclass(frozen=True)
 class Lesson:
-    """One lesson: its stable id, title and estimated reading time."""
+    """One lesson: its stable id, title, estimated reading time and narration (an MP3 asset's path in the
+    course, the member `assets/<narration>`; since format version 3)."""
 
     id: str
     title: str
     minutes: int | None = None
+    narration: str | None = None
 
 
 @dataclass(frozen=True)

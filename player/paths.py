@@ -175,6 +175,10 @@ class DataPaths:
         """The answers of a learner's open test attempts, saved as they type (player.quizzes.drafts)."""
         return self.learner_folder(learner_id) / "drafts.json"
 
+    def learner_listening(self, learner_id: str) -> Path:
+        """Where a learner stopped in each lesson's narration, and at what speed (player.lessons.listening)."""
+        return self.learner_folder(learner_id) / "listening.json"
+
     def statement_segment(self, learner_id: str, number: int) -> Path:
         return self.learner_folder(learner_id) / f"statements-{number:05d}.json"
 

@@ -28,6 +28,7 @@ atexit.register(shutil.rmtree, os.environ["TRAMHOC_BUILD_CACHE"], True)
 MINI = FIXTURES / "courses" / "mini"
 QUIZ_COURSE = FIXTURES / "courses" / "quiz"  # every kind of question, a test and self-checks
 PRACTICE_COURSE = FIXTURES / "courses" / "practice"  # one practice simulation of each kind
+NARRATION_COURSE = FIXTURES / "courses" / "narration"  # narrations beside a lesson and in front matter (silent)
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 
 
@@ -65,6 +66,12 @@ def signed_quiz_bundle(tmp_path_factory, publisher_key) -> Path:
 def signed_practice_bundle(tmp_path_factory, publisher_key) -> Path:
     """The practice course built once per session and signed with publisher_key."""
     return build(PRACTICE_COURSE, tmp_path_factory.mktemp("practice-dist"), use_cache=False, signer=publisher_key)
+
+
+@pytest.fixture(scope="session")
+def signed_narration_bundle(tmp_path_factory, publisher_key) -> Path:
+    """The narration course built once per session and signed with publisher_key."""
+    return build(NARRATION_COURSE, tmp_path_factory.mktemp("narration-dist"), use_cache=False, signer=publisher_key)
 
 
 @pytest.fixture(scope="session")

@@ -218,7 +218,7 @@ def test_every_problem_of_a_run_is_reported_at_once(mini_course):
         "01-gioi-thieu.md:13: lesson 'dang-nhap' has no heading with anchor #dang-nhap-bang-vneid",
         "02-dang-nhap.md:5: missing asset: images/a.png",
         "02-dang-nhap.md:7: missing asset: images/b.png",
-        "03-ky-so.md:4: unknown front matter field 'extra' (known: id, title, minutes, quiz)",
+        "03-ky-so.md:4: unknown front matter field 'extra' (known: id, title, minutes, quiz, narration)",
     ]
 
 

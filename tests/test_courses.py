@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from courses import Bundle, BundleError, Course, Lesson, Manifest, Section, write_bundle
-from courses.manifest import PRETEST_FORMAT_VERSION
+from courses.manifest import LOWEST_WRITTEN_VERSION
 from courses.members import MANIFEST, asset_member, lesson_member, unsafe_reason
 from courses.model import version_key
 from courses.writing import COMPRESS_LEVEL, STORED_SUFFIXES, bundle_timestamp
@@ -111,7 +111,7 @@ def test_one_changed_byte_is_refused(tmp_path):
     (lambda n, d: [] if n.startswith("assets/") else [(n, d)], "missing"),
     (lambda n, d: [(n, d.replace(b"Xin", b"Xon"))], "changed"),
     # a course without a pre-test is written in the version before the pre-test's
-    (lambda n, d: [(n, d.replace(f'"format_version": {PRETEST_FORMAT_VERSION - 1}'.encode(), b'"format_version": 99'))],
+    (lambda n, d: [(n, d.replace(f'"format_version": {LOWEST_WRITTEN_VERSION}'.encode(), b'"format_version": 99'))],
      "unsupported bundle format"),
     (lambda n, d: [(n, b"{not json" if n == MANIFEST else d)], "not valid UTF-8 JSON"),
     (lambda n, d: [(n, d)] + ([("../evil.txt", b"x")] if n == MANIFEST else []), "unsafe entry name"),

@@ -50,7 +50,7 @@ def line_of(course: Path, needle: str, lesson: str = LESSON) -> int:
 
 def test_each_lesson_s_practices_are_one_member_and_out_of_the_lesson_html(tmp_path):
     with Bundle(build(PRACTICE_COURSE, tmp_path, use_cache=False)) as bundle:
-        assert bundle.manifest.format_version == 2  # practices need version 2; no pre-test, so not 3
+        assert bundle.manifest.format_version == 2  # practices need version 2; no pre-test nor narration, so not 3
         assert {name for name in bundle.manifest.files if name.startswith("practice/")} == {
             practice_member(lesson) for lesson in ("tam-tru", "ky-so", "lua-dao")}
         practices = load_practices(bundle)

@@ -1,11 +1,17 @@
-"""Course contents, lesson pages and lesson assets, served straight from the installed bundle."""
+"""Course contents, lesson pages (with their narration) and lesson assets, served straight from the
+installed bundle."""
 
 import posixpath
+from urllib.parse import quote
 
-from flask import Blueprint, Flask, Response, abort, render_template, request
+from flask import Blueprint, Flask, Response, abort, jsonify, render_template, request
+from flask_babel import gettext
 
-from courses.members import asset_member, lesson_member
+from courses.members import asset_member, lesson_member, unsafe_reason
+from player.learners import sessions
 from player.learners.sessions import learner_required
+from player.lessons import listening
+from player.lessons.parts import with_narration_controls
 from player.quizzes.page import quiz_page
 from player.web.sanitise import clean_bundle_html
 from player.web.services import services
@@ -52,8 +58,42 @@ def lesson(course_id: str, lesson_id: str):
     html = bundle.read(lesson_member(lesson_id)).decode("utf-8", errors="replace")
     quiz = quiz_page(course, current, html)
     previous, following = course.neighbours(lesson_id)
-    return render_template("lessons/lesson.html", course=course, lesson=current, quiz=quiz,
-                           body=None if quiz else clean_bundle_html(html), previous=previous, following=following)
+    learner_id = sessions.current_learner()["id"]
+    body, parts = (None, 0) if quiz else with_narration_controls(clean_bundle_html(html), course, current, learner_id)
+    place = current.narration and listening.place_of(learner_id, course_id, lesson_id, current.narration)
+    return render_template("lessons/lesson.html", course=course, lesson=current, quiz=quiz, body=body,
+                           previous=previous, following=following, narrated=bool(current.narration or parts),
+                           place=place, speeds=listening.speed_choices())
+
+
+@lessons_bp.post("/<course_id>/lessons/<lesson_id>/listening")
+@learner_required
+def listened(course_id: str, lesson_id: str):
+    """The lesson page's narration player reports where the learner is and at what speed (JSON, with the
+    page's CSRF token): kept for the next time the lesson is opened."""
+    bundle = _bundle(course_id)
+    current = bundle.course.lesson(lesson_id)
+    sent = request.get_json(silent=True) or {}
+    narration = sent.get("narration")
+    if current is None or not isinstance(narration, str) or not _is_recording(bundle, current, narration):
+        abort(404)
+    place = listening.read_place(sent)
+    if place is None:
+        return jsonify(error="bad_place", message=gettext("This is not a place in the recording.")), 400
+    try:
+        listening.keep(sessions.current_learner()["id"], course_id, lesson_id, narration, place)
+    except OSError:  # a full disk: the recording plays on, from the start next time
+        return jsonify(error="not_saved", message=gettext("Where you stopped cannot be saved right now.")), 503
+    return "", 204
+
+
+def _is_recording(bundle, lesson, narration: str) -> bool:
+    """The lesson's own narration, or an MP3 of the course that the lesson plays (a section's narration)."""
+    if narration == lesson.narration:
+        return True
+    if not narration.lower().endswith(".mp3") or unsafe_reason(narration) or not bundle.has(asset_member(narration)):
+        return False
+    return f'src="../assets/{quote(narration)}"' in bundle.read(lesson_member(lesson.id)).decode("utf-8", "replace")
 
 
 @lessons_bp.get("/<course_id>/assets/<path:path>")

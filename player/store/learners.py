@@ -4,6 +4,7 @@ numbered segments of at most SEGMENT_SIZE, plus a small index for the start scre
     learners/index.json                     id, name, colour, created, last_seen of every learner
     learners/<id>/profile.json              the profile: name, colour, credential hash, back-off state
     learners/<id>/drafts.json               answers typed so far in open test attempts, one per lesson
+    learners/<id>/listening.json            where the learner stopped in each lesson's narration
     learners/<id>/statements-00001.json     statements, oldest first; a full segment is never rewritten
 
 The profile is the truth; the index is rebuilt from the profiles when it is missing, damaged or out of
@@ -25,7 +26,7 @@ from player.store.atomic import DamagedFile, fsync_folder
 from player.store.databases import Databases
 
 SEGMENT_SIZE = 100
-PROFILE, INDEX, STATEMENTS, DRAFTS = "profile", "learners", "statements", "drafts"
+PROFILE, INDEX, STATEMENTS, DRAFTS, LISTENING = "profile", "learners", "statements", "drafts", "listening"
 INDEX_FIELDS = ("id", "name", "colour", "secret_kind", "created", "last_seen")
 
 
@@ -128,12 +129,27 @@ class LearnerStore:
             db.table(INDEX).remove(lambda row: row.get("id") == learner_id)
         shutil.rmtree(trash, ignore_errors=True)
 
-    # -- drafts: answers of open attempts ----------------------------------------------------------------
+    # -- drafts: answers of open attempts; listening: where narrations stopped --------------------------
     def draft(self, learner_id: str, key: str) -> dict | None:
         """The draft kept under `key` (a lesson), or None; a damaged drafts file is quarantined and empty."""
+        return self._keyed(self.paths.learner_drafts(learner_id), DRAFTS, key)
+
+    def put_draft(self, learner_id: str, key: str, draft: dict | None) -> None:
+        """Keep `draft` under `key` durably, replacing the one before (None: drop it)."""
+        self._put_keyed(learner_id, self.paths.learner_drafts(learner_id), DRAFTS, key, draft)
+
+    def listening(self, learner_id: str, key: str) -> dict | None:
+        """Where the learner stopped in the narration kept under `key` (a lesson), or None."""
+        return self._keyed(self.paths.learner_listening(learner_id), LISTENING, key)
+
+    def put_listening(self, learner_id: str, key: str, place: dict) -> None:
+        """Keep where the learner stopped in a narration durably, replacing the place before."""
+        self._put_keyed(learner_id, self.paths.learner_listening(learner_id), LISTENING, key, place)
+
+    def _keyed(self, path: Path, table: str, key: str) -> dict | None:
         try:
-            with self._db.locked(self.paths.learner_drafts(learner_id)) as db:
-                rows = db.table(DRAFTS).search(Query().key == key)
+            with self._db.locked(path) as db:
+                rows = db.table(table).search(Query().key == key)
         except DamagedFile:
             return None
         return dict(rows[0]) if rows else None
@@ -149,25 +165,23 @@ class LearnerStore:
         except DamagedFile:
             return []
 
-    def put_draft(self, learner_id: str, key: str, draft: dict | None) -> None:
-        """Keep `draft` under `key` durably, replacing the one before (None: drop it)."""
+    def _put_keyed(self, learner_id: str, path: Path, table: str, key: str, row: dict | None) -> None:
         if not self.folder(learner_id).is_dir():
             raise KeyError(learner_id)
-        path = self.paths.learner_drafts(learner_id)
-        if draft is None and not path.exists():
+        if row is None and not path.exists():
             return
         try:
-            self._put_draft(path, key, draft)
+            self._write_keyed(path, table, key, row)
         except DamagedFile:
-            self._put_draft(path, key, draft)  # quarantined: a fresh file
+            self._write_keyed(path, table, key, row)  # quarantined: a fresh file
 
-    def _put_draft(self, path: Path, key: str, draft: dict | None) -> None:
+    def _write_keyed(self, path: Path, table: str, key: str, row: dict | None) -> None:
         with self._db.locked(path) as db:
-            table = db.table(DRAFTS)
-            if draft is None:
-                table.remove(Query().key == key)
+            rows = db.table(table)
+            if row is None:
+                rows.remove(Query().key == key)
             else:
-                table.upsert({**draft, "key": key}, Query().key == key)
+                rows.upsert({**row, "key": key}, Query().key == key)
 
     # -- statements --------------------------------------------------------------------------------------
     def append(self, learner_id: str, statements: list[dict]) -> None:

@@ -33,11 +33,11 @@ _HREF = re.compile(r'\shref="([^"]*)"')
 # A lesson must not look like, or stand in for, the player's own interface (a "verified publisher" badge,
 # the page's `visit` element): its ids live in their own namespace, which no id of the player's starts
 # with, and it keeps only the classes the builder makes (note boxes, footnotes, code, quiz and practice
-# placeholders).
+# placeholders, a section's narration).
 LESSON_ID_PREFIX = "lesson-"
 LESSON_CLASSES = frozenset({
     "admonition", "admonition-title", "note", "tip", "info", "warning", "danger", "important",
-    "footnote", "footnote-ref", "footnote-backref", "quiz-question", "practice-block",
+    "footnote", "footnote-ref", "footnote-backref", "quiz-question", "practice-block", "narration",
 })
 LESSON_CLASS_PREFIXES = ("language-",)  # a fenced code block's language
 

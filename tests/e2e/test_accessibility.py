@@ -43,7 +43,7 @@ def violations(page, axe_source: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def centre(tmp_path_factory, publisher_key, signed_bundle, content_bundle, mini_bundle):
+def centre(tmp_path_factory, publisher_key, signed_bundle, content_bundle, mini_bundle, signed_narration_bundle):
     """A centre with courses, learners (one with a PIN), progress, a finished course, a test taken, an upload
     waiting for the admin, the admin PIN set, and a trainers' report built from its export."""
     from player.app import create_app
@@ -53,7 +53,7 @@ def centre(tmp_path_factory, publisher_key, signed_bundle, content_bundle, mini_
     app = create_app(root / "data", {"TESTING": True})
     made = services(app)
     made.trust.add(publisher_key.public)
-    for bundle in (signed_bundle, quiz, content_bundle("dich-vu-cong")):
+    for bundle in (signed_bundle, quiz, content_bundle("dich-vu-cong"), signed_narration_bundle):
         made.library.install(bundle)
     made.store.settings.update(admin_pin=credentials.hash_secret("admin", ADMIN_PIN), centre_name="Xã Tân Lập",
                                 lan_mode=True)  # the LAN mode page shows the address and its QR code
@@ -79,6 +79,7 @@ def learner_pages(base: str, page, name: str) -> list[tuple[str, str]]:
     page.locator("form.profile-form button[type=submit]").click()
     seen += [("library", f"{base}/"), ("contents", f"{base}/courses/mini/"),
              ("lesson", f"{base}/courses/mini/lessons/gioi-thieu"),
+             ("lesson with narration", f"{base}/courses/nghe-thu/lessons/loi-chao"),
              ("test", f"{base}/courses/quiz-mau/lessons/on-tap"),
              ("self-check lesson", f"{base}/courses/quiz-mau/lessons/tu-kiem-tra"),
              ("self-check hint", f"{base}/courses/quiz-mau/lessons/tu-kiem-tra?unanswered=tu-kiem-tra-ten-mien"),
