@@ -38,10 +38,11 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(frozen=True)
 class CompiledCourse:
-    """A course checked and rendered, ready to be written as a bundle."""
+    """A course checked and rendered, ready to be written as a bundle: members are bytes, or the path of
+    an asset file (read in chunks when the bundle is written, never held in memory)."""
 
     course: Course
-    members: dict[str, bytes]
+    members: dict[str, bytes | Path]
 
     @property
     def bundle_name(self) -> str:
@@ -124,8 +125,7 @@ class CourseBuild:
         members.update({quiz_member(lesson_id): quiz_to_bytes(quiz) for lesson_id, quiz in quizzes.items()})
         members.update({practice_member(lesson_id): practices_to_bytes(list(found))
                         for lesson_id, found in practices.items()})
-        for asset in assets:
-            members[asset_member(asset)] = self.sources.read_bytes(files[asset])
+        members.update((asset_member(asset), files[asset]) for asset in assets)
         return CompiledCourse(_course_model(config, lessons), members)
 
 
