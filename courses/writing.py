@@ -52,6 +52,14 @@ class _Member:
     file: Path | None = None
 
 
+class FileChanged(ValueError):
+    """A member's file changed between its checksums and its copy into the bundle; `path` is that file."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"{path} changed while the bundle was being written: build again")
+        self.path = path
+
+
 def bundle_timestamp() -> tuple[int, ...]:
     """Entry timestamp: SOURCE_DATE_EPOCH when set (reproducible builds), else the zip epoch."""
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", ZIP_EPOCH))
@@ -69,8 +77,8 @@ def write_bundle(path: Path, course: Course, members: Mapping[str, bytes | Path]
 
     Each member is bytes or a file's path (read in chunks). `deflated` (optional) maps a member's sha256
     to its deflated bytes; it is read and filled in. With a signer, the publisher's signature of the
-    manifest is the second entry (courses.signing). Raises ValueError when a file changes while it is
-    being written, or when the bundle would be too big for a zip without ZIP64.
+    manifest is the second entry (courses.signing). Raises FileChanged when a file changes while it is
+    being written, ValueError when the bundle would be too big for a zip without ZIP64.
     """
     for name in members:
         reason = unsafe_reason(name) or (f"{name} is reserved" if name in (MANIFEST, SIGNATURE) else None)
@@ -191,7 +199,7 @@ def _write_zip(out, entries: list[_Member], payloads: dict[str, bytes], date_tim
 
 
 def _stream(out, member: _Member) -> int:
-    """Copy (or deflate) a file into the archive in chunks; returns the bytes written. Raises ValueError
+    """Copy (or deflate) a file into the archive in chunks; returns the bytes written. Raises FileChanged
     if the file is not what it was when its checksums were taken."""
     compressor = None if is_stored(member.name) else zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
     crc, size, written = 0, 0, 0
@@ -206,7 +214,7 @@ def _stream(out, member: _Member) -> int:
         out.write(tail)
         written += len(tail)
     if (crc, size) != (member.crc, member.size):
-        raise ValueError(f"{member.file} changed while the bundle was being written: build again")
+        raise FileChanged(member.file)
     return written
 
 

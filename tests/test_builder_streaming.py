@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+import courses.writing
+from builder.build import CourseBuild
+from builder.cli import main as builder_main
+from builder.problems import BuildFailed
 from courses import Bundle
 from courses.members import asset_member
 from player.web.services import services
@@ -33,14 +37,14 @@ def build_peak_mb(course: Path, out: Path) -> int:
     return int(launched.stdout) // 1024  # ru_maxrss is in KiB on Linux
 
 
-def add_video(course: Path) -> Path:
-    """A sparse VIDEO_MB file with random bytes at a few places, shown by the first lesson."""
+def add_video(course: Path, megabytes: int = VIDEO_MB) -> Path:
+    """A sparse video with random bytes at a few places, shown by the first lesson."""
     video = course / "lessons" / "video" / "nop-ho-so.mp4"
     video.parent.mkdir()
     with open(video, "wb") as out:
-        out.truncate(VIDEO_MB * 2**20)
+        out.truncate(megabytes * 2**20)
         for place in range(8):
-            out.seek(place * VIDEO_MB * 2**20 // 8)
+            out.seek(place * megabytes * 2**20 // 8)
             out.write(os.urandom(4096))
     lesson = course / "lessons" / "01-gioi-thieu.md"
     lesson.write_text(lesson.read_text(encoding="utf-8") + "\n![Xem video](video/nop-ho-so.mp4)\n", encoding="utf-8")
@@ -69,3 +73,23 @@ def test_a_300_mb_video_is_built_and_installed_without_holding_it_in_memory(mini
     rebuilt = build_peak_mb(mini_course, tmp_path / "again")  # with the build cache warm
     assert rebuilt - baseline < MAX_EXTRA_MB, f"rebuild peak {rebuilt} MB"
     assert sha256_of(tmp_path / "again" / bundle_path.name) == sha256_of(bundle_path)
+
+
+def test_a_video_saved_again_while_the_bundle_is_written_is_a_problem_not_a_broken_bundle(mini_course, tmp_path,
+                                                                                          monkeypatch, capsys):
+    video = add_video(mini_course, 2)
+    checksummed = courses.writing._payloads  # runs after every file's checksums, before any is copied
+
+    def saved_meanwhile(*args):
+        with open(video, "ab") as more:
+            more.write(b"the end of the video")
+        return checksummed(*args)
+
+    monkeypatch.setattr(courses.writing, "_payloads", saved_meanwhile)
+    with pytest.raises(BuildFailed) as failed:
+        CourseBuild(mini_course, tmp_path / "dist").build()
+    assert [str(problem) for problem in failed.value.problems] == [
+        f"{video.as_posix()}: changed while the bundle was being written: build again once it is saved"]
+    assert list((tmp_path / "dist").iterdir()) == []
+    assert builder_main(["build", "--lang", "vi", str(mini_course), "--out", str(tmp_path / "dist")]) == 1
+    assert "nop-ho-so.mp4: đã thay đổi trong lúc đang ghi gói" in capsys.readouterr().err
