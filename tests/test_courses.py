@@ -127,6 +127,20 @@ def test_a_file_that_changes_while_it_is_written_is_refused(tmp_path, name):
     assert list((tmp_path / "out").iterdir()) == []
 
 
+@pytest.mark.parametrize("video_bytes, deflated_bytes", [(2**20 + 1, 0), (2**20 - 100, 200)])
+def test_a_bundle_too_big_for_a_zip_is_refused_and_nothing_is_written(tmp_path, monkeypatch, video_bytes,
+                                                                      deflated_bytes):
+    """Stored files over the limit are refused before writing; deflated ones once the archive passes it."""
+    monkeypatch.setattr("courses.writing.MAX_ARCHIVE_BYTES", 2**20)
+    video = tmp_path / "video.mp4"
+    video.write_bytes(random.Random(1).randbytes(video_bytes))
+    members = {**MEMBERS, asset_member("video.mp4"): video,
+               asset_member("noise.svg"): random.Random(2).randbytes(deflated_bytes)}
+    with pytest.raises(ValueError, match="larger than 4 GiB or hold more than 65,535 files"):
+        write_bundle(tmp_path / "out" / "a.tramhoc", COURSE, members, "test")
+    assert list((tmp_path / "out").glob("*")) == []
+
+
 def test_source_date_epoch_sets_entry_times(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     write_bundle(tmp_path / "a.tramhoc", COURSE, MEMBERS, "test")
