@@ -53,7 +53,8 @@ class _Member:
 
 
 class FileChanged(ValueError):
-    """A member's file changed between its checksums and its copy into the bundle; `path` is that file."""
+    """A member's file changed (or went) between its checksums and its copy into the bundle, or before;
+    `path` is that file."""
 
     def __init__(self, path: Path):
         super().__init__(f"{path} changed while the bundle was being written: build again")
@@ -124,7 +125,11 @@ def _member(name: str, data: bytes | Path) -> _Member:
 
 
 def _chunks(file: Path):
-    with open(file, "rb") as source:
+    try:
+        source = open(file, "rb")
+    except FileNotFoundError:  # removed since the caller listed it
+        raise FileChanged(file) from None
+    with source:
         while chunk := source.read(CHUNK_BYTES):
             yield chunk
 

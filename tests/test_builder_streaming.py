@@ -75,21 +75,37 @@ def test_a_300_mb_video_is_built_and_installed_without_holding_it_in_memory(mini
     assert sha256_of(tmp_path / "again" / bundle_path.name) == sha256_of(bundle_path)
 
 
-def test_a_video_saved_again_while_the_bundle_is_written_is_a_problem_not_a_broken_bundle(mini_course, tmp_path,
-                                                                                          monkeypatch, capsys):
-    video = add_video(mini_course, 2)
+def save_again(video: Path) -> None:
+    with open(video, "ab") as more:
+        more.write(b"the end of the video")
+
+
+def changed_while_written(course: Path, monkeypatch, change) -> Path:
+    """A video that `change` changes after its checksums are taken, before it is copied into the bundle."""
+    video = add_video(course, 2)
     checksummed = courses.writing._payloads  # runs after every file's checksums, before any is copied
 
-    def saved_meanwhile(*args):
-        with open(video, "ab") as more:
-            more.write(b"the end of the video")
+    def meanwhile(*args):
+        change(video)
         return checksummed(*args)
 
-    monkeypatch.setattr(courses.writing, "_payloads", saved_meanwhile)
+    monkeypatch.setattr(courses.writing, "_payloads", meanwhile)
+    return video
+
+
+@pytest.mark.parametrize("change", [save_again, Path.unlink])
+def test_a_video_changed_while_the_bundle_is_written_is_a_problem_not_a_broken_bundle(mini_course, tmp_path,
+                                                                                      monkeypatch, change):
+    video = changed_while_written(mini_course, monkeypatch, change)
     with pytest.raises(BuildFailed) as failed:
         CourseBuild(mini_course, tmp_path / "dist").build()
     assert [str(problem) for problem in failed.value.problems] == [
         f"{video.as_posix()}: changed while the bundle was being written: build again once it is saved"]
     assert list((tmp_path / "dist").iterdir()) == []
+
+
+def test_builder_build_reports_it_in_the_authors_language(mini_course, tmp_path, monkeypatch, capsys):
+    changed_while_written(mini_course, monkeypatch, save_again)
     assert builder_main(["build", "--lang", "vi", str(mini_course), "--out", str(tmp_path / "dist")]) == 1
-    assert "nop-ho-so.mp4: đã thay đổi trong lúc đang ghi gói" in capsys.readouterr().err
+    assert ("nop-ho-so.mp4: đã thay đổi trong lúc đang ghi gói: hãy đóng gói lại khi tệp đã lưu xong\n"
+            "1 lỗi; chưa ghi tệp nào.") in capsys.readouterr().err
