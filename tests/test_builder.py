@@ -368,7 +368,7 @@ def test_a_rebuild_sees_a_missing_or_refused_file_fixed_without_the_lesson_chang
     with pytest.raises(BuildFailed, match="1 problem"):
         watching.compile()
     image.write_bytes(data)
-    assert watching.compile().members[asset_member("lessons/images/so-do.svg")] == data
+    assert watching.compile().members[asset_member("lessons/images/so-do.svg")].read_bytes() == data
 
 
 @pytest.mark.parametrize("broken, expected", [
