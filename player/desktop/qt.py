@@ -49,10 +49,12 @@ def finished_printing(view, printer, ok: bool) -> None:
 
 
 def save_download(browser, download) -> None:
-    """Ask where to save a download (a certificate PDF, the results file), offering the Downloads folder."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation) or str(Path.home())
+    """Ask where to save a download (a certificate PDF, the results file), offering the Downloads folder (the
+    home folder when there is none: Qt's dialog would open in the working directory)."""
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation))
+    folder = folder if folder.is_absolute() and folder.is_dir() else Path.home()
     path, _ = QFileDialog.getSaveFileName(browser, browser.localization["global.saveFile"],
-                                          str(Path(folder) / download.downloadFileName()))
+                                          str(folder / download.downloadFileName()))
     if not path:
         download.cancel()
         return

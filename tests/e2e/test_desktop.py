@@ -106,7 +106,7 @@ def test_in_the_window_print_reaches_qt_and_save_as_pdf_saves_the_certificate(ow
         suggested = Path(player.wait_for("driver: save dialog suggested ", LOAD_TIMEOUT))  # "Lưu PDF"
         saved = player.wait_for("driver: saved ", LOAD_TIMEOUT)
         print(f"\ncertificate in the window: {shot}; saved {saved}")
-    assert suggested.name == "certificate-mini.pdf" and suggested.parent.name == "Downloads"
+    assert suggested == tmp_path / "home" / "Downloads" / "certificate-mini.pdf"
     assert saved.endswith("/courses/mini/certificate")  # saving left the page where it was
     printed, pdf = (out / "printed.pdf").read_bytes(), (out / "saved-certificate-mini.pdf").read_bytes()
     assert printed.startswith(b"%PDF") and pdf.startswith(b"%PDF")
@@ -197,6 +197,8 @@ class Player:
             folder = tmp_path / name.lower()
             folder.mkdir(mode=0o700, exist_ok=True)
             env[name] = str(folder)  # keep Qt's caches and settings out of the real home folder
+        (tmp_path / "home" / "Downloads").mkdir(parents=True, exist_ok=True)
+        env["HOME"] = str(tmp_path / "home")  # and the Save dialog's Downloads folder
         env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         arguments = ["--data", str(data_dir), "open"]
         self.command = ([sys.executable, str(DRIVER), *driver, "--", *arguments] if driver
