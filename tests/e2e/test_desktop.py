@@ -159,7 +159,8 @@ class Xvfb:
         try:
             with self.log.open("wb") as log:
                 self.process = subprocess.Popen(
-                    [self.program, "-displayfd", str(write_end), "-screen", "0", f"{self.screen[0]}x{self.screen[1]}x24",
+                    [self.program, "-displayfd", str(write_end), "-screen", "0",
+                     f"{self.screen[0]}x{self.screen[1]}x24",
                      "-nolisten", "tcp", "-noreset"],
                     pass_fds=(write_end,), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                     start_new_session=True)

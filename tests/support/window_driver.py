@@ -3,7 +3,8 @@
 Usage: window_driver.py OUT LEARNER_ID COURSE_ID -- PLAYER_ARGS. With stand-ins for the two modal dialogs only
 (the print dialog "chooses" a PDF file in OUT, the Save dialog answers OUT/saved-<suggested name>), a thread
 signs the learner in, opens the course's certificate, presses "In" and "Lưu PDF" in the page as a learner would
-(script clicks, run as is: the CSP forbids the eval of evaluate_js), reports each step on stdout (`driver: ...`) and closes the window.
+(script clicks, with run_js: the page's CSP forbids the eval that evaluate_js wraps them in), reports each step
+on stdout (`driver: ...`) and closes the window.
 """
 
 import sys
@@ -11,10 +12,10 @@ import threading
 import time
 from pathlib import Path
 
+import webview
 from qtpy.QtPrintSupport import QPrintDialog, QPrinter
 from qtpy.QtWidgets import QDialog, QFileDialog
 
-import webview
 from player import cli
 
 out, learner_id, course_id = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
