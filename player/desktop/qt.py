@@ -44,6 +44,7 @@ def print_page(view) -> None:
 
 
 def finished_printing(view, printer, ok: bool) -> None:
+    """Say where the page went, and let the printer go."""
     log.info("printed to %s" if ok else "printing to %s failed", printer.outputFileName() or printer.printerName())
     view.printFinished.disconnect()
 
