@@ -29,7 +29,7 @@ from courses.model import Course, Lesson, Section
 from courses.practice import practices_to_bytes
 from courses.quiz import quiz_to_bytes
 from courses.reading import MAX_TOTAL_BYTES
-from courses.writing import write_bundle
+from courses.writing import FileChanged, write_bundle
 
 CACHE_VARIABLE = "TRAMHOC_BUILD_CACHE"  # where build caches live (default: the per-user cache folder)
 PARALLEL_MIN_LESSONS = 24
@@ -39,10 +39,11 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(frozen=True)
 class CompiledCourse:
-    """A course checked and rendered, ready to be written as a bundle."""
+    """A course checked and rendered, ready to be written as a bundle: members are bytes, or the path of
+    an asset file (read in chunks when the bundle is written, never held in memory)."""
 
     course: Course
-    members: dict[str, bytes]
+    members: dict[str, bytes | Path]
 
     @property
     def bundle_name(self) -> str:
@@ -88,12 +89,19 @@ class CourseBuild:
         self.sources = SourceMemo()
 
     def build(self, progress: Progress | None = None) -> Path:
-        """Compile and write the bundle; raises BuildFailed (writing nothing) when sources have problems."""
+        """Compile and write the bundle; raises BuildFailed (writing nothing) when sources have problems
+        or a file changes while it is being written."""
         if self.out_dir is None:
             raise ValueError("this CourseBuild has no output folder")
         compiled = self.compile(progress)
         target = self.out_dir / compiled.bundle_name
-        write_bundle(target, compiled.course, compiled.members, GENERATOR, self.deflated, self.signer)
+        try:
+            write_bundle(target, compiled.course, compiled.members, GENERATOR, self.deflated, self.signer)
+        except FileChanged as error:  # an author saving a video again, say: the next build will see it whole
+            problems = Problems(self.course_dir)
+            problems.add(error.path, 0, _("changed while the bundle was being written: build again once it "
+                                          "is saved"))
+            raise BuildFailed(problems.sorted()) from None
         self.render_cache.commit()
         self.deflated.commit()
         return target
@@ -129,8 +137,7 @@ class CourseBuild:
         members.update({quiz_member(lesson_id): quiz_to_bytes(quiz) for lesson_id, quiz in quizzes.items()})
         members.update({practice_member(lesson_id): practices_to_bytes(list(found))
                         for lesson_id, found in practices.items()})
-        for asset in assets:
-            members[asset_member(asset)] = self.sources.read_bytes(files[asset])
+        members.update((asset_member(asset), files[asset]) for asset in assets)
         return CompiledCourse(_course_model(config, lessons, narrations), members)
 
 

@@ -90,6 +90,12 @@ def _run(args) -> int:
     except BuildFailed as failure:
         _report_problems(failure.problems, progress, _("nothing was written"))
         return 1
+    except OSError as error:  # a full disk, an output folder that cannot be made or written
+        if progress:
+            progress.clear()
+        print(_("cannot write the bundle into %(folder)s: %(reason)s; nothing was written.")
+              % {"folder": args.out, "reason": error.strerror or error}, file=sys.stderr)
+        return 1
     if progress:
         progress.clear()
     if not args.quiet:

@@ -29,6 +29,7 @@ def test_a_learner_chooses_larger_text_and_high_contrast_and_keeps_them(page: Pa
         page.get_by_role("link", name="Người học mới").click()
         page.get_by_label("Tên của bạn").fill("Đinh Văn Sáu")
         page.get_by_role("button", name="Tạo hồ sơ và bắt đầu học").click()
+        expect(page.get_by_role("button", name="Đổi người học")).to_be_visible()  # signed in before going on
         page.screenshot(path=str(shots / "library-1024.png"))
         page.goto(f"{server.url}courses/mini/lessons/dang-nhap")
         normal = font_size(page, "article.lesson p")
