@@ -1,5 +1,6 @@
-"""The builder's messages (issue 17 #18): its own catalog is complete, and a broken course is reported in
-Vietnamese by default or for `language: vi`, in English with `--lang en`, always as `path:line: message`."""
+"""The builder's messages (issue 17 #18): its own catalog (with the messages courses/ makes about a course's
+content) is complete, and a broken course is reported in Vietnamese by default or for `language: vi`, in
+English with `--lang en`, always as `path:line: message`."""
 
 import re
 from pathlib import Path
@@ -10,7 +11,8 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from builder.cli import main as builder_main
-from builder.i18n import TRANSLATIONS, choose_language
+from builder.i18n import TRANSLATIONS, choose_language, current_language, use_language
+from builder.sources import list_course_files, refusal
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = TRANSLATIONS / "vi" / "LC_MESSAGES"
@@ -23,7 +25,8 @@ def vietnamese():
 
 
 def test_every_builder_message_is_translated_with_the_same_placeholders():
-    found = {message for _, _, message, _, _ in extract_from_dir(ROOT, [("builder/**.py", "python")])}
+    found = {message for _, _, message, _, _ in extract_from_dir(ROOT, [("builder/**.py", "python"),
+                                                                        ("courses/**.py", "python")])}
     catalog = {m.id: m.string for m in vietnamese() if m.id and not m.fuzzy}
     assert len(found) > 50
     missing = sorted(m for m in found if not catalog.get(m))
@@ -102,3 +105,83 @@ def test_new_and_keygen_speak_the_systems_language_else_vietnamese(tmp_path, mon
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     assert builder_main(["keygen", "--out", str(tmp_path / "keys"), "--publisher", "P"]) == 2
     assert "give --passphrase-file FILE" in capsys.readouterr().err
+
+
+BROKEN_BLOCKS = """---
+id: ky-so
+title: "Ký số"
+---
+```quiz
+Câu hỏi một?
++ Đúng
+– Sai
+```
+
+```quiz
+Câu hỏi hai?
+- Một
+- Hai
+```
+
+```gift
+::G:: Câu GIFT? {=a ~b
+```
+
+```practice
+loại: thủ tục
+bước:
+  - màn hình: Đăng nhập
+    loại: đăng nhập
+```
+"""
+IN_VIETNAMESE = [
+    "lessons/01-gioi-thieu.md:3: title chứa ký tự định dạng vô hình (U+200B, như dấu cách có độ rộng bằng 0)",
+    "lessons/03-ky-so.md:8: không hiểu dòng này: dòng đáp án bắt đầu bằng '+ ', '- ', '= ' hoặc '1. ', có chứa "
+    "'->', hoặc là đúng/sai; dòng phản hồi bắt đầu bằng '>' (hãy dùng '-', phím dấu trừ, không dùng dấu gạch dài "
+    "dán từ Word)",
+    "lessons/03-ky-so.md:12: không có lựa chọn đúng: mọi lựa chọn đều được 0 % hoặc ít hơn",
+    "lessons/03-ky-so.md:18: '{' chưa được đóng: hãy kết thúc phần đáp án bằng '}'",
+    "lessons/03-ky-so.md:22: bài thực hành cần có tiêu đề: hãy thêm 'tiêu đề: …'",
+]
+IN_ENGLISH = [
+    "lessons/01-gioi-thieu.md:3: title contains an invisible formatting character (U+200B, such as a zero-width "
+    "space)",
+    "lessons/03-ky-so.md:8: line not understood: an answer line starts with '+ ', '- ', '= ' or '1. ', contains "
+    "'->', or is đúng/sai; feedback lines start with '>' (use '-', the minus key, not a dash pasted from Word)",
+    "lessons/03-ky-so.md:12: no right choice: every choice is worth 0 % or less",
+    "lessons/03-ky-so.md:18: '{' is not closed: end the answers with '}'",
+    "lessons/03-ky-so.md:22: a practice needs a title: add 'tiêu đề: …'",
+]
+
+
+@pytest.mark.parametrize("arguments, expected", [([], IN_VIETNAMESE), (["--lang", "en"], IN_ENGLISH)])
+def test_broken_questions_practices_and_titles_are_reported_in_the_chosen_language(
+        mini_course, monkeypatch, capsys, arguments, expected):
+    """Messages of the quiz parsers (native and GIFT), the practice parser and courses (a question without a right
+    choice, a title with a zero-width space): Vietnamese for a `language: vi` course, English on asking."""
+    (mini_course / "lessons" / "03-ky-so.md").write_text(BROKEN_BLOCKS, encoding="utf-8")
+    first = mini_course / "lessons" / "01-gioi-thieu.md"
+    first.write_text(re.sub(r"(?m)^title: .*$", 'title: "Giới\u200bthiệu"', first.read_text(encoding="utf-8"), 1),
+                     encoding="utf-8")
+    assert builder_main(["check", str(mini_course), "--quiet", *arguments]) == 1
+    errors = capsys.readouterr().err
+    for message in expected:
+        assert message in errors
+    assert errors.rstrip().endswith(("5 lỗi; chưa ghi tệp nào.", "5 problem(s); nothing was written.")[bool(arguments)])
+
+
+def test_a_refused_file_is_explained_in_the_language_chosen_after_the_folder_was_listed(tmp_path):
+    course = tmp_path / "khoa-hoc"
+    (course / "images").mkdir(parents=True)
+    (tmp_path / "ngoai.png").write_bytes(b"x")
+    (course / "images" / "ngoai.png").symlink_to(tmp_path / "ngoai.png")
+    previous = current_language()
+    listing = list_course_files(course)  # listed in English, before any language is chosen
+    try:
+        use_language("vi")
+        assert refusal("images/ngoai.png", listing.refused["images/ngoai.png"]) == (
+            "images/ngoai.png trỏ tới một tệp ngoài thư mục khoá học (chỉ các tệp trong thư mục mới được đóng gói)")
+    finally:
+        use_language(previous)
+    assert listing.refused["images/ngoai.png"] == (
+        "links to a file outside the course folder (only files inside it are packed)")
