@@ -142,7 +142,8 @@ class _Block:
         kind = KINDS.get(fold(kind_text))
         if kind_text and kind is None:
             self.error(self.doc.line(found["kind"][0]),
-                       _("unknown practice kind '%(kind)s': write 'thủ tục', 'ký số' or 'tin nhắn'") % {"kind": kind_text})
+                       _("unknown practice kind '%(kind)s': write 'thủ tục', 'ký số' or 'tin nhắn'")
+                       % {"kind": kind_text})
         practice_id = self._id(found, (), title, N_("practice"))
         steps = self._steps(found, kind)
         if kind is None or not steps:
@@ -260,7 +261,8 @@ class _Block:
         if field_type == "date" and expected:
             expected = parse_date(expected) or ""
             if not expected:
-                self.error(expected_line, _("the expected date must be a real date written dd/mm/yyyy, e.g. 05/09/2025"))
+                self.error(expected_line, _("the expected date must be a real date written dd/mm/yyyy, e.g. "
+                                            "05/09/2025"))
         if len(self.problems) > before:
             return None
         return PracticeField(self._id(found, path, label, N_("field")), label, field_type, expected, choices,

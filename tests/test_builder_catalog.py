@@ -185,3 +185,21 @@ def test_a_refused_file_is_explained_in_the_language_chosen_after_the_folder_was
         use_language(previous)
     assert listing.refused["images/ngoai.png"] == (
         "links to a file outside the course folder (only files inside it are packed)")
+
+
+@pytest.mark.parametrize("arguments, expected", [
+    (["build", "--help"], ["cách dùng: python -m builder build", "tuỳ chọn:", "-h, --help hiện hướng dẫn này rồi thoát",
+                           "--no-cache tạo lại mọi bài học"]),
+    (["new", "--help", "--lang", "en"], ["usage: python -m builder new", "options:", "--title TITLE the course title"]),
+    (["preview", "-h"], ["--port PORT cổng trên 127.0.0.1 (mặc định 8700; 0 để tự chọn một cổng trống)"]),
+])
+def test_the_help_speaks_the_asked_or_the_systems_language(monkeypatch, capsys, arguments, expected):
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("locale.getlocale", lambda *_: (None, None))
+    with pytest.raises(SystemExit) as leaving:
+        builder_main(arguments)
+    assert leaving.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    for text in expected:
+        assert text in shown
