@@ -9,7 +9,7 @@ from pathlib import Path
 from builder import __version__, trainer_cli
 from builder.arguments import Parser, asked_language
 from builder.build import build, check
-from builder.i18n import LANGUAGES, _, choose_language, current_language, use_language
+from builder.i18n import LANGUAGES, _, choose_language, current_language, translate, use_language
 from builder.problems import BuildFailed
 from builder.publisher import PassphraseError, make_key_pair, new_passphrase, signing_key
 from builder.watch import watch
@@ -80,7 +80,7 @@ def _run(args) -> int:
         try:
             signer = signing_key(args.sign, args.passphrase_file, args.force)
         except (KeyFileError, PassphraseError) as error:
-            print(_("%(problem)s; nothing was written.") % {"problem": error}, file=sys.stderr)
+            print(_("%(problem)s; nothing was written.") % {"problem": translate(error)}, file=sys.stderr)
             return 2
     progress = None if args.quiet else ProgressLine()
     if args.command == "watch":
@@ -137,7 +137,7 @@ def _keygen(folder: Path, publisher: str, passphrase_file: Path | None, no_passp
         passphrase = new_passphrase(passphrase_file, no_passphrase)
         key, private_path, public_path = make_key_pair(folder, publisher, passphrase)
     except (PassphraseError, ValueError, OSError) as error:
-        print(_("cannot create the key pair: %(problem)s") % {"problem": error}, file=sys.stderr)
+        print(_("cannot create the key pair: %(problem)s") % {"problem": translate(error)}, file=sys.stderr)
         return 2
     print(_("publisher:   %(publisher)s\n"
             "fingerprint: %(fingerprint)s\n"

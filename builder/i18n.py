@@ -29,9 +29,12 @@ def _(message: str) -> str:
     return _current.gettext(message)
 
 
-def translate(message: str) -> str:
-    """A courses.messages.Message in the chosen language; any other text (already translated) as it is."""
-    return message.translated(_) if isinstance(message, Message) else message
+def translate(message) -> str:
+    """A courses.messages.Message, or an error raised with one, in the chosen language; any other text (already
+    translated) as it is."""
+    if isinstance(message, BaseException) and len(message.args) == 1:
+        message = message.args[0]
+    return message.translated(_) if isinstance(message, Message) else str(message)
 
 
 def N_(message: str) -> str:

@@ -203,3 +203,20 @@ def test_the_help_speaks_the_asked_or_the_systems_language(monkeypatch, capsys, 
     shown = " ".join(capsys.readouterr().out.split())
     for text in expected:
         assert text in shown
+
+
+def test_key_problems_found_by_courses_are_reported_in_the_chosen_language(mini_course, tmp_path, monkeypatch, capsys):
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("locale.getlocale", lambda *_: (None, None))
+    arguments = ["keygen", "--out", str(tmp_path / "keys"), "--publisher", "Sở\u202eX", "--no-passphrase"]
+    assert builder_main(arguments) == 2
+    assert ("không tạo được cặp khoá: tên đơn vị phát hành chứa ký tự điều khiển hướng chữ (U+202E)"
+            in capsys.readouterr().err)
+    not_a_key = tmp_path / "ghi-chu.key"
+    not_a_key.write_text("không phải khoá\n", encoding="utf-8")
+    not_a_key.chmod(0o600)
+    assert builder_main(["build", str(mini_course), "--out", str(tmp_path / "dist"), "--sign", str(not_a_key)]) == 2
+    assert f"{not_a_key}: không phải tệp khoá của Trạm Học; chưa ghi tệp nào." in capsys.readouterr().err
+    assert builder_main(["build", str(mini_course), "--sign", str(not_a_key), "--lang", "en"]) == 2
+    assert f"{not_a_key}: not a Trạm Học key file; nothing was written." in capsys.readouterr().err
