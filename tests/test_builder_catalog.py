@@ -2,6 +2,7 @@
 content) is complete, and a broken course is reported in Vietnamese by default or for `language: vi`, in
 English with `--lang en`, always as `path:line: message`."""
 
+import pickle
 import re
 from pathlib import Path
 
@@ -11,8 +12,9 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from builder.cli import main as builder_main
-from builder.i18n import TRANSLATIONS, choose_language, current_language, use_language
+from builder.i18n import TRANSLATIONS, choose_language, current_language, translate, use_language
 from builder.sources import list_course_files, refusal
+from courses.quiz import Choice, SingleChoice, question_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = TRANSLATIONS / "vi" / "LC_MESSAGES"
@@ -220,3 +222,17 @@ def test_key_problems_found_by_courses_are_reported_in_the_chosen_language(mini_
     assert f"{not_a_key}: không phải tệp khoá của Trạm Học; chưa ghi tệp nào." in capsys.readouterr().err
     assert builder_main(["build", str(mini_course), "--sign", str(not_a_key), "--lang", "en"]) == 2
     assert f"{not_a_key}: not a Trạm Học key file; nothing was written." in capsys.readouterr().err
+
+
+def test_a_courses_message_is_its_english_text_and_keeps_what_its_translation_needs():
+    question = SingleChoice(id="q", text="Câu?", points=5000, choices=(Choice("a", 100), Choice("b", 0)))
+    (problem,) = question_problems(question)
+    assert problem == "points must be at most 1000" and isinstance(problem, str)
+    copied = pickle.loads(pickle.dumps(problem))  # as the builder's worker processes pass them
+    assert (copied, copied.msgid, copied.params["problem"].params) == (problem, "points %(problem)s", {"limit": 1000})
+    previous = current_language()
+    try:
+        use_language("vi")
+        assert translate(copied) == "điểm không được lớn hơn 1000"
+    finally:
+        use_language(previous)
