@@ -10,11 +10,10 @@ from typing import Callable
 import platformdirs
 
 from builder import GENERATOR
-from builder.i18n import _
 from builder.cache import DeflatedMembers, EntryStore, RenderCache
 from builder.course_config import COURSE_FILE, CourseConfig, load_course_config
 from builder.lesson_source import LessonSource, load_gift_lesson
-from builder.i18n import current_language, use_language
+from builder.i18n import _, current_language, use_language
 from builder.links import LinkResolver
 from builder.narration import check_recordings, find_narrations
 from builder.practices import collect_practices
@@ -22,8 +21,9 @@ from builder.problems import BuildFailed, Problems, did_you_mean
 from builder.quizzes import collect_quizzes
 from builder.render import LessonRenderer, RenderedLesson
 from builder.source_memo import SourceMemo
-from builder.sources import MB, CourseFiles, list_course_files
+from builder.sources import MB, CourseFiles, list_course_files, refusal
 from courses.keys import SigningKey
+from courses.messages import Message
 from courses.members import asset_member, lesson_member, practice_member, quiz_member
 from courses.model import Course, Lesson, Section
 from courses.practice import practices_to_bytes
@@ -160,7 +160,7 @@ def _load_lessons(course_dir: Path, config: CourseConfig, listing: CourseFiles, 
                              _("lesson %(path)s is listed twice") % {"path": ref.path})
                 continue
             if ref.path in listing.refused:
-                problems.add(course_dir / COURSE_FILE, ref.line, f"{ref.path} {listing.refused[ref.path]}")
+                problems.add(course_dir / COURSE_FILE, ref.line, refusal(ref.path, listing.refused[ref.path]))
                 continue
             if ref.path not in files:
                 problems.add(course_dir / COURSE_FILE, ref.line,
@@ -182,7 +182,7 @@ def _load_lessons(course_dir: Path, config: CourseConfig, listing: CourseFiles, 
     return lessons
 
 
-def _render(lessons: list[LessonSource], lesson_ids: dict[str, str], files: frozenset[str], refused: dict[str, str],
+def _render(lessons: list[LessonSource], lesson_ids: dict[str, str], files: frozenset[str], refused: dict[str, Message],
             cache: RenderCache, progress: Progress | None) -> dict[str, RenderedLesson]:
     results = {lesson.path: cache.get(lesson, files) for lesson in lessons}
     todo = [lesson for lesson in lessons if results[lesson.path] is None]
@@ -214,7 +214,7 @@ def _finish(lesson, result, results, cache, progress, done, total) -> int:
 _worker: dict = {}
 
 
-def _start_worker(lesson_ids: dict[str, str], files: frozenset[str], refused: dict[str, str],
+def _start_worker(lesson_ids: dict[str, str], files: frozenset[str], refused: dict[str, Message],
                   language: str | None = None) -> None:
     if language:
         use_language(language)  # a spawned process (Windows) starts in English
