@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from courses import Course
 from player.quizzes import catalogue
 from player.quizzes.interactions import plain_text
-from player.results.gains import POST, PRE, TestGains, mean, question_counts
+from player.results.gains import POST, PRE, PrePost, mean, question_counts
 from player.web.services import services
 from player.xapi import vocabulary as xapi
 
@@ -21,7 +21,7 @@ class LearnerOutcome:
     """One learner's best pre-test and post-test scores (0..1), None when not taken (player.results.gains)."""
 
     person: dict
-    gains: TestGains
+    gains: PrePost
 
     @property
     def pre(self) -> float | None:
@@ -79,7 +79,7 @@ def _course_outcome(course: Course, post: str, people: list[dict]) -> CourseOutc
     roles = {xapi.quiz_iri(course.id, course.pretest): PRE, xapi.quiz_iri(course.id, post): POST}
     learners = []
     for person in people:
-        gains = TestGains()
+        gains = PrePost()
         for statement in services().store.learners.statements(person["id"]):
             if _in_course(statement, course.id):
                 gains.add(statement, roles)

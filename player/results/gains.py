@@ -1,6 +1,6 @@
 """Before and after a course, from statements: a learner's best pre-test and post-test scores, their gain and
 their answers to each question in either test. The player's class page (player.classes.outcomes) and the
-report's class figures (player.results.class_figures) both count with `TestGains`.
+report's class figures (player.results.class_figures) both count with `PrePost`.
 
 An attempt is the pre-test or the post-test by its statements' `urn:tramhoc:extension:test-role` context
 extension (docs/xapi.md); statements recorded before players wrote it are placed by their quiz when the
@@ -35,7 +35,7 @@ def _quiz_of(statement: dict, context: dict) -> str | None:
 
 
 @dataclass
-class TestGains:
+class PrePost:
     """One learner's pre-test and post-test in one course: best scaled score of each (0..1) and, per question,
     [right, answered] in each."""
 
@@ -59,7 +59,7 @@ class TestGains:
                 counts[0] += result["success"]
                 counts[1] += 1
 
-    def absorb(self, other: "TestGains") -> None:
+    def absorb(self, other: "PrePost") -> None:
         """Add what another reader counted from other statements of the same learner and course."""
         for role, scaled in other.best.items():
             if scaled > self.best.get(role, -2):
@@ -88,7 +88,7 @@ def mean(values: Iterable[float | None]) -> float | None:
     return sum(present) / len(present) if present else None
 
 
-def question_counts(learners: Iterable[TestGains]) -> dict[str, dict[str, list[int]]]:
+def question_counts(learners: Iterable[PrePost]) -> dict[str, dict[str, list[int]]]:
     """Question id -> role -> [right, answered], added over learners."""
     found: dict[str, dict[str, list[int]]] = {}
     for gains in learners:
