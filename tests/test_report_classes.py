@@ -9,17 +9,19 @@ import io
 import json
 import re
 from datetime import datetime, timezone
+from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from support.centres import C1, DEVICE_A, Learner
-from support.class_results import K1, K2, K3, centre_a, class_exports
+from support.class_results import K1, K2, K3, centre_a, class_exports, exported
 
 from player.cli import main
 from player.results import resultsfile
 from player.results.gains import PrePost
 from player.results.report import build_report
+from player.results.resultsfile import ClassRecord
 from player.web.i18n import Language
 from player.xapi import vocabulary as xapi
 
@@ -195,3 +197,20 @@ def test_statements_without_a_role_are_placed_by_their_quiz_when_the_course_is_k
         unknown.add(statement)
     assert (round(known.pre, 4), known.answers[("pre-test", "q-otp")]) == (0.3333, [0, 1])
     assert (unknown.pre, unknown.answers) == (None, {})
+
+
+def test_a_crafted_class_never_names_a_path_nor_runs_a_script(tmp_path):
+    """A results file may come from anyone: its class's id becomes no path, its texts are text."""
+    made = Learner("c1", "An", DEVICE_A, "Xã Tân Lập", 0).launch(C1, "an-toan").made
+    crafted = ClassRecord("../../ngoai", "<script>alert(1)</script>", (C1[0],), "=cmd|' /C calc'!A0",
+                          learners=("c1",))
+    exported(tmp_path / "usb", tmp_path, "x", made, "Xã Tân Lập", DEVICE_A, [crafted],
+             datetime(2025, 10, 3, tzinfo=timezone.utc))
+    build_report([tmp_path / "usb"], tmp_path / "out" / "report", "en")
+    pages = sorted(path.name for path in (tmp_path / "out" / "report").glob("class-*.html"))
+    assert len(pages) == 1 and re.fullmatch(r"class-[0-9a-f]{32}\.html", pages[0])
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["report"]
+    page = (tmp_path / "out" / "report" / pages[0]).read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    row, = read_csv(tmp_path / "out" / "report" / "classes.csv")
+    assert (row["Class"], row["Trainer"]) == ("<script>alert(1)</script>", "'=cmd|' /C calc'!A0")

@@ -2,6 +2,8 @@
 class (`class-<id>.html`) and one for the period (`period.html`), each a title, a table and an empty box for
 the trainer's comment, then the details. Their rows are the class tables' own (the CSV files' figures)."""
 
+import hashlib
+import re
 from collections.abc import Callable
 
 from jinja2 import Environment
@@ -11,6 +13,7 @@ from player.results.tables import Table
 from player.web.i18n import N_
 
 PERIOD_PAGE = "period.html"
+_CLASS_ID = re.compile(r"[0-9a-f]{32}")  # as the player makes them (player.classes)
 SUMMARY = (N_("The class's figures"), ("course", "enrolled", "started", "finished", "passed", "pre", "post", "gain"))
 DETAILS = {"class_learners": (N_("Learners of the class"),
                               ("course", "learner", "started", "finished", "passed", "pre", "post", "gain")),
@@ -21,7 +24,9 @@ PERIOD_CLASSES = (N_("Classes of the period"), ("centre", "class", "start", "end
 
 
 def class_page_name(class_id: str) -> str:
-    return f"class-{class_id}.html"
+    """`class-<class id>.html`; an id the player would not make (a crafted file's) by its hash: never a path."""
+    safe = class_id if _CLASS_ID.fullmatch(class_id) else hashlib.sha256(class_id.encode("utf-8")).hexdigest()[:32]
+    return f"class-{safe}.html"
 
 
 def class_pages(environment: Environment, tables: dict[str, Table], classes: list[HeldClass],
