@@ -18,7 +18,7 @@ from support.centres import C1, DEVICE_A, Learner
 from support.class_results import K1, K2, K3, centre_a, class_exports, exported
 
 from player.cli import main
-from player.results import resultsfile
+from player.results import merge, resultsfile
 from player.results.gains import PrePost
 from player.results.report import build_report
 from player.results.resultsfile import ClassRecord
@@ -71,6 +71,20 @@ def test_a_class_shows_its_learners_pre_post_and_gain_worked_out_by_hand(usb, tm
     # The pre-test counts in no pass: Cường took a quiz (the pre-test) but has not passed or failed the course.
     courses = {row["Learner"]: row for row in read_csv(out / "learners.csv")}
     assert (courses["Lê Văn Cường"]["Passed"], courses["Trần Thị Bình"]["Passed"]) == ("", "yes")
+
+
+def test_the_class_figures_are_the_same_whatever_the_order_and_worker_count(usb, tmp_path, monkeypatch):
+    """Learners' attempts are split between processes by statement id: their figures add up exactly."""
+    build_report([usb], tmp_path / "once", "en")
+    build_report(sorted(usb.iterdir(), reverse=True) + [usb], tmp_path / "again", "en")
+    monkeypatch.setattr(merge, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(merge, "MAX_WORKERS", 3)
+    monkeypatch.setattr(merge.os, "cpu_count", lambda: 3)
+    build_report([usb], tmp_path / "shared", "en")
+    for name in ("classes", "class_learners", "class_attendance", "class_questions", "class_centres", "learners"):
+        expected = (tmp_path / "once" / f"{name}.csv").read_bytes()
+        assert (tmp_path / "again" / f"{name}.csv").read_bytes() == expected, name
+        assert (tmp_path / "shared" / f"{name}.csv").read_bytes() == expected, name
 
 
 def test_attendance_dates_are_the_centres_local_dates(usb, tmp_path):

@@ -91,41 +91,43 @@ class ClassFigures:
 
     def tables(self, classes: list[HeldClass]) -> list[Table]:
         rows = {name: [] for name in ("classes", "class_learners", "class_attendance", "class_questions")}
-        centre_pairs: dict[str, dict[tuple, LearnerCourse | None]] = defaultdict(dict)
-        centre_classes: dict[str, int] = defaultdict(int)
+        enrolled: dict[str, dict[tuple, LearnerCourse | None]] = {}  # centre -> (learner, course) -> pair
         for held in classes:
-            centre_classes[held.centre] += 1
-            ident = {"class_id": held.record.id, "class": held.record.name, "centre": held.centre}
-            for course in held.record.courses:
+            record, mine = held.record, enrolled.setdefault(held.centre, {})
+            ident = {"class_id": record.id, "class": record.name, "centre": held.centre}
+            for course in record.courses:
                 iri = xapi.course_iri(course)
                 name = self.courses.get(iri, course)
                 pairs = {who: self.pair(who, iri) for who in held.learners}
-                centre_pairs[held.centre].update({(who, iri): pair for who, pair in pairs.items()})
-                record = held.record
+                mine.update({(who, iri): pair for who, pair in pairs.items()})
                 rows["classes"].append({**ident, "trainer": record.trainer, "place": record.place,
                                         "start": record.start, "end": record.end, "course": name,
                                         **figures_of(pairs.values())})
                 rows["class_learners"] += [{**ident, "course": name, **self.learner_row(who, pair)}
                                            for who, pair in pairs.items()]
-                rows["class_questions"] += self.question_rows(ident, name, iri, pairs.values())
+                rows["class_questions"] += self.question_rows(ident, name, course, pairs.values())
             rows["class_attendance"] += self.attendance_rows(ident, held)
         rows["class_learners"].sort(key=lambda row: (row["centre"], row["class"], row["class_id"], row["course"],
                                                      row["learner"], row["learner_id"]))
-        total: dict[tuple, LearnerCourse | None] = {}
-        period = []
-        for centre in sorted(centre_pairs):
-            total.update(centre_pairs[centre])
-            period.append({"centre": centre, "classes": centre_classes[centre],
-                           **figures_of(centre_pairs[centre].values())})
-        if period:
-            period.append({"centre": self.total, "classes": len(classes),
-                           **figures_of(total.values())})
         return [Table("classes", N_("Classes"), CLASS_COLUMNS, rows["classes"]),
                 Table("class_learners", N_("Learners of the classes"), CLASS_LEARNER_COLUMNS, rows["class_learners"]),
                 Table("class_attendance", N_("Attendance by date"), ATTENDANCE_COLUMNS, rows["class_attendance"]),
                 Table("class_questions", N_("Questions before and after"), CLASS_QUESTION_COLUMNS,
                       rows["class_questions"]),
-                Table("class_centres", N_("Classes of the period by centre"), PERIOD_COLUMNS, period)]
+                Table("class_centres", N_("Classes of the period by centre"), PERIOD_COLUMNS,
+                      self.period_rows(classes, enrolled))]
+
+    def period_rows(self, classes: list[HeldClass], enrolled: dict[str, dict]) -> list[dict]:
+        """One row per centre, each learner counted once per course, then all centres together."""
+        if not classes:
+            return []
+        held = defaultdict(int)
+        for one in classes:
+            held[one.centre] += 1
+        rows = [{"centre": centre, "classes": held[centre], **figures_of(enrolled[centre].values())}
+                for centre in sorted(enrolled)]
+        every = {key: pair for pairs in enrolled.values() for key, pair in pairs.items()}
+        return rows + [{"centre": self.total, "classes": len(classes), **figures_of(every.values())}]
 
     def pair(self, who: tuple[str, str], course: str) -> LearnerCourse | None:
         number = self.index.get(who)
@@ -141,11 +143,12 @@ class ClassFigures:
                 "finished": bool(pair and pair.completed_at), "passed": bool(pair and pair.passed),
                 "pre": gains.pre, "post": gains.post, "gain": gains.gain}
 
-    def question_rows(self, ident: dict, course_name: str, course: str, pairs) -> list[dict]:
+    def question_rows(self, ident: dict, course_name: str, course_id: str, pairs) -> list[dict]:
+        """Each question the learners answered in either test, those least often right after first."""
         counts = question_counts(pair.tests for pair in pairs if pair)
         rows = []
         for question_id, sides in counts.items():
-            stats = self.figures.questions.get(f"{course}:question:{question_id}")
+            stats = self.figures.questions.get(xapi.question_iri(course_id, question_id))
             definition = (stats.definition if stats else None) or {}
             (right_before, before), (right_after, after) = sides[PRE], sides[POST]
             rows.append({**ident, "course": course_name, "question_id": question_id,
