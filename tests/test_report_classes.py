@@ -71,6 +71,8 @@ def test_a_class_shows_its_learners_pre_post_and_gain_worked_out_by_hand(usb, tm
     # The pre-test counts in no pass: Cường took a quiz (the pre-test) but has not passed or failed the course.
     courses = {row["Learner"]: row for row in read_csv(out / "learners.csv")}
     assert (courses["Lê Văn Cường"]["Passed"], courses["Trần Thị Bình"]["Passed"]) == ("", "yes")
+    course, = read_csv(out / "courses.csv")  # and does not make a learner one who took a quiz of the course
+    assert (course["Took a quiz"], course["Passed"], course["Pass rate"]) == ("2", "2", "100")
 
 
 def test_the_class_figures_are_the_same_whatever_the_order_and_worker_count(usb, tmp_path, monkeypatch):

@@ -152,7 +152,7 @@ def _course_rows(figures: Figures, course_names: dict[str, str]) -> list[dict]:
         by_course[course].append(pair)
     rows = []
     for course, pairs in by_course.items():
-        takers = [pair for pair in pairs if pair.quizzes]
+        takers = [pair for pair in pairs if pair.passed is not None]  # took a quiz (not only the pre-test)
         scores = [pair.score for pair in takers if pair.score is not None]
         attempts = sum(pair.scored_attempts for pair in pairs)
         completed = sum(pair.completed_at is not None for pair in pairs)
@@ -186,7 +186,7 @@ def _centre_rows(figures: Figures, naming: Naming) -> list[dict]:
         learners_of[centre].add(learner)
         row["enrolments"] += 1
         row["completed"] += pair.completed_at is not None
-        row["quiz_takers"] += bool(pair.quizzes)
+        row["quiz_takers"] += pair.passed is not None
         row["passed"] += bool(pair.passed)
         row["last_activity"] = max(row["last_activity"] or "", pair.last)
     for centre, row in rows.items():
