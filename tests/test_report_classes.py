@@ -6,7 +6,6 @@ by code on request; a file without classes gives the report it always gave."""
 import csv
 import hashlib
 import io
-import json
 import re
 from datetime import datetime, timezone
 from datetime import datetime, timezone
