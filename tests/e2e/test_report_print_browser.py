@@ -37,9 +37,9 @@ def test_the_class_summary_prints_on_a4_with_the_csvs_figures(page: Page, report
     cells = page.locator("table").first.locator("tbody tr").first.locator("td").all_inner_texts()
     row, = [line for line in csv.DictReader(io.StringIO((report / "classes.csv").read_text(encoding="utf-8-sig")))
             if line["Mã lớp"] == K1]
-    assert [re.sub(r"[^0-9-]", "", cell) for cell in cells[1:]] == [
-        row[column] for column in ("Số người học ghi danh", "Đã bắt đầu", "Đã hoàn thành", "Đã đạt",
-                                   "Điểm đầu vào trung bình", "Điểm cuối khoá trung bình", "Tiến bộ trung bình (điểm)")]
+    columns = ("Số người học ghi danh", "Đã bắt đầu", "Đã hoàn thành", "Đã đạt", "Điểm đầu vào trung bình",
+               "Điểm cuối khoá trung bình", "Tiến bộ trung bình (điểm)")
+    assert [re.sub(r"[^0-9-]", "", cell) for cell in cells[1:]] == [row[column] for column in columns]
     pdf = page.pdf(format="A4", print_background=True)
     (SHOTS / "class-a4.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) == 2  # summary, then details
@@ -50,7 +50,7 @@ def test_the_class_summary_prints_on_a4_with_the_csvs_figures(page: Page, report
     assert violations(page, axe_source) == []
     page.set_viewport_size({"width": 1024, "height": 768})
     page.goto((report / "index.html").as_uri())
-    page.get_by_role("link", name="Các lớp học trong kỳ theo trung tâm, và báo cáo của từng lớp").click()
+    page.get_by_role("link", name=re.compile("^Các lớp học trong kỳ theo trung tâm")).click()
     page.get_by_role("link", name="Xã Tân Lập: Lớp DVC thôn Đông").click()
     expect(page).to_have_url(re.compile(f"class-{K1}.html$"))
     page.screenshot(path=SHOTS / "class-1024.png", full_page=True)

@@ -34,7 +34,8 @@ def centre_a():
 
 
 def centre_b():
-    return Learner("b1", "Phạm Tuấn", DEVICE_B, "Phường Hòa Bình", 400).take("pre1", ALL_RIGHT, role="pre-test").made
+    tuan = Learner("b1", "Phạm Tuấn", DEVICE_B, "Phường Hòa Bình", 400)
+    return tuan.take("pre1", ALL_RIGHT, role="pre-test").made
 
 
 def exported(folder, tmp_path, name, made, centre, device, classes, when):
