@@ -3,6 +3,7 @@
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 NAMES = ("export", "sync")
@@ -17,11 +18,22 @@ def add_parsers(commands) -> None:
     report.add_argument("--lang", default="vi", help="language of the report (default vi; en for English)")
     report.add_argument("--timezone", default="Asia/Ho_Chi_Minh", metavar="ZONE",
                         help="the centres' time zone, for the times shown (default Asia/Ho_Chi_Minh)")
+    report.add_argument("--codes", action="store_true", help="learners by code instead of name, to share the report")
+    report.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="classes held from this day on")
+    report.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="classes held up to this day")
     sync = commands.add_parser("sync", help="send new statements to an xAPI Learning Record Store")
     sync.add_argument("--lrs", metavar="URL", help="the LRS's xAPI endpoint, e.g. https://lrs.example.org/xAPI/")
     sync.add_argument("--user", help="user name (basic authentication)")
     sync.add_argument("--password", help="password (or set TRAMHOC_LRS_PASSWORD); saved for the next sync")
     sync.add_argument("--batch", type=_positive, default=100, help="statements per request (default 100)")
+
+
+def _day(text: str) -> str:
+    """A day as `YYYY-MM-DD`."""
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2025-10-01") from None
 
 
 def _positive(text: str) -> int:
@@ -69,7 +81,8 @@ def report(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     try:
-        report = build_report(args.inputs, args.out, args.lang, zone_name=args.timezone)
+        report = build_report(args.inputs, args.out, args.lang, zone_name=args.timezone, codes=args.codes,
+                              since=args.since, until=args.until)
     except OSError as error:
         problem = os_problem(error)
         print(lang.gettext("Cannot write the report to %(place)s: %(reason)s", place=args.out,
