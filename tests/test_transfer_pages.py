@@ -2,6 +2,7 @@
 (a fake removable drive), import into another with progress and test attempts intact, import again (nothing
 changes); what a merge changes; a damaged file refused with its name; the download; the command line."""
 
+import errno
 import re
 
 import pytest
@@ -184,3 +185,16 @@ def test_the_command_line_round_trip(centres, tmp_path, monkeypatch, capsys):
     from player.store import Store
 
     assert Store(DataPaths(there_data)).learners.count(lan) == results
+
+
+def test_a_full_usb_stick_is_said_in_words(centres, usb, monkeypatch):
+    here, _ = centres
+    lan = learn(here)
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("player.transfer.moving.export_learners", full)
+    page = admin_of(here).post("/admin/move/export", data={"learner": lan, "drive": str(usb)}, follow_redirects=True)
+    assert flashes(page) == ["Không ghi được vào USB “KINGSTON”: ổ đĩa đã đầy"]
+    assert "No space left on device" in text(page)

@@ -15,7 +15,8 @@ from player.results.export import USB_FOLDER
 from player.transfer import held as holding
 from player.transfer import learnerfile, moving
 from player.transfer.learnerfile import MAX_FILE_BYTES, SUFFIX, LearnerFileError
-from player.web.errors import flash_problem, os_problem
+from player.web.errors import os_problem
+from player.web.i18n import N_
 from player.web.security import large_body
 from player.web.services import services
 
@@ -71,8 +72,7 @@ def export():
         path = moving.export_learners(store, chosen, drive.path / USB_FOLDER)
         learnerfile.read(path)
     except OSError as error:
-        flash_problem(os_problem(error), gettext("Could not write to %(place)s: %(reason)s", place=place,
-                                                 reason="%(reason)s"))
+        _flash_os_problem(error, N_("Could not write to %(place)s: %(reason)s"), place=place)
         return redirect(url_for(".index"), code=303)
     except LearnerFileError:
         flash(gettext("The learners file was written to %(place)s but does not read back whole. The USB stick "
@@ -138,8 +138,7 @@ def from_usb():
         with open(path, "rb") as source:
             return _hold(source, path.name)
     except OSError as error:
-        flash_problem(os_problem(error), gettext("Could not read %(file)s: %(reason)s", file=path.name,
-                                                 reason="%(reason)s"))
+        _flash_os_problem(error, N_("Could not read %(file)s: %(reason)s"), file=path.name)
         return redirect(url_for(".index"), code=303)
 
 
@@ -149,7 +148,7 @@ def _hold(source, name: str):
     except LearnerFileError as error:
         return _refused(name, error)
     except OSError as error:
-        flash_problem(os_problem(error), gettext("Could not keep the learners file on this computer: %(reason)s"))
+        _flash_os_problem(error, N_("Could not keep the learners file on this computer: %(reason)s"))
         return redirect(url_for(".index"), code=303)
     try:
         learnerfile.read(held.path)
@@ -194,6 +193,13 @@ def _plan(held: holding.Held) -> moving.ImportPlan:
     except LearnerFileError as error:
         holding.discard(held)
         abort(_refused(held.name, error))
+
+
+def _flash_os_problem(error: OSError, message: str, **params) -> None:
+    """`message` (with %(reason)s) in the UI language, the reason in words, the system's own words folded."""
+    problem = os_problem(error)
+    flash(gettext(message, reason=problem.text(), **params), "error")
+    flash(problem.detail, "detail")
 
 
 def _refused(name: str, error: LearnerFileError):
