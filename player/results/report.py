@@ -8,6 +8,7 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
@@ -42,12 +43,13 @@ class Report:
 
 
 def build_report(inputs: list[Path], folder: Path, language: str = "vi", now: datetime | None = None,
-                 zone_name: str = DEFAULT_ZONE) -> Report:
-    """Merge the results files and folders in `inputs` and write the report into `folder`."""
+                 zone_name: str = DEFAULT_ZONE, read: Callable[[Figures], MergeLog] | None = None) -> Report:
+    """Merge the results files and folders in `inputs` (or count what `read` feeds the figures, e.g.
+    player.results.lrsread) and write the report into `folder`."""
     lang = Language(language)
     zone = report_zone(zone_name)
     figures = Figures()
-    log = merge(inputs, figures)
+    log = read(figures) if read else merge(inputs, figures)
     naming = Naming(language, lang.gettext("true"), lang.gettext("false"),
                     lang.gettext("Computer %(computer)s (centre name not set)"))
     tables = build_tables(figures, naming)

@@ -1,0 +1,176 @@
+"""The report straight from an xAPI Learning Record Store: `GET statements` page by page, following the
+LRS's `more` links (on its own host only: player.results.lrs), each page counted as the lines of a results
+file are (player.results.merge.take_line), so the figures are the same as from files of the same statements.
+
+Memory holds one page and the ids seen. Each page is appended to a cache in the report's folder before it
+is counted, and a checkpoint says where the next page is:
+
+    REPORT_DIR/.lrs-read/statements.jsonl   the statements read so far, one per line, fsynced per page
+    REPORT_DIR/.lrs-read/checkpoint.json    the LRS, user, since and page size of the read, the next page's
+                                            address, pages and statements so far, the cache's whole bytes
+
+A read stopped by Ctrl+C or a network cut goes on from there with `resume`: the cache is counted again
+and the next page fetched. Both files are removed once the report is written.
+
+What results files carry and statements do not: a statement names its computer (device id) and centre
+(context extensions) and its classes (id and name, in its grouping), not the computer's name nor the
+classes' courses, trainer, place, days and enrolled learners. There is no export either: a computer's
+centre is the one named by its statement the LRS stored last, and its "last export" is when the LRS stored
+that statement (the computer's last sync).
+"""
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+
+from player.results.figures import Figures, utc_timestamp
+from player.results.lrs import LrsClient, LrsError, StatementsPage
+from player.results.merge import MergeLog, Share, take_line
+from player.results.report import DEFAULT_ZONE, Report, build_report, local_time, report_zone
+from player.results.resultsfile import encode
+from player.results.sync import FIRST_WAIT_SECONDS, RETRIES
+from player.store.atomic import write_atomic
+from player.xapi.vocabulary import EXTENSION_CENTRE, EXTENSION_DEVICE, timestamp
+
+CACHE_FOLDER = ".lrs-read"
+PAGE_SIZE = 500
+CHECKPOINT_FORMAT = "tramhoc-lrs-read"
+_IDENTITY = ("lrs", "user", "since", "page_size")  # a checkpoint resumes only the same read
+
+
+@dataclass
+class LrsLog(MergeLog):
+    """What was read from an LRS (no files): where from, since when (as shown), in how many pages."""
+
+    endpoint: str = ""
+    since: str = ""
+    pages: int = 0
+    resumed_from: int = 0  # statements the interrupted read had cached when this one went on
+
+
+@dataclass(frozen=True)
+class ReadProgress:
+    pages: int
+    statements: int  # read so far, the resumed read's included
+    new: int  # read by this run
+    seconds: float  # this run's
+
+    @property
+    def rate(self) -> float:
+        """Statements per second in this run."""
+        return self.new / self.seconds if self.seconds > 0 else 0.0
+
+
+def since_timestamp(text: str, zone: tzinfo) -> str:
+    """`--since` as an xAPI timestamp in UTC: a day (YYYY-MM-DD, from its midnight) or a time, in `zone`
+    unless it names its own offset; ValueError for anything else."""
+    try:
+        when = datetime.combine(date.fromisoformat(text), datetime.min.time()) if len(text) == 10 else \
+            datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"--since {text!r}: give a day like 2025-10-01 or a time like 2025-10-01T08:00") from None
+    return timestamp(when if when.tzinfo else when.replace(tzinfo=zone))
+
+
+def build_lrs_report(client: LrsClient, user: str, folder: Path, language: str = "vi",
+                     zone_name: str = DEFAULT_ZONE, since: str | None = None, page_size: int = PAGE_SIZE,
+                     resume: bool = False, progress: Callable[[ReadProgress], None] = lambda done: None,
+                     now: datetime | None = None) -> Report:
+    """Read the LRS's statements (since `since`, an xAPI timestamp) into the report in `folder`; raises
+    LrsError or KeyboardInterrupt with the read so far kept for `resume`."""
+    shown = local_time(since, report_zone(zone_name)) if since else ""
+    report = build_report([], folder, language, now, zone_name, read=lambda figures: read_lrs(
+        client, user, Path(folder), figures, since, page_size, resume, progress, shown))
+    shutil.rmtree(Path(folder) / CACHE_FOLDER, ignore_errors=True)
+    return report
+
+
+def read_lrs(client: LrsClient, user: str, folder: Path, figures: Figures, since: str | None = None,
+             page_size: int = PAGE_SIZE, resume: bool = False,
+             progress: Callable[[ReadProgress], None] = lambda done: None, since_shown: str = "",
+             retries: int = RETRIES, first_wait: float = FIRST_WAIT_SECONDS) -> LrsLog:
+    """Count every statement of the LRS into `figures`, going on from an interrupted read of the same LRS,
+    user, since and page size when `resume` (else from the first page)."""
+    cache = folder / CACHE_FOLDER
+    wanted = {"format": CHECKPOINT_FORMAT, "lrs": client.statements_url, "user": user, "since": since,
+              "page_size": page_size}
+    point = _checkpoint(cache) if resume else None
+    if point is None or any(point.get(key) != wanted[key] for key in ("format", *_IDENTITY)):
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir(parents=True)
+        point = {**wanted, "next": None, "done": False, "pages": 0, "statements": 0, "bytes": 0}
+    resumed_from, share = point["statements"], Share(figures, [0])
+    count = _counter(figures, share)
+    start, first_query = time.monotonic(), {"limit": page_size, **({"since": since} if since else {})}
+    with open(cache / "statements.jsonl", "a+b") as out:
+        out.truncate(point["bytes"])  # a page written after the last checkpoint is fetched again
+        out.seek(0)
+        for line in out:
+            count(line)
+        while not point["done"]:
+            page = _page(client, point["next"], first_query, retries, first_wait)
+            data = b"".join(encode({"id": statement["id"], **statement}) for statement in page.statements)
+            out.seek(0, os.SEEK_END)
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+            point.update(next=page.more, done=page.more is None, pages=point["pages"] + 1,
+                         statements=point["statements"] + len(page.statements), bytes=point["bytes"] + len(data))
+            write_atomic(cache / "checkpoint.json", json.dumps(point, ensure_ascii=False).encode("utf-8"))
+            for line in data.splitlines(keepends=True):
+                count(line)
+            progress(ReadProgress(point["pages"], point["statements"], point["statements"] - resumed_from,
+                                  time.monotonic() - start))
+    endpoint = client.statements_url
+    return LrsLog(statements=share.statements, duplicates=share.duplicates, invalid=share.invalid,
+                  problems=[f"{endpoint} #{number}: {reason}" for _, number, reason in share.problems],
+                  endpoint=endpoint, since=since_shown, pages=point["pages"], resumed_from=resumed_from)
+
+
+def _checkpoint(cache: Path) -> dict | None:
+    try:
+        point = json.loads((cache / "checkpoint.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return point if isinstance(point, dict) else None
+
+
+def _page(client: LrsClient, url: str | None, first_query: dict, retries: int, first_wait: float) -> StatementsPage:
+    """The next page; a connection problem is tried again `retries` times, waiting longer each time."""
+    attempt = 0
+    while True:
+        try:
+            return client.page(url, **first_query)
+        except LrsError as error:
+            if error.lasting or attempt == retries:
+                raise
+            client.control.pause(first_wait * 2 ** attempt)
+            attempt += 1
+
+
+def _counter(figures: Figures, share: Share) -> Callable[[bytes], None]:
+    """Counts one cached line as merge counts a results file's line (numbered in the order read); the
+    statement's own computer and centre, and when the LRS stored it, stand where a file's header would."""
+    seen: set[int] = set()
+
+    def count(line: bytes) -> None:
+        statement = take_line(share, seen, 0, share.statements + 1, line)
+        if statement is not None:
+            extensions = (statement.get("context") or {}).get("extensions")
+            device, centre = _text(extensions, EXTENSION_DEVICE), _text(extensions, EXTENSION_CENTRE)
+            stored = statement.get("stored")
+            figures.saw_export(utc_timestamp(stored if isinstance(stored, str) else statement.get("timestamp", "")), device,
+                               centre)
+            figures.add(statement, device)
+
+    return count
+
+
+def _text(extensions, key: str) -> str:
+    value = extensions.get(key) if isinstance(extensions, dict) else None
+    return value if isinstance(value, str) else ""
