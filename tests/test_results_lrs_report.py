@@ -234,3 +234,11 @@ def test_since_is_a_day_or_a_time_in_the_centres_zone():
     assert lrsread.since_timestamp("2025-10-01", zone) == "2025-09-30T17:00:00.000Z"
     assert lrsread.since_timestamp("2025-10-01T08:30", zone) == "2025-10-01T01:30:00.000Z"
     assert lrsread.since_timestamp("2025-10-01T08:30:00Z", zone) == "2025-10-01T08:30:00.000Z"
+
+
+def test_pages_that_go_round_in_a_circle_end_the_read(tmp_path, stub):
+    same = statement_page(None)["statements"]
+    lrs = stub(lambda request: reply(200, {"statements": same, "more": f"/xAPI/statements?page={len(lrs.requests) + 1}"}))
+    with pytest.raises(LrsError, match="go round in a circle"):
+        lrsread.build_lrs_report(LrsClient(lrs.endpoint, USER, PASSWORD), USER, tmp_path / "out", "en")
+    assert len(lrs.requests) == 2

@@ -122,8 +122,12 @@ def read_lrs(client: LrsClient, user: str, folder: Path, figures: Figures, since
             point.update(next=page.more, done=page.more is None, pages=point["pages"] + 1,
                          statements=point["statements"] + len(page.statements), bytes=point["bytes"] + len(data))
             write_atomic(cache / "checkpoint.json", json.dumps(point, ensure_ascii=False).encode("utf-8"))
+            duplicates = share.duplicates
             for line in data.splitlines(keepends=True):
                 count(line)
+            if page.more and share.duplicates - duplicates == len(page.statements):
+                raise LrsError("the LRS's next page holds only statements it sent before (its pages go round in a "
+                               "circle)", lasting=True, kind="answer", host=client.host)
             progress(ReadProgress(point["pages"], point["statements"], point["statements"] - resumed_from,
                                   time.monotonic() - start))
     endpoint = client.statements_url
