@@ -106,7 +106,7 @@ def test_the_report_from_the_lrs_equals_the_report_from_files_of_the_same_statem
     captured = capsys.readouterr()
     progress = [line for line in captured.err.splitlines() if line.startswith("LRS: ")]
     assert len(progress) == pages and f"{total} records read" in progress[-1]
-    assert f"{total} records read from {lrs['server'].endpoint}statements in {pages} pages, {total - 1} counted " \
+    assert f"{total} records read from {lrs['server'].endpoint}statements (pages: {pages}), {total - 1} counted " \
            "(0 duplicates, 1 invalid)" in captured.out
     assert "score.raw: must lie between min and max" in captured.err
     page = (out / "index.html").read_text(encoding="utf-8")
@@ -147,7 +147,7 @@ def test_ctrl_c_stops_the_read_with_a_message_and_resume_finishes_it(lrs, from_f
     reader = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
     first = reader.stderr.readline()
-    assert first.startswith("LRS: 1 pages, 50 records read"), first
+    assert first.startswith("LRS: page 1, 50 records read"), first
     reader.send_signal(signal.SIGINT)
     stdout, stderr = reader.communicate(timeout=60)
     assert reader.returncode == 130, stderr
@@ -222,7 +222,8 @@ def test_the_password_comes_from_the_environment_and_files_and_lrs_do_not_mix(tm
     monkeypatch.setenv("TRAMHOC_LRS_PASSWORD", "tu-bien-moi-truong")
     assert main(["report", "--lrs", lrs.endpoint, "--user", USER, "-o", str(tmp_path / "out"), "--lang", "en"]) == 0
     assert lrs.requests[0].headers["authorization"] == "Basic dHJhbWhvYzp0dS1iaWVuLW1vaS10cnVvbmc="
-    assert main(["report", str(tmp_path), "--lrs", lrs.endpoint, "--user", USER, "-o", str(tmp_path / "o2")]) == 2
+    assert main(["report", str(tmp_path), "--lrs", lrs.endpoint, "--user", USER, "-o", str(tmp_path / "o2"),
+                 "--lang", "en"]) == 2
     assert main(["report", "-o", str(tmp_path / "o3"), "--lang", "en"]) == 2
     assert capsys.readouterr().err.count("give results files or folders, or --lrs URL (not both)") == 2
     assert main(lrs_args(lrs.endpoint, tmp_path / "o4", "--since", "last week")) == 2

@@ -129,7 +129,7 @@ def _report_from_lrs(args: argparse.Namespace, lang) -> int:
         return 2
 
     def show(done) -> None:
-        print(lang.gettext("LRS: %(pages)d pages, %(records)d records read (%(rate)d records per second)",
+        print(lang.gettext("LRS: page %(pages)d, %(records)d records read (%(rate)d records per second)",
                            pages=done.pages, records=done.statements, rate=round(done.rate)), file=sys.stderr)
 
     go_on = lang.gettext("The records read so far are kept in %(place)s: run the same command with --resume to go "
@@ -150,7 +150,7 @@ def _report_from_lrs(args: argparse.Namespace, lang) -> int:
         print(problem, file=sys.stderr)
     if args.resume:
         print(lang.gettext("Went on from %(records)d records read before.", records=log.resumed_from), file=sys.stderr)
-    print(lang.gettext("%(records)d records read from %(lrs)s in %(pages)d pages, %(counted)d counted "
+    print(lang.gettext("%(records)d records read from %(lrs)s (pages: %(pages)d), %(counted)d counted "
                        "(%(duplicates)d duplicates, %(invalid)d invalid): %(page)s", records=log.statements,
                        lrs=log.endpoint, pages=log.pages, counted=log.statements - log.duplicates - log.invalid,
                        duplicates=log.duplicates, invalid=log.invalid, page=report.folder / "index.html"))
