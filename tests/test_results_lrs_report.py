@@ -192,7 +192,8 @@ def test_a_more_link_to_another_host_is_refused_and_nothing_is_sent_there(tmp_pa
     assert len(lrs.requests) == 1 and elsewhere.requests == []
     request = lrs.requests[0]
     assert request.method == "GET" and request.target == f"/xAPI/statements?limit={PAGE}"
-    assert request.headers["x-experience-api-version"] == "1.0.3" and request.headers["authorization"].startswith("Basic ")
+    assert request.headers["x-experience-api-version"] == "1.0.3"
+    assert request.headers["authorization"].startswith("Basic ")
     err = capsys.readouterr().err
     assert "its next page of records on another host" in err and "It was not read" in err
     assert "--resume" in err
@@ -239,7 +240,8 @@ def test_since_is_a_day_or_a_time_in_the_centres_zone():
 
 def test_pages_that_go_round_in_a_circle_end_the_read(tmp_path, stub):
     same = statement_page(None)["statements"]
-    lrs = stub(lambda request: reply(200, {"statements": same, "more": f"/xAPI/statements?page={len(lrs.requests) + 1}"}))
+    lrs = stub(lambda request: reply(200, {"statements": same,
+                                           "more": f"/xAPI/statements?page={len(lrs.requests) + 1}"}))
     with pytest.raises(LrsError, match="go round in a circle"):
         lrsread.build_lrs_report(LrsClient(lrs.endpoint, USER, PASSWORD), USER, tmp_path / "out", "en")
     assert len(lrs.requests) == 2

@@ -24,8 +24,10 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from functools import partial
 from pathlib import Path
 
 from player.results.figures import Figures, utc_timestamp
@@ -95,7 +97,8 @@ def read_lrs(client: LrsClient, user: str, folder: Path, figures: Figures, since
              progress: Callable[[ReadProgress], None] = lambda done: None, since_shown: str = "",
              retries: int = RETRIES, first_wait: float = FIRST_WAIT_SECONDS) -> LrsLog:
     """Count every statement of the LRS into `figures`, going on from an interrupted read of the same LRS,
-    user, since and page size when `resume` (else from the first page)."""
+    user, since and page size when `resume` (else from the first page). The next page is fetched (in a
+    thread) while one is counted; a stop while it is in flight cancels the client's RunControl."""
     cache = folder / CACHE_FOLDER
     wanted = {"format": CHECKPOINT_FORMAT, "lrs": client.statements_url, "user": user, "since": since,
               "page_size": page_size}
@@ -112,28 +115,45 @@ def read_lrs(client: LrsClient, user: str, folder: Path, figures: Figures, since
         out.seek(0)
         for line in out:
             count(line)
-        while not point["done"]:
-            page = _page(client, point["next"], first_query, retries, first_wait)
-            data = b"".join(encode({"id": statement["id"], **statement}) for statement in page.statements)
-            out.seek(0, os.SEEK_END)
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-            point.update(next=page.more, done=page.more is None, pages=point["pages"] + 1,
-                         statements=point["statements"] + len(page.statements), bytes=point["bytes"] + len(data))
-            write_atomic(cache / "checkpoint.json", json.dumps(point, ensure_ascii=False).encode("utf-8"))
-            duplicates = share.duplicates
-            for line in data.splitlines(keepends=True):
-                count(line)
-            if page.more and share.duplicates - duplicates == len(page.statements):
-                raise LrsError("the LRS's next page holds only statements it sent before (its pages go round in a "
-                               "circle)", lasting=True, kind="answer", host=client.host)
-            progress(ReadProgress(point["pages"], point["statements"], point["statements"] - resumed_from,
-                                  time.monotonic() - start))
+        with ThreadPoolExecutor(1, thread_name_prefix="lrs-page") as fetcher:
+            fetch = partial(fetcher.submit, _page, client, first_query=first_query, retries=retries,
+                            first_wait=first_wait)
+            fetching = None if point["done"] else fetch(point["next"])
+            try:
+                while fetching is not None:
+                    page = fetching.result()
+                    data = _keep(page, out, cache, point)
+                    progress(ReadProgress(point["pages"], point["statements"], point["statements"] - resumed_from,
+                                          time.monotonic() - start))
+                    fetching = fetch(page.more) if page.more else None  # the LRS works while this page is counted
+                    duplicates = share.duplicates
+                    for line in data.splitlines(keepends=True):
+                        count(line)
+                    if page.more and share.duplicates - duplicates == len(page.statements):
+                        raise LrsError("the LRS's next page holds only statements it sent before (its pages go "
+                                       "round in a circle)", lasting=True, kind="answer", host=client.host)
+            except BaseException:
+                if fetching is not None and not fetching.done():
+                    client.control.cancel()  # Ctrl+C stops at once: the request in flight is cut off
+                raise
     endpoint = client.statements_url
     return LrsLog(statements=share.statements, duplicates=share.duplicates, invalid=share.invalid,
                   problems=[f"{endpoint} #{number}: {reason}" for _, number, reason in share.problems],
                   endpoint=endpoint, since=since_shown, pages=point["pages"], resumed_from=resumed_from)
+
+
+def _keep(page: StatementsPage, out, cache: Path, point: dict) -> bytes:
+    """Append the page's statements to the cache (fsynced, each line starting with its id, as exports do),
+    then move the checkpoint past them; returns the lines appended."""
+    data = b"".join(encode({"id": statement["id"], **statement}) for statement in page.statements)
+    out.seek(0, os.SEEK_END)
+    out.write(data)
+    out.flush()
+    os.fsync(out.fileno())
+    point.update(next=page.more, done=page.more is None, pages=point["pages"] + 1,
+                 statements=point["statements"] + len(page.statements), bytes=point["bytes"] + len(data))
+    write_atomic(cache / "checkpoint.json", json.dumps(point, ensure_ascii=False).encode("utf-8"))
+    return data
 
 
 def _checkpoint(cache: Path) -> dict | None:
@@ -144,7 +164,7 @@ def _checkpoint(cache: Path) -> dict | None:
     return point if isinstance(point, dict) else None
 
 
-def _page(client: LrsClient, url: str | None, first_query: dict, retries: int, first_wait: float) -> StatementsPage:
+def _page(client: LrsClient, url: str | None, *, first_query: dict, retries: int, first_wait: float) -> StatementsPage:
     """The next page; a connection problem is tried again `retries` times, waiting longer each time."""
     attempt = 0
     while True:
@@ -168,8 +188,8 @@ def _counter(figures: Figures, share: Share) -> Callable[[bytes], None]:
             extensions = (statement.get("context") or {}).get("extensions")
             device, centre = _text(extensions, EXTENSION_DEVICE), _text(extensions, EXTENSION_CENTRE)
             stored = statement.get("stored")
-            figures.saw_export(utc_timestamp(stored if isinstance(stored, str) else statement.get("timestamp", "")), device,
-                               centre)
+            stored = stored if isinstance(stored, str) else statement.get("timestamp", "")
+            figures.saw_export(utc_timestamp(stored), device, centre)
             figures.add(statement, device)
 
     return count
