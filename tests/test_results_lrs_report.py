@@ -231,6 +231,23 @@ def test_the_password_comes_from_the_environment_and_files_and_lrs_do_not_mix(tm
     assert "--since 'last week': give a day like 2025-10-01" in capsys.readouterr().err
 
 
+def test_without_a_password_the_report_asks_for_it_in_a_terminal_and_stops_elsewhere(tmp_path, stub, monkeypatch,
+                                                                                     capsys):
+    lrs = stub(lambda request: reply(200, statement_page(None)))
+    monkeypatch.delenv("TRAMHOC_LRS_PASSWORD", raising=False)
+    command = ["report", "--lrs", lrs.endpoint, "--user", USER, "-o", str(tmp_path / "out"), "--lang", "en"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # not a terminal: nobody to ask
+    assert main(command) == 2
+    assert "give --user and --password (or TRAMHOC_LRS_PASSWORD) with --lrs" in capsys.readouterr().err
+    assert lrs.requests == []
+    asked = []
+    monkeypatch.setattr(sys, "stdin", type("Terminal", (io.StringIO,), {"isatty": lambda self: True})())
+    monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or "go-vao")
+    assert main(command) == 0
+    assert asked == [f"Password for {USER} at the LRS: "]
+    assert lrs.requests[0].headers["authorization"] == "Basic dHJhbWhvYzpnby12YW8="
+
+
 def test_since_is_a_day_or_a_time_in_the_centres_zone():
     zone = timezone(timedelta(hours=7))
     assert lrsread.since_timestamp("2025-10-01", zone) == "2025-09-30T17:00:00.000Z"
