@@ -10,11 +10,10 @@ from typing import Callable
 import platformdirs
 
 from builder import GENERATOR
-from builder.i18n import _
 from builder.cache import DeflatedMembers, EntryStore, RenderCache
 from builder.course_config import COURSE_FILE, CourseConfig, load_course_config
 from builder.lesson_source import LessonSource, load_gift_lesson
-from builder.i18n import current_language, use_language
+from builder.i18n import _, current_language, use_language
 from builder.links import LinkResolver
 from builder.narration import check_recordings, find_narrations
 from builder.practices import collect_practices
@@ -22,14 +21,15 @@ from builder.problems import BuildFailed, Problems, did_you_mean
 from builder.quizzes import collect_quizzes
 from builder.render import LessonRenderer, RenderedLesson
 from builder.source_memo import SourceMemo
-from builder.sources import MB, CourseFiles, list_course_files
+from builder.sources import MB, CourseFiles, list_course_files, refusal
 from courses.keys import SigningKey
+from courses.messages import Message
 from courses.members import asset_member, lesson_member, practice_member, quiz_member
 from courses.model import Course, Lesson, Section
 from courses.practice import practices_to_bytes
 from courses.quiz import quiz_to_bytes
 from courses.reading import MAX_TOTAL_BYTES
-from courses.writing import write_bundle
+from courses.writing import FileChanged, write_bundle
 
 CACHE_VARIABLE = "TRAMHOC_BUILD_CACHE"  # where build caches live (default: the per-user cache folder)
 PARALLEL_MIN_LESSONS = 24
@@ -39,10 +39,11 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(frozen=True)
 class CompiledCourse:
-    """A course checked and rendered, ready to be written as a bundle."""
+    """A course checked and rendered, ready to be written as a bundle: members are bytes, or the path of
+    an asset file (read in chunks when the bundle is written, never held in memory)."""
 
     course: Course
-    members: dict[str, bytes]
+    members: dict[str, bytes | Path]
 
     @property
     def bundle_name(self) -> str:
@@ -88,12 +89,19 @@ class CourseBuild:
         self.sources = SourceMemo()
 
     def build(self, progress: Progress | None = None) -> Path:
-        """Compile and write the bundle; raises BuildFailed (writing nothing) when sources have problems."""
+        """Compile and write the bundle; raises BuildFailed (writing nothing) when sources have problems
+        or a file changes while it is being written."""
         if self.out_dir is None:
             raise ValueError("this CourseBuild has no output folder")
         compiled = self.compile(progress)
         target = self.out_dir / compiled.bundle_name
-        write_bundle(target, compiled.course, compiled.members, GENERATOR, self.deflated, self.signer)
+        try:
+            write_bundle(target, compiled.course, compiled.members, GENERATOR, self.deflated, self.signer)
+        except FileChanged as error:  # an author saving a video again, say: the next build will see it whole
+            problems = Problems(self.course_dir)
+            problems.add(error.path, 0, _("changed while the bundle was being written: build again once it "
+                                          "is saved"))
+            raise BuildFailed(problems.sorted()) from None
         self.render_cache.commit()
         self.deflated.commit()
         return target
@@ -129,8 +137,7 @@ class CourseBuild:
         members.update({quiz_member(lesson_id): quiz_to_bytes(quiz) for lesson_id, quiz in quizzes.items()})
         members.update({practice_member(lesson_id): practices_to_bytes(list(found))
                         for lesson_id, found in practices.items()})
-        for asset in assets:
-            members[asset_member(asset)] = self.sources.read_bytes(files[asset])
+        members.update((asset_member(asset), files[asset]) for asset in assets)
         return CompiledCourse(_course_model(config, lessons, narrations), members)
 
 
@@ -153,7 +160,7 @@ def _load_lessons(course_dir: Path, config: CourseConfig, listing: CourseFiles, 
                              _("lesson %(path)s is listed twice") % {"path": ref.path})
                 continue
             if ref.path in listing.refused:
-                problems.add(course_dir / COURSE_FILE, ref.line, f"{ref.path} {listing.refused[ref.path]}")
+                problems.add(course_dir / COURSE_FILE, ref.line, refusal(ref.path, listing.refused[ref.path]))
                 continue
             if ref.path not in files:
                 problems.add(course_dir / COURSE_FILE, ref.line,
@@ -175,7 +182,7 @@ def _load_lessons(course_dir: Path, config: CourseConfig, listing: CourseFiles, 
     return lessons
 
 
-def _render(lessons: list[LessonSource], lesson_ids: dict[str, str], files: frozenset[str], refused: dict[str, str],
+def _render(lessons: list[LessonSource], lesson_ids: dict[str, str], files: frozenset[str], refused: dict[str, Message],
             cache: RenderCache, progress: Progress | None) -> dict[str, RenderedLesson]:
     results = {lesson.path: cache.get(lesson, files) for lesson in lessons}
     todo = [lesson for lesson in lessons if results[lesson.path] is None]
@@ -207,7 +214,7 @@ def _finish(lesson, result, results, cache, progress, done, total) -> int:
 _worker: dict = {}
 
 
-def _start_worker(lesson_ids: dict[str, str], files: frozenset[str], refused: dict[str, str],
+def _start_worker(lesson_ids: dict[str, str], files: frozenset[str], refused: dict[str, Message],
                   language: str | None = None) -> None:
     if language:
         use_language(language)  # a spawned process (Windows) starts in English

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.i18n import _
+from builder.i18n import N_, _, translate
 from builder.lesson_source import LessonFields, lesson_fields
 from builder.problems import Problems
 from builder.sources import read_source
@@ -100,10 +100,10 @@ def load_course_config(course_dir: Path, problems: Problems) -> CourseConfig | N
     description = data.get("description", "")
     if not isinstance(description, str):
         fail(_("description must be text"), "description")
-    _check_shown(fail, title, "title", "title")
+    _check_shown(fail, title, N_("title %(problem)s"), "title")
     for index, author in enumerate(authors):
-        _check_shown(fail, author, "an author's name", "authors", index)
-    _check_shown(fail, description, "description", "description", multiline=True)
+        _check_shown(fail, author, N_("an author's name %(problem)s"), "authors", index)
+    _check_shown(fail, description, N_("description %(problem)s"), "description", multiline=True)
     pretest = data.get("pretest")
     if "pretest" in data and not is_valid_id(pretest):
         fail(_("pretest %(value)r must be the id of the course's pre-test lesson") % {"value": pretest}, "pretest")
@@ -134,7 +134,7 @@ def _sections(data, doc, fail, report) -> tuple[SectionConfig, ...]:
         if not _text(section.get("title")):
             fail(_("section title must be non-empty text"), *where)
             continue
-        if _check_shown(fail, section["title"], "section title", *where, "title"):
+        if _check_shown(fail, section["title"], N_("section title %(problem)s"), *where, "title"):
             continue
         refs = _lesson_refs(section.get("lessons"), doc, fail, report, (*where, "lessons"))
         result.append(SectionConfig(section["title"].strip(), refs))
@@ -186,9 +186,10 @@ def _text(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def _check_shown(fail, value, what: str, *where, multiline: bool = False) -> bool:
-    """Report text shown to learners that hides or reorders what it says (courses.text); True if so."""
+def _check_shown(fail, value, message: str, *where, multiline: bool = False) -> bool:
+    """Report text shown to learners that hides or reorders what it says (courses.text) as `message`, a msgid
+    naming the field with a %(problem)s; True if so."""
     problem = text_problem(value, multiline) if isinstance(value, str) else None
     if problem:
-        fail(f"{what} {problem}", *where)
+        fail(_(message) % {"problem": translate(problem)}, *where)
     return problem is not None

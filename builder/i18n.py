@@ -1,6 +1,7 @@
 """The builder's messages in the trainer's language: Vietnamese or English, through its own gettext catalog.
 
-Messages are written in English with `%(name)s` placeholders and passed through `_`. Nothing is translated
+Messages are written in English with `%(name)s` placeholders and passed through `_`; the messages courses/
+makes about a course's content (courses.messages.Message) go through `translate`. Nothing is translated
 until `use_language` is called (the command line does, so library callers and tests see English); the
 language is `--lang`, else the course's `language:`, else the system's, else Vietnamese.
 """
@@ -10,6 +11,8 @@ import locale
 import os
 import re
 from pathlib import Path
+
+from courses.messages import Message
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 DOMAIN = "builder"
@@ -24,6 +27,14 @@ _language = "en"
 def _(message: str) -> str:
     """The message in the chosen language."""
     return _current.gettext(message)
+
+
+def translate(message) -> str:
+    """A courses.messages.Message, or an error raised with one, in the chosen language; any other text (already
+    translated) as it is."""
+    if isinstance(message, BaseException) and len(message.args) == 1:
+        message = message.args[0]
+    return message.translated(_) if isinstance(message, Message) else str(message)
 
 
 def N_(message: str) -> str:

@@ -3,7 +3,7 @@ ids, checked; its ```practice blocks read (builder.practice_source)."""
 
 from dataclasses import dataclass
 
-from builder.i18n import _
+from builder.i18n import _, translate
 from builder.practice_source import PracticeSyntaxError, parse_practice
 from builder.quiz_fences import Fence, find_fences
 from builder.quiz_gift import parse_gift
@@ -69,7 +69,7 @@ def compile_lesson_quiz(body: str, body_line: int, source_kind: str, render: Ren
                 problems.append(problem)
                 continue
             found = question_problems(item.question)
-            problems.extend((item.line, message) for message in found)
+            problems.extend((item.line, translate(message)) for message in found)
             if not found:
                 questions.append((item.line, item.question))
                 placeholders.append(QUIZ_PLACEHOLDER.format(id=item.question.id))

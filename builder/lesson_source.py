@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from builder.i18n import _
+from builder.i18n import _, translate
 from builder.problems import Problems
 from builder.quiz_settings import questions_from, quiz_settings
 from builder.sources import read_source
@@ -124,7 +124,7 @@ def lesson_fields(meta: dict, line_of: Callable[..., int], report: Callable[[int
         fail(line_of("title") if "title" in meta else line_of(),
              _("%(where)s needs a non-empty 'title'") % {"where": where})
     elif problem := text_problem(title):
-        fail(line_of("title"), f"title {problem}")
+        fail(line_of("title"), _("title %(problem)s") % {"problem": translate(problem)})
     if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0):
         fail(line_of("minutes"), _("minutes must be a whole number greater than 0"))
     quiz = None

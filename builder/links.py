@@ -7,6 +7,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 from builder.i18n import _
 from builder.problems import did_you_mean
+from builder.sources import refusal
+from courses.messages import Message
 
 ASSET_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".mp3", ".mp4", ".pdf")
 EXTERNAL_LINK_SCHEMES = ("http", "https", "mailto", "tel")
@@ -29,7 +31,7 @@ class LinkResolver:
     lesson_path: str
     lesson_ids: dict[str, str | None]  # lesson source path -> lesson id (None: listed, but reported broken)
     files: frozenset[str]  # every usable file in the course folder, POSIX relative paths
-    refused: dict[str, str] = field(default_factory=dict)  # files that cannot be packed, and why
+    refused: dict[str, Message] = field(default_factory=dict)  # files that cannot be packed, and why
     assets: set[str] = field(default_factory=set)
     lesson_links: list[LessonLink] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (text to find the line by, message)
@@ -69,7 +71,7 @@ class LinkResolver:
                 url, _("<%(tag)s %(attr)s> cannot point to a lesson: %(url)s")
                 % {"tag": tag, "attr": attr, "url": value})
         if target in self.refused:
-            return self._fail(url, f"{target} {self.refused[target]}")
+            return self._fail(url, refusal(target, self.refused[target]))
         if target not in self.files:
             return self._fail(url, (_("broken link: %(url)s") if is_link else _("missing asset: %(url)s"))
                               % {"url": value} + did_you_mean(target, self.files))

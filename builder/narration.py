@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from builder.i18n import _
 from builder.lesson_source import LessonSource
 from builder.problems import Problems
-from builder.sources import CourseFiles
+from builder.sources import CourseFiles, refusal
 
 SUFFIX = ".mp3"
 _HEADER_BYTES = 4
@@ -61,7 +61,7 @@ def _named(lesson_path: str, written: str, listing: CourseFiles) -> tuple[str, s
 def _file_problem(target: str, listing: CourseFiles) -> str | None:
     """Why a course file cannot be a narration: refused for packing, or not MPEG audio inside."""
     if target in listing.refused:
-        return f"{target} {listing.refused[target]}"
+        return refusal(target, listing.refused[target])
     with open(listing.paths[target], "rb") as file:
         header = file.read(_HEADER_BYTES)
     if not is_mp3(header):

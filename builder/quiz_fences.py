@@ -9,6 +9,7 @@ in the lesson as code.
 import re
 from dataclasses import dataclass
 
+from builder.i18n import _
 from builder.quiz_source import within_one_edit
 
 KINDS = ("quiz", "gift", "practice")
@@ -36,9 +37,13 @@ def find_fences(lines: list[str]) -> tuple[list[Fence], list[tuple[int, str]]]:
         if found is None:
             indented = _INDENTED.match(lines[index])
             if indented:
-                what = "practice" if indented.group(1).lower() == "practice" else "quiz or gift"
-                problems.append((index, f"a {what} block cannot be indented (inside a list or a note box): "
-                                        "start its fence at the beginning of the line"))
+                if indented.group(1).lower() == "practice":
+                    message = _("a practice block cannot be indented (inside a list or a note box): start its fence "
+                                "at the beginning of the line")
+                else:
+                    message = _("a quiz or gift block cannot be indented (inside a list or a note box): start its "
+                                "fence at the beginning of the line")
+                problems.append((index, message))
             index += 1
             continue
         fence, info = found.group("fence"), found.group("info")
@@ -46,16 +51,17 @@ def find_fences(lines: list[str]) -> tuple[list[Fence], list[tuple[int, str]]]:
         if kind in KINDS:
             end = next((i for i in range(index + 1, len(lines)) if _closes(lines[i], fence)), len(lines))
             if end == len(lines):
-                problems.append((index, f"this {fence}{kind} block is not closed: add a line {fence} after it"))
+                problems.append((index, _("this %(fence)s%(kind)s block is not closed: add a line %(fence)s after it")
+                                 % {"fence": fence, "kind": kind}))
             fences.append(Fence(kind, index, end))
             index = end + 1
             continue
         if _looks_like(kind, "practice"):
-            problems.append((index, f"unknown block type '{info.split()[0]}': write {fence}practice for a practice "
-                                    "simulation"))
+            problems.append((index, _("unknown block type '%(type)s': write %(fence)spractice for a practice "
+                                      "simulation") % {"type": info.split()[0], "fence": fence}))
         elif _looks_like(kind, "quiz", "gift"):
-            problems.append((index, f"unknown block type '{info.split()[0]}': write {fence}quiz for a question "
-                                    f"or {fence}gift for GIFT questions"))
+            problems.append((index, _("unknown block type '%(type)s': write %(fence)squiz for a question or "
+                                      "%(fence)sgift for GIFT questions") % {"type": info.split()[0], "fence": fence}))
         if found.group("indent"):
             index += 1
             continue

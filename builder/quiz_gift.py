@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from builder.i18n import _
 from builder.quiz_source import QuizSyntaxError, Render, SourceQuestion
 from builder.sources import SourceEncodingError, decode_source
 from courses.quiz import (
@@ -40,8 +41,8 @@ def decode_gift(data: bytes) -> str:
     try:
         return decode_source(data)
     except SourceEncodingError as error:
-        raise QuizSyntaxError([(error.line, "file is not UTF-8 text: GIFT files must use UTF-8 "
-                                            "(save it as UTF-8 in your editor)")]) from None
+        raise QuizSyntaxError([(error.line, _("file is not UTF-8 text: GIFT files must use UTF-8 (save it as UTF-8 "
+                                              "in your editor)"))]) from None
 
 
 def comment_metadata(comment: str) -> tuple[str, tuple[str, ...]]:
@@ -109,13 +110,13 @@ class _BlockReader:
         if text.startswith("$CATEGORY:", start):
             name = _restore(text[start + len("$CATEGORY:"):end]).strip()
             if "\n" in name:
-                self.fail(start, "put a blank line after the $CATEGORY line")
+                self.fail(start, _("put a blank line after the $CATEGORY line"))
             return self.line(start), name
         title = ""
         if text.startswith("::", start):
             close = text.find("::", start + 2, end)
             if close < 0:
-                self.fail(start, "the question title is not closed: end it with '::' (or write \\: for a colon)")
+                self.fail(start, _("the question title is not closed: end it with '::' (or write \\: for a colon)"))
             title = " ".join(_restore(text[start + 2:close]).split())
             start, end = _strip(text, close + 2, end)
         line = self.line(start)
@@ -144,19 +145,19 @@ class _BlockReader:
 
     def _check_braces(self, opening: int, closing: int, end: int) -> None:
         if opening < 0:
-            self.fail(closing, "'}' without '{' (write \\} for a brace in the text)")
+            self.fail(closing, _("'}' without '{' (write \\} for a brace in the text)"))
         if closing < 0:
-            self.fail(opening, "'{' is not closed: end the answers with '}' (write \\{ for a brace in the text)")
+            self.fail(opening, _("'{' is not closed: end the answers with '}' (write \\{ for a brace in the text)"))
         if closing < opening:
-            self.fail(closing, "'}' comes before '{' (write \\} for a brace in the text)")
+            self.fail(closing, _("'}' comes before '{' (write \\} for a brace in the text)"))
         inner = self.text.find("{", opening + 1, closing)
         if inner >= 0:
-            self.fail(inner, "'{' inside the answers: close them with '}' first, or write \\{")
+            self.fail(inner, _("'{' inside the answers: close them with '}' first, or write \\{"))
         extra = min((i for i in (self.text.find("{", closing + 1, end), self.text.find("}", closing + 1, end))
                      if i >= 0), default=-1)
         if extra >= 0:
-            self.fail(extra, "a question has one answer block { … }: write \\{ or \\} for a brace in the text, "
-                             "and leave a blank line between questions")
+            self.fail(extra, _("a question has one answer block { … }: write \\{ or \\} for a brace in the text, "
+                               "and leave a blank line between questions"))
 
     def _answers(self, start: int, end: int, fmt: str):
         text = self.text[start:end]
@@ -196,7 +197,7 @@ class _BlockReader:
         answers = []
         pieces = self._pieces(start, other if other >= 0 else end, "=")
         if not pieces:
-            self.fail(start, "no numeric answer after '#': write e.g. {#1822} or {#3.14:0.01} or {#1..5}")
+            self.fail(start, _("no numeric answer after '#': write e.g. {#1822} or {#3.14:0.01} or {#1..5}"))
         for piece_start, piece_end in pieces:
             weight, piece_start = self._weight(piece_start, piece_end, default=100)
             cut = self._hash(piece_start, piece_end)
@@ -211,7 +212,7 @@ class _BlockReader:
         for piece_start, piece_end in self._pieces(start, end, "="):
             arrow = self.text.find("->", piece_start, piece_end)
             if arrow < 0:
-                self.fail(piece_start, "a matching pair needs '->' between its two sides")
+                self.fail(piece_start, _("a matching pair needs '->' between its two sides"))
             left_fmt, left = _with_format(self.text[piece_start:arrow], fmt)
             pairs.append(Pair(self.render(left, left_fmt, self.line(piece_start)),
                               _restore(self.text[arrow + 2:piece_end]).strip()))
@@ -244,7 +245,7 @@ class _BlockReader:
             if a == b:
                 if number == 0:
                     continue
-                self.fail(a, "empty answer: remove the extra marker (~ or =) or write the answer after it")
+                self.fail(a, _("empty answer: remove the extra marker (~ or =) or write the answer after it"))
             pieces.append((a, b))
         return pieces
 
@@ -254,14 +255,14 @@ class _BlockReader:
         if equals is not None and text.startswith("=", start):
             start += 1
             default = equals
-            start, _ = _strip(text, start, end)
+            start = _strip(text, start, end)[0]
         if text.startswith("%", start):
             found = _WEIGHT.match(text, start, end)
             if found is None:
-                self.fail(start, "unreadable weight: write a percentage between % signs, such as %50% or %-25%")
+                self.fail(start, _("unreadable weight: write a percentage between % signs, such as %50% or %-25%"))
             weight = float(found.group(1))
             if abs(weight) > 100:
-                self.fail(start, f"weight {found.group(1)}% is outside -100% … 100%")
+                self.fail(start, _("weight %(weight)s%% is outside -100%% … 100%%") % {"weight": found.group(1)})
             return weight, found.end()
         return default, start
 
@@ -277,7 +278,7 @@ class _BlockReader:
             number, margin = (part.strip() for part in value.split(":", 1))
             number, margin = self._numbers(start, number, margin)
             if margin < 0:
-                self.fail(start, f"the error margin {margin} must not be negative")
+                self.fail(start, _("the error margin %(margin)s must not be negative") % {"margin": margin})
             return float(number - margin), float(number + margin)
         (number,) = self._numbers(start, value)
         return float(number), float(number)
@@ -285,7 +286,7 @@ class _BlockReader:
     def _numbers(self, at: int, *values: str) -> list[Decimal]:
         for value in values:
             if not _NUMBER.fullmatch(value):
-                self.fail(at, f"'{value}' is not a number: write e.g. 1822, 3.14:0.01 or 1..5")
+                self.fail(at, _("'%(value)s' is not a number: write e.g. 1822, 3.14:0.01 or 1..5") % {"value": value})
         return [Decimal(value) for value in values]
 
     def _hash(self, start: int, end: int) -> int:
@@ -313,7 +314,8 @@ class _BlockReader:
         if any(mark in raw for mark in _ESCAPES.values()):
             index = next(i for i, c in enumerate(raw) if c in _ESCAPES.values())
             raise QuizSyntaxError([(self.first_line + raw.count("\n", 0, index),
-                                    f"character U+{ord(raw[index]):04X} (private use) is not allowed")])
+                                    _("character %(code)s (private use) is not allowed")
+                                    % {"code": f"U+{ord(raw[index]):04X}"})])
         out, index = [], 0
         while index < len(raw):
             char = raw[index]

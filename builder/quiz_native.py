@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from builder.i18n import N_, _, translate
 from builder.quiz_source import QuizSyntaxError, Render, SourceQuestion, within_one_edit
 from courses.quiz import (
     Choice, Description, Essay, Matching, MultipleChoice, NumberAnswer, Numeric, Ordering, Pair, ShortAnswer,
@@ -29,8 +30,6 @@ YES, NO = {"co", "yes", "true"}, {"khong", "no", "false"}
 TRUE_WORDS, FALSE_WORDS = {"dung", "true"}, {"sai", "false"}
 KNOWN_HEADERS = ("id, loại/type, điểm/points, không dấu/ignore-diacritics, hoa thường/ignore-case, "
                  "hiện đáp án/reveal")
-ANSWER_HINT = ("an answer line starts with '+ ', '- ', '= ' or '1. ', contains '->', or is đúng/sai; "
-               "feedback lines start with '>'")
 
 _HEADER = re.compile(r"^\s*([^\W\d_][\w -]{0,29}?)\s*:(?:\s+(.*?))?\s*$")
 _FEEDBACK = re.compile(r"^\s*>\s?(.*)$")
@@ -95,11 +94,11 @@ class _Block:
         question_text = "\n".join(self.lines[text_start:answers_start]).strip()
         question_line = self.first_line + min(text_start, max(end - 1, 0))
         if not question_text:
-            self.problems.append((question_line, "the question has no text"))
+            self.problems.append((question_line, _("the question has no text")))
         question = self._question(items, question_text, question_line, explanation,
                                   self.first_line + explanation_index)
         if self.problems or question is None:
-            raise QuizSyntaxError(self.problems or [(question_line, "this question cannot be read")])
+            raise QuizSyntaxError(self.problems or [(question_line, _("this question cannot be read"))])
         given = self.headers.get("id")
         return SourceQuestion(question_line, question, given[0] if given else None,
                               given[1] if given else 0, question_text)
@@ -119,12 +118,12 @@ class _Block:
             if name is None and near is None:
                 break
             if name is None:
-                self.error(index, f"unknown header '{found.group(1)}:' (did you mean '{near}:'? known: "
-                                  f"{KNOWN_HEADERS})")
+                self.error(index, _("unknown header '%(header)s:' (did you mean '%(near)s:'? known: %(known)s)")
+                           % {"header": found.group(1), "near": near, "known": KNOWN_HEADERS})
             elif name in self.headers:
-                self.error(index, f"header '{found.group(1)}:' is given twice")
+                self.error(index, _("header '%(header)s:' is given twice") % {"header": found.group(1)})
             elif not found.group(2):
-                self.error(index, f"header '{found.group(1)}:' has no value")
+                self.error(index, _("header '%(header)s:' has no value") % {"header": found.group(1)})
             else:
                 self.headers[name] = (found.group(2), self.first_line + index)
             index += 1
@@ -141,13 +140,13 @@ class _Block:
         elif kind == "choice":
             sign, weight, text = _CHOICE.match(line).groups()
             if not (text or "").strip():
-                self.error(index, f"empty choice: write the choice after '{sign}'")
+                self.error(index, _("empty choice: write the choice after '%(sign)s'") % {"sign": sign})
             items.append(_Item("choice", number, (text or "").strip(), sign,
                                float(weight.rstrip(" %").replace(",", ".")) if weight else None))
         elif kind == "accept":
             text = (_ACCEPT.match(line).group(1) or "").strip()
             if not text:
-                self.error(index, "empty answer: write the accepted answer after '='")
+                self.error(index, _("empty answer: write the accepted answer after '='"))
             items.append(_Item("accept", number, text))
         elif kind == "step":
             found = _STEP.match(line)
@@ -157,19 +156,21 @@ class _Block:
         elif kind == "pair":
             left, right = _PAIR.match(line).groups()
             if not right.strip():
-                self.error(index, "a matching pair needs text after '->'")
+                self.error(index, _("a matching pair needs text after '->'"))
             items.append(_Item("pair", number, left.strip(), sign=right.strip()))
         else:
-            hint = " (use '-', the minus key, not a dash pasted from Word)" if line.lstrip()[:1] in "–—" else ""
-            self.error(index, f"line not understood: {ANSWER_HINT}{hint}")
+            self.error(index, _("line not understood: an answer line starts with '+ ', '- ', '= ' or '1. ', contains "
+                                "'->', or is đúng/sai; feedback lines start with '>'")
+                       + (_(" (use '-', the minus key, not a dash pasted from Word)")
+                          if line.lstrip()[:1] in "–—" else ""))
 
     def _question(self, items: list[_Item], text: str, line: int, explanation: str, explanation_line: int):
         kinds = list(dict.fromkeys(item.kind for item in items))
         forced = self._forced_type()
         if len(kinds) > 1:
             first = next(item for item in items if item.kind == kinds[1])
-            self.problems.append((first.line, f"this block mixes {_KIND_NAMES[kinds[0]]} with "
-                                              f"{_KIND_NAMES[kinds[1]]}: one question per block"))
+            self.problems.append((first.line, _("this block mixes %(first)s with %(second)s: one question per block")
+                                  % {"first": _(_KIND_NAMES[kinds[0]]), "second": _(_KIND_NAMES[kinds[1]])}))
             return None
         kind = kinds[0] if kinds else None
         points = self._points()
@@ -178,7 +179,7 @@ class _Block:
                       explanation=self.render(explanation, "markdown", explanation_line),
                       reveal=self._flag("reveal") if "reveal" in self.headers else True)
         if options and not (kind == "accept" and forced in (None, "short") and not self._all_numbers(items)):
-            self._header_error(next(iter(options)), "applies to short answers only")
+            self._header_error(next(iter(options)), _("header '%(header)s' applies to short answers only"))
         build = {None: self._no_answers, "choice": self._choices, "accept": self._accepted, "pair": self._pairs,
                  "step": self._steps, "truefalse": self._truefalse}[kind]
         return build(items, forced, common, options)
@@ -186,8 +187,8 @@ class _Block:
     def _no_answers(self, items, forced, common, options):
         if forced in ("essay", "description"):
             return (Essay if forced == "essay" else Description)(**common)
-        self.problems.append((self.first_line + max(len(self.lines) - 1, 0), "no answers: add choices (+ right, "
-                              "- wrong), accepted answers (=), pairs (->), steps (1. 2.) or đúng/sai"))
+        self.problems.append((self.first_line + max(len(self.lines) - 1, 0), _(
+            "no answers: add choices (+ right, - wrong), accepted answers (=), pairs (->), steps (1. 2.) or đúng/sai")))
         return None
 
     def _choices(self, items, forced, common, options):
@@ -232,8 +233,8 @@ class _Block:
         for item in items:
             bounds = _number_range(item.text)
             if bounds is None:
-                self.problems.append((item.line, f"'{item.text}' is not a number: write e.g. 1822, 3,5 ± 0,1 "
-                                                 "or 1..5"))
+                self.problems.append((item.line, _("'%(text)s' is not a number: write e.g. 1822, 3,5 ± 0,1 or 1..5")
+                                      % {"text": item.text}))
                 continue
             answers.append(NumberAnswer(*bounds, 100, self._feedback(item)))
         return Numeric(answers=tuple(answers), **common)
@@ -243,7 +244,8 @@ class _Block:
             return None
         pairs = tuple(Pair(self.render(item.text, "markdown", item.line) if item.text else "", item.sign)
                       for item in items)
-        self._no_feedback(items, "a matching pair")
+        self._no_feedback(items, _("a matching pair cannot have its own feedback: use 'Giải thích:' for the "
+                                   "whole question"))
         return Matching(pairs=pairs, **common)
 
     def _steps(self, items, forced, common, options):
@@ -251,10 +253,12 @@ class _Block:
             return None
         for expected, item in enumerate(items, start=1):
             if item.weight != expected:
-                self.problems.append((item.line, f"step {item.weight} should be numbered {expected}: "
-                                                 "number the steps 1, 2, 3, … in the right order"))
+                self.problems.append((item.line, _("step %(number)s should be numbered %(expected)s: number the steps "
+                                                   "1, 2, 3, … in the right order")
+                                      % {"number": item.weight, "expected": expected}))
                 break
-        self._no_feedback(items, "an ordering step")
+        self._no_feedback(items, _("an ordering step cannot have its own feedback: use 'Giải thích:' for the "
+                                   "whole question"))
         return Ordering(steps=tuple(self.render(item.text, "markdown", item.line) for item in items), **common)
 
     def _truefalse(self, items, forced, common, options):
@@ -262,8 +266,8 @@ class _Block:
             return None
         values = [item.text in TRUE_WORDS for item in items]
         if len(items) > 2 or len(set(values)) != len(values):
-            self.problems.append((items[-1].line, "write đúng or sai once for the right answer (and, for its "
-                                                  "feedback, the other one once on a line after it)"))
+            self.problems.append((items[-1].line, _("write đúng or sai once for the right answer (and, for its "
+                                                    "feedback, the other one once on a line after it)")))
             return None
         feedback = {value: self._feedback(item) for value, item in zip(values, items)}
         return TrueFalse(correct=values[0], feedback_true=feedback.get(True, ""),
@@ -272,11 +276,10 @@ class _Block:
     def _feedback(self, item: _Item) -> str:
         return self.render("\n".join(item.feedback).strip(), "markdown", item.feedback_line or item.line)
 
-    def _no_feedback(self, items: list[_Item], what: str) -> None:
+    def _no_feedback(self, items: list[_Item], message: str) -> None:
         for item in items:
             if item.feedback:
-                self.problems.append((item.feedback_line, f"{what} cannot have its own feedback: "
-                                                          "use 'Giải thích:' for the whole question"))
+                self.problems.append((item.feedback_line, message))
 
     def _forced_type(self) -> str | None:
         if "type" not in self.headers:
@@ -284,15 +287,16 @@ class _Block:
         value, line = self.headers["type"]
         forced = TYPES.get(fold(value))
         if forced is None:
-            self.problems.append((line, f"unknown question type '{value}' (known: một lựa chọn, nhiều lựa chọn, "
-                                        "đúng sai, trả lời ngắn, số, ghép cặp, sắp xếp, tự luận, mô tả)"))
+            self.problems.append((line, _("unknown question type '%(type)s' (known: một lựa chọn, nhiều lựa chọn, "
+                                          "đúng sai, trả lời ngắn, số, ghép cặp, sắp xếp, tự luận, mô tả)")
+                                  % {"type": value}))
         return forced
 
     def _type_allows(self, forced: str | None, types: tuple[str, ...], first: _Item) -> bool:
         if forced is None or forced in types:
             return True
-        self.problems.append((first.line, f"'{_KIND_NAMES[first.kind]}' lines do not fit the question type "
-                                          f"'{self.headers['type'][0]}'"))
+        self.problems.append((first.line, _("'%(lines)s' lines do not fit the question type '%(type)s'")
+                              % {"lines": _(_KIND_NAMES[first.kind]), "type": self.headers["type"][0]}))
         return False
 
     def _points(self) -> float:
@@ -305,7 +309,8 @@ class _Block:
             points = 0
         problem = points_problem(points)
         if problem:
-            self.problems.append((line, f"points '{value}' {problem}"))
+            self.problems.append((line, _("points '%(value)s' %(problem)s") % {"value": value,
+                                                                             "problem": translate(problem)}))
             return 1
         return points
 
@@ -314,12 +319,13 @@ class _Block:
         if fold(value) in YES:
             return True
         if fold(value) not in NO:
-            self.problems.append((line, f"'{value}' must be có/yes or không/no"))
+            self.problems.append((line, _("'%(value)s' must be có/yes or không/no") % {"value": value}))
         return False
 
     def _header_error(self, name: str, message: str) -> None:
+        """Report `message`, a text with %(header)s, at the line of the header `name`."""
         value, line = self.headers[name]
-        self.problems.append((line, f"header '{name}' {message}"))
+        self.problems.append((line, message % {"header": name}))
 
     @staticmethod
     def _all_numbers(items: list[_Item]) -> bool:
@@ -327,8 +333,8 @@ class _Block:
 
 
 ANSWER_KINDS = {"explanation", "choice", "accept", "step", "truefalse", "pair"}
-_KIND_NAMES = {"choice": "choices (+/-)", "accept": "accepted answers (=)", "pair": "pairs (->)",
-               "step": "steps (1. 2. …)", "truefalse": "đúng/sai"}
+_KIND_NAMES = {"choice": N_("choices (+/-)"), "accept": N_("accepted answers (=)"), "pair": N_("pairs (->)"),
+               "step": N_("steps (1. 2. …)"), "truefalse": N_("đúng/sai")}
 
 
 def _answer_kind(line: str) -> str | None:

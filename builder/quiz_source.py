@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from typing import Callable
 
+from builder.i18n import _
 from courses.model import is_valid_id
 from courses.quiz import Question
 
@@ -42,13 +43,13 @@ def assign_id(item: SourceQuestion) -> tuple[SourceQuestion, tuple[int, str] | N
     if item.given_id is not None:
         if not is_valid_id(item.given_id):
             return item, (item.id_line or item.line,
-                          f"question id {item.given_id!r} must be lowercase letters (a-z), digits and hyphens, "
-                          "at most 64, starting with a letter or digit")
+                          _("question id %(id)r must be lowercase letters (a-z), digits and hyphens, at most 64, "
+                            "starting with a letter or digit") % {"id": item.given_id})
         question_id = item.given_id
     else:
         question_id = derive_question_id(item.id_basis)
         if question_id is None:
-            return item, (item.line, "cannot make an id from this question's text: write one, e.g. 'id: cau-1'")
+            return item, (item.line, _("cannot make an id from this question's text: write one, e.g. 'id: cau-1'"))
     return replace(item, question=replace(item.question, id=question_id)), None
 
 

@@ -12,15 +12,13 @@ from builder.lesson_source import LessonSource, load_lesson
 from builder.problems import Problems
 
 SETTLE_NS = 2_000_000_000
-MAX_REMEMBERED_BYTES = 4 * 1024 * 1024
 
 
 class SourceMemo:
-    """Lessons and asset bytes from earlier builds, reused while the file is unchanged."""
+    """Lessons from earlier builds, reused while the file is unchanged."""
 
     def __init__(self):
         self._lessons: dict[Path, tuple[tuple, LessonSource]] = {}
-        self._bytes: dict[Path, tuple[tuple, bytes]] = {}
 
     def lesson(self, course_dir: Path, relative: str, file: Path, problems: Problems) -> LessonSource | None:
         """load_lesson(), or the lesson loaded from the same unchanged file before."""
@@ -32,17 +30,6 @@ class SourceMemo:
         if lesson is not None and _settled(status):
             self._lessons[file] = (status, lesson)
         return lesson
-
-    def read_bytes(self, file: Path) -> bytes:
-        """A file's bytes, from memory when the file is unchanged and small."""
-        status = _status(file)
-        remembered = self._bytes.get(file)
-        if remembered and remembered[0] == status:
-            return remembered[1]
-        data = file.read_bytes()
-        if _settled(status) and len(data) <= MAX_REMEMBERED_BYTES:
-            self._bytes[file] = (status, data)
-        return data
 
 
 def _status(file: Path) -> tuple:

@@ -6,8 +6,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.i18n import _
+from builder.i18n import N_, _, translate
 from builder.problems import Problems
+from courses.messages import Message
 
 MB = 1024 * 1024
 MAX_FILE_MB = 500  # per file; a bundle holds at most courses.reading.MAX_TOTAL_BYTES in all
@@ -46,10 +47,10 @@ def normalise(text: str) -> str:
 @dataclass(frozen=True)
 class CourseFiles:
     """The files of a course folder by NFC POSIX relative path: those that may be used, and those that
-    may not (with the reason, reported where a lesson refers to one)."""
+    may not (with the reason, reported where a lesson refers to one: see `refusal`)."""
 
     paths: dict[str, Path]
-    refused: dict[str, str]
+    refused: dict[str, Message]
 
 
 def list_course_files(course_dir: Path) -> CourseFiles:
@@ -73,17 +74,23 @@ def list_course_files(course_dir: Path) -> CourseFiles:
     return CourseFiles(paths, refused)
 
 
-def file_problem(path: Path, root: str) -> str | None:
-    """Why a file of the course folder (whose real path is `root`) cannot go into a bundle, or None."""
+def file_problem(path: Path, root: str) -> Message | None:
+    """Why a file of the course folder (whose real path is `root`) cannot go into a bundle, or None; in English,
+    translated where it is reported (the folder may be listed before the language is chosen)."""
     try:
         if path.is_symlink() and os.path.commonpath([root, os.path.realpath(path)]) != root:
-            return _("links to a file outside the course folder (only files inside it are packed)")
+            return Message(N_("links to a file outside the course folder (only files inside it are packed)"))
         info = path.stat()
     except (OSError, ValueError) as error:  # ValueError: another drive (Windows)
-        return _("cannot be read (%(reason)s)") % {"reason": getattr(error, "strerror", None) or error}
+        return Message(N_("cannot be read (%(reason)s)"), reason=getattr(error, "strerror", None) or str(error))
     if not stat.S_ISREG(info.st_mode):
-        return _("is not a regular file (a pipe or a device)")
+        return Message(N_("is not a regular file (a pipe or a device)"))
     if info.st_size > MAX_FILE_MB * MB:
-        return _("is larger than %(limit)s MB (%(size)s MB): make it smaller or split it") % {
-            "limit": MAX_FILE_MB, "size": -(-info.st_size // MB)}
+        return Message(N_("is larger than %(limit)s MB (%(size)s MB): make it smaller or split it"),
+                       limit=MAX_FILE_MB, size=-(-info.st_size // MB))
     return None
+
+
+def refusal(path: str, reason: Message) -> str:
+    """'<path> <why it cannot be packed>', in the chosen language."""
+    return f"{path} {translate(reason)}"

@@ -18,25 +18,26 @@ DEFAULT_PORT = 8700
 
 def add_commands(commands, default_out: Path) -> None:
     """Add the trainers' subcommands to the builder's argument parser."""
-    new = commands.add_parser("new", help="make a new course folder that builds at once (asks for what is not given)")
-    new.add_argument("course_dir", type=Path, metavar="content/ID", help="a new or empty folder; its name is the id")
-    new.add_argument("--title", help="the course title")
-    new.add_argument("--language", help="the course language, a BCP 47 code (default vi)")
-    new.add_argument("--author", help="the author's or team's name")
-    preview = commands.add_parser("preview", help="show the course in the browser as the player shows it, "
-                                                  "reloaded on every save (Ctrl+C stops)")
+    new = commands.add_parser("new", help=_("make a new course folder that builds at once (asks for what is not "
+                                            "given)"))
+    new.add_argument("course_dir", type=Path, metavar="content/ID", help=_("a new or empty folder; its name is the id"))
+    new.add_argument("--title", help=_("the course title"))
+    new.add_argument("--language", help=_("the course language, a BCP 47 code (default vi)"))
+    new.add_argument("--author", help=_("the author's or team's name"))
+    preview = commands.add_parser("preview", help=_("show the course in the browser as the player shows it, "
+                                                    "reloaded on every save (Ctrl+C stops)"))
     preview.add_argument("course_dir", type=Path)
-    preview.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port on 127.0.0.1 (default {DEFAULT_PORT}; "
-                                                                         "0 picks a free one)")
-    preview.add_argument("--no-browser", action="store_true", help="do not open the browser")
+    preview.add_argument("--port", type=int, default=DEFAULT_PORT,
+                         help=_("port on 127.0.0.1 (default %(port)s; 0 picks a free one)") % {"port": DEFAULT_PORT})
+    preview.add_argument("--no-browser", action="store_true", help=_("do not open the browser"))
     preview.add_argument("--editor-url", metavar="TEMPLATE", default=None,
-                         help="link of a problem's path:line, with {path} and {line} (default: "
-                              "vscode://file/{path}:{line}; '' for plain text)")
-    scorm = commands.add_parser("export-scorm", help="write OUT/<id>-<version>-scorm12.zip for an online LMS")
+                         help=_("link of a problem's path:line, with {path} and {line} (default: "
+                                "vscode://file/{path}:{line}; '' for plain text)"))
+    scorm = commands.add_parser("export-scorm", help=_("write OUT/<id>-<version>-scorm12.zip for an online LMS"))
     scorm.add_argument("course_dir", type=Path)
-    scorm.add_argument("-o", "--out", type=Path, default=default_out, help="output folder (default: dist)")
+    scorm.add_argument("-o", "--out", type=Path, default=default_out, help=_("output folder (default: dist)"))
     for command in (preview, scorm):
-        command.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+        command.add_argument("-q", "--quiet", action="store_true", help=_("no progress output"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,10 +60,10 @@ def _new(args: argparse.Namespace) -> int:
     ask = sys.stdin.isatty()
     try:
         check_target(args.course_dir)  # before asking anything
-        language = _choice(args.language, "Ngôn ngữ (language: vi, en…)", "vi", ask)
-        untitled = "Khóa học mới" if language.split("-")[0].lower() == "vi" else "New course"
-        choices = NewCourse(title=_choice(args.title, "Tên khóa học (course title)", untitled, ask),
-                            language=language, author=_choice(args.author, "Tác giả (author)", "", ask))
+        language = _choice(args.language, _("Course language (vi, en…)"), "vi", ask)
+        untitled = "Khoá học mới" if language.split("-")[0].lower() == "vi" else "New course"  # the course's language
+        choices = NewCourse(title=_choice(args.title, _("Course title"), untitled, ask),
+                            language=language, author=_choice(args.author, _("Author"), "", ask))
         written = new_course(args.course_dir, choices)
     except NewCourseError as error:
         print(error, file=sys.stderr)

@@ -15,4 +15,5 @@ class UnsupportedFormat(BundleError):
 
 
 class KeyFileError(Exception):
-    """A publisher key file is missing, malformed or needs another passphrase; the message is for a person."""
+    """A publisher key file is missing, malformed or needs another passphrase; the message is for a person (in
+    English, a courses.messages.Message, which the builder shows in the trainer's language)."""

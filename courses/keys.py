@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from courses.errors import KeyFileError
+from courses.messages import N_, Message
 from courses.text import text_problem
 
 PUBLIC_KEY_SIZE = 32
@@ -29,17 +30,17 @@ PUBLIC_TITLE = "Trạm Học publisher key (public): give it to the learning cen
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
-def publisher_problem(name: str) -> str | None:
+def publisher_problem(name: str) -> Message | None:
     """Why a publisher name cannot be used, or None (names are NFC, 1-120 characters, one line, with no
     control, bidirectional or invisible characters: see courses.text)."""
     if not isinstance(name, str) or not name.strip():
-        return "the publisher name is empty"
+        return Message(N_("the publisher name is empty"))
     if name != unicodedata.normalize("NFC", name.strip()):
-        return "the publisher name has leading or trailing spaces, or is not in Unicode NFC"
+        return Message(N_("the publisher name has leading or trailing spaces, or is not in Unicode NFC"))
     if len(name) > MAX_PUBLISHER_LENGTH:
-        return f"the publisher name is longer than {MAX_PUBLISHER_LENGTH} characters"
+        return Message(N_("the publisher name is longer than %(limit)s characters"), limit=MAX_PUBLISHER_LENGTH)
     problem = text_problem(name)
-    return f"the publisher name {problem}" if problem else None
+    return Message(N_("the publisher name %(problem)s"), problem=problem) if problem else None
 
 
 def clean_publisher(name: str) -> str:
@@ -114,7 +115,7 @@ def write_key_pair(key: SigningKey, folder: Path, passphrase: bytes | None) -> t
     private_path, public_path = stem.with_suffix(PRIVATE_SUFFIX), stem.with_suffix(PUBLIC_SUFFIX)
     for path in (private_path, public_path):
         if path.exists():
-            raise FileExistsError(f"{path} already exists; nothing was written")
+            raise FileExistsError(Message(N_("%(path)s already exists; nothing was written"), path=path))
     encryption = (serialization.BestAvailableEncryption(passphrase) if passphrase
                   else serialization.NoEncryption())
     private_pem = key.private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
@@ -148,12 +149,14 @@ def load_signing_key(path: Path, passphrase: bytes | None) -> SigningKey:
     try:
         private = serialization.load_pem_private_key(pem, passphrase or None)
     except TypeError:
-        raise KeyFileError(f"{path}: this key is protected by a passphrase; give the passphrase") from None
+        raise KeyFileError(Message(N_("%(path)s: this key is protected by a passphrase; give the passphrase"),
+                                   path=path)) from None
     except (ValueError, UnsupportedAlgorithm):
-        reason = "wrong passphrase, or a damaged key" if passphrase else "not a readable private key"
-        raise KeyFileError(f"{path}: {reason}") from None
+        reason = (N_("%(path)s: wrong passphrase, or a damaged key") if passphrase
+                  else N_("%(path)s: not a readable private key"))
+        raise KeyFileError(Message(reason, path=path)) from None
     if not isinstance(private, Ed25519PrivateKey):
-        raise KeyFileError(f"{path}: not an Ed25519 key")
+        raise KeyFileError(Message(N_("%(path)s: not an Ed25519 key"), path=path))
     key = SigningKey(publisher, private)
     _check_fingerprint_line(path, fingerprint_line, key.public)
     return key
@@ -163,15 +166,15 @@ def load_public_key(path: Path) -> PublicKey:
     """Read a public key file; raises KeyFileError."""
     path = Path(path)
     if b"PRIVATE KEY-----" in _read(path):
-        raise KeyFileError(f"{path}: this is a private key; give the public key file ({PUBLIC_SUFFIX}) instead, "
-                           "and keep the private key secret")
+        raise KeyFileError(Message(N_("%(path)s: this is a private key; give the public key file (%(suffix)s) "
+                                      "instead, and keep the private key secret"), path=path, suffix=PUBLIC_SUFFIX))
     publisher, fingerprint_line, pem = _parse(path, b"PUBLIC KEY")
     try:
         public = serialization.load_pem_public_key(pem)
     except (ValueError, UnsupportedAlgorithm):
-        raise KeyFileError(f"{path}: not a readable public key") from None
+        raise KeyFileError(Message(N_("%(path)s: not a readable public key"), path=path)) from None
     if not isinstance(public, Ed25519PublicKey):
-        raise KeyFileError(f"{path}: not an Ed25519 key")
+        raise KeyFileError(Message(N_("%(path)s: not an Ed25519 key"), path=path))
     key = PublicKey(publisher, public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
     _check_fingerprint_line(path, fingerprint_line, key)
     return key
@@ -187,9 +190,10 @@ def _read(path: Path) -> bytes:
         with path.open("rb") as source:
             data = source.read(MAX_KEY_FILE_BYTES + 1)
     except OSError as error:
-        raise KeyFileError(f"{path}: cannot read the key file ({error.strerror or error})") from None
+        raise KeyFileError(Message(N_("%(path)s: cannot read the key file (%(reason)s)"), path=path,
+                                   reason=error.strerror or str(error))) from None
     if len(data) > MAX_KEY_FILE_BYTES:
-        raise KeyFileError(f"{path}: too large for a key file")
+        raise KeyFileError(Message(N_("%(path)s: too large for a key file"), path=path))
     return data
 
 
@@ -198,16 +202,16 @@ def _parse(path: Path, kind: bytes) -> tuple[str, str, bytes]:
     data = _read(path)
     start = data.find(b"-----BEGIN ")
     if start < 0 or kind not in data[start:start + 40]:
-        raise KeyFileError(f"{path}: not a Trạm Học key file")
+        raise KeyFileError(Message(N_("%(path)s: not a Trạm Học key file"), path=path))
     try:
         header = data[:start].decode("utf-8")
     except UnicodeDecodeError:
-        raise KeyFileError(f"{path}: not a Trạm Học key file (not UTF-8 text)") from None
+        raise KeyFileError(Message(N_("%(path)s: not a Trạm Học key file (not UTF-8 text)"), path=path)) from None
     fields = dict(line.split(":", 1) for line in header.splitlines() if ":" in line)
     publisher = clean_publisher(fields.get("Publisher", ""))
     problem = publisher_problem(publisher)
     if problem:
-        raise KeyFileError(f"{path}: {problem} (the `Publisher:` line)")
+        raise KeyFileError(Message(N_("%(path)s: %(problem)s (the `Publisher:` line)"), path=path, problem=problem))
     return publisher, fields.get("Fingerprint", ""), data[start:]
 
 
@@ -215,9 +219,10 @@ def _check_fingerprint_line(path: Path, line: str, key: PublicKey) -> None:
     try:
         written = parse_fingerprint(line)
     except ValueError:
-        raise KeyFileError(f"{path}: no readable `Fingerprint:` line") from None
+        raise KeyFileError(Message(N_("%(path)s: no readable `Fingerprint:` line"), path=path)) from None
     if written != key.fingerprint:
-        raise KeyFileError(f"{path}: the `Fingerprint:` line does not match the key (the file was edited)")
+        raise KeyFileError(Message(N_("%(path)s: the `Fingerprint:` line does not match the key (the file was "
+                                      "edited)"), path=path))
 
 
 def _write_new(path: Path, data: bytes, mode: int) -> None:

@@ -17,6 +17,7 @@ from courses.errors import BundleError
 from courses.manifest import _Checker as Checker
 from courses.manifest import refuse_lone_surrogates
 from courses.members import quiz_member
+from courses.messages import N_, Message
 from courses.model import is_valid_id
 
 MAX_QUIZ_BYTES = 16 * 1024 * 1024
@@ -192,91 +193,95 @@ def matching_options(question: Matching) -> tuple[str, ...]:
     return tuple(dict.fromkeys(pair.right for pair in question.pairs))
 
 
-def points_problem(points) -> str | None:
+def points_problem(points) -> Message | None:
     """What is wrong with a question's points: they must be a number above 0 and at most MAX_POINTS (so
     that no sum of points can overflow to infinity, which an LRS refuses)."""
     if not _finite(points) or points <= 0:
-        return "must be a number greater than 0"
+        return Message(N_("must be a number greater than 0"))
     if points > MAX_POINTS:
-        return f"must be at most {MAX_POINTS}"
+        return Message(N_("must be at most %(limit)s"), limit=MAX_POINTS)
     return None
 
 
-def question_problems(question: Question) -> list[str]:
+def question_problems(question: Question) -> list[Message]:
     """What makes a question unusable (no right answer, weights that cannot reach 100 %, …)."""
     problems = []
     points = points_problem(question.points)
     if points:
-        problems.append(f"points {points}")
+        problems.append(Message(N_("points %(problem)s"), problem=points))
     if not question.text.strip():
-        problems.append("the question has no text")
+        problems.append(Message(N_("the question has no text")))
     check = _CHECKS.get(question.type)
     if check:
         problems.extend(check(question))
     return problems
 
 
-def _check_weights(weights) -> list[str]:
-    return [f"weight {w:g} % is outside -100 % … 100 %" for w in weights if not _finite(w) or abs(w) > 100]
+def _check_weights(weights) -> list[Message]:
+    return [Message(N_("weight %(weight)s %% is outside -100 %% … 100 %%"), weight=f"{w:g}")
+            for w in weights if not _finite(w) or abs(w) > 100]
 
 
-def _check_single(q: SingleChoice) -> list[str]:
+def _check_single(q: SingleChoice) -> list[Message]:
     problems = _check_weights(c.weight for c in q.choices)
     if len(q.choices) < 2:
-        problems.append("a choice question needs at least 2 choices")
+        problems.append(Message(N_("a choice question needs at least 2 choices")))
     if not any(c.weight >= 100 - WEIGHT_TOLERANCE for c in q.choices):
-        problems.append("no right choice: no choice is worth 100 %")
+        problems.append(Message(N_("no right choice: no choice is worth 100 %")))
     return problems
 
 
-def _check_multiple(q: MultipleChoice) -> list[str]:
+def _check_multiple(q: MultipleChoice) -> list[Message]:
     problems = _check_weights(c.weight for c in q.choices)
     if len(q.choices) < 2:
-        problems.append("a choice question needs at least 2 choices")
+        problems.append(Message(N_("a choice question needs at least 2 choices")))
     right = sum(c.weight for c in q.choices if _finite(c.weight) and c.weight > 0)
     if right <= 0:
-        problems.append("no right choice: every choice is worth 0 % or less; give the right ones a percentage above 0, adding up to 100 %")
+        problems.append(Message(N_("no right choice: every choice is worth 0 % or less; give the right ones a "
+                                   "percentage above 0, adding up to 100 %")))
     elif abs(right - 100) > WEIGHT_TOLERANCE:
-        problems.append(f"the right choices add up to {right:g} %; they must add up to 100 %")
+        problems.append(Message(N_("the right choices add up to %(sum)s %%; they must add up to 100 %%"),
+                                sum=f"{right:g}"))
     return problems
 
 
-def _check_short(q: ShortAnswer) -> list[str]:
+def _check_short(q: ShortAnswer) -> list[Message]:
     problems = _check_weights(a.weight for a in q.answers)
     if any(not a.text.strip() for a in q.answers):
-        problems.append("an accepted answer is empty")
+        problems.append(Message(N_("an accepted answer is empty")))
     if not any(a.weight >= 100 - WEIGHT_TOLERANCE for a in q.answers):
-        problems.append("no correct answer: no accepted answer is worth 100 %")
+        problems.append(Message(N_("no correct answer: no accepted answer is worth 100 %")))
     return problems
 
 
-def _check_numeric(q: Numeric) -> list[str]:
+def _check_numeric(q: Numeric) -> list[Message]:
     problems = _check_weights(a.weight for a in q.answers)
     for a in q.answers:
         if (a.low is None) != (a.high is None) or not all(_finite(v) for v in (a.low, a.high) if v is not None):
-            problems.append("a numeric answer needs two finite bounds (or none, for any number)")
+            problems.append(Message(N_("a numeric answer needs two finite bounds (or none, for any number)")))
         elif a.low is not None and a.low > a.high:
-            problems.append(f"the range {a.low:g}..{a.high:g} is empty: write the smaller number first")
+            problems.append(Message(N_("the range %(low)s..%(high)s is empty: write the smaller number first"),
+                                    low=f"{a.low:g}", high=f"{a.high:g}"))
     if not any(a.weight >= 100 - WEIGHT_TOLERANCE and a.low is not None for a in q.answers):
-        problems.append("no correct answer: no numeric answer is worth 100 %")
+        problems.append(Message(N_("no correct answer: no numeric answer is worth 100 %")))
     return problems
 
 
-def _check_matching(q: Matching) -> list[str]:
+def _check_matching(q: Matching) -> list[Message]:
     problems = []
     if sum(1 for p in q.pairs if p.left.strip()) < 2:
-        problems.append("a matching question needs at least 2 pairs")
+        problems.append(Message(N_("a matching question needs at least 2 pairs")))
     if any(not p.right.strip() for p in q.pairs):
-        problems.append("a matching pair has nothing on its right-hand side")
+        problems.append(Message(N_("a matching pair has nothing on its right-hand side")))
     return problems
 
 
-def _check_ordering(q: Ordering) -> list[str]:
+def _check_ordering(q: Ordering) -> list[Message]:
     problems = []
     if len(q.steps) < 2:
-        problems.append("an ordering question needs at least 2 steps")
+        problems.append(Message(N_("an ordering question needs at least 2 steps")))
     if any(not step.strip() for step in q.steps):
-        problems.append("an ordering step is empty")
+        problems.append(Message(N_("an ordering step is empty")))
     return problems
 
 

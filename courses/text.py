@@ -5,25 +5,33 @@ invisible formatting characters), so "tỉnh X" cannot be spoofed by a name that
 import json
 import unicodedata
 
+from courses.messages import N_, Message
+
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def text_problem(text: str, multiline: bool = False) -> str | None:
+def text_problem(text: str, multiline: bool = False) -> Message | None:
     """Why `text` cannot be shown as it is ("contains …"), or None; `multiline` allows line breaks and tabs."""
     for char in text:
         category = unicodedata.category(char)
         if category == "Cs":
-            return f"contains U+{ord(char):04X}, which is not a Unicode character (a lone surrogate)"
+            return Message(N_("contains %(code)s, which is not a Unicode character (a lone surrogate)"),
+                           code=_code(char))
         if multiline and char in "\n\t":
             continue
         if category in ("Cc", "Zl", "Zp"):
-            return "contains a control character or a line break"
+            return Message(N_("contains a control character or a line break"))
         if char in _BIDI_CONTROLS:
-            return (f"contains a bidirectional control character (U+{ord(char):04X}), which makes text read "
-                    "differently from how it is stored")
+            return Message(N_("contains a bidirectional control character (%(code)s), which makes text read "
+                              "differently from how it is stored"), code=_code(char))
         if category == "Cf":
-            return f"contains an invisible formatting character (U+{ord(char):04X}, such as a zero-width space)"
+            return Message(N_("contains an invisible formatting character (%(code)s, such as a zero-width space)"),
+                           code=_code(char))
     return None
+
+
+def _code(char: str) -> str:
+    return f"U+{ord(char):04X}"
 
 
 def lone_surrogate_at(data, where: str) -> str | None:

@@ -32,6 +32,7 @@ from player.results.source import StoreSource
 from player.search import views as search_views
 from player.search.index import SearchIndex
 from player.store import Store
+from player.transfer import views as transfer_views
 from player.web import errors, i18n, security
 from player.web.online import OnlineCheck
 from player.web.services import Services, attach
@@ -69,6 +70,6 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     # One blueprint per feature.
     for feature in (library_views, learner_views, lesson_views, leave_views, progress_views, quiz_views, practice_views,
                     certificate_views, search_views, admin_views, hiding_views, publisher_views, class_views,
-                    result_views, lan_views):
+                    result_views, transfer_views, lan_views):
         feature.init_app(app)
     return app

@@ -1,4 +1,4 @@
-"""Command line: `python -m player [open|serve|install|list|trust|export|report|sync]`. Parses arguments
+"""Command line: `python -m player [open|serve|install|list|trust|export|report|sync|learners]`. Parses arguments
 and calls one function."""
 
 import argparse
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from player import __version__
 from player.results import commands as results_commands
+from player.transfer import commands as learner_commands
 
 DEFAULT_PORT = 8765
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -45,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     trust_remove = trust_commands.add_parser("remove", help="stop trusting a publisher key")
     trust_remove.add_argument("fingerprint", nargs="+", help="its fingerprint (or its first 8+ hex digits)")
     results_commands.add_parsers(commands)
+    learner_commands.add_parsers(commands)
     args = parser.parse_args(argv)
     if args.command == "report":  # no data folder: the report's language is --lang
         return results_commands.report(args)
@@ -79,6 +81,8 @@ def _run(paths, command: str, args, lock=None) -> int:
     lang = Language(made.store.settings.get()["language"])  # messages in the centre's language
     if command in results_commands.NAMES:
         return results_commands.run(made, args, lang)
+    if command == learner_commands.NAME:
+        return learner_commands.run(made, args, lang)
     if command == "install":
         installed = _install(made.library, args.bundle, args.force, args.allow_unverified, lang)
         if installed == 0:
@@ -151,9 +155,12 @@ def _review_page(app, approvals, bundle: Path, lang) -> str:
 
 
 def _changes_the_folder(command: str, args) -> bool:
-    """Serving, installing, trusting or syncing need the data folder to themselves; reading does not."""
+    """Serving, installing, trusting, syncing or importing learners need the data folder to themselves;
+    reading does not."""
     if command == "trust":
         return args.trust_command != "list"
+    if command == learner_commands.NAME:
+        return learner_commands.changes_the_folder(args)
     return command not in ("list", "export")
 
 

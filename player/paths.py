@@ -30,6 +30,10 @@ DOWNLOAD_PREFIX = ".download."
 KEY_UPLOAD_PREFIX = ".key-upload."
 DELETED_PREFIX = ".deleted-"
 IMPORTING_PREFIX = ".importing-"
+IMPORT_JOURNAL = "importing.json"
+HELD_LEARNERS_PREFIX = ".learners-upload."
+HELD_LEARNERS_FILE = "learners.tramhoc-learners"
+HELD_LEARNERS_NAME = "name.txt"
 LEARNER_ID = re.compile(r"^[0-9a-f]{32}$")
 WAITING_ID = re.compile(r"^[0-9a-f]{32}$")
 SEGMENT = re.compile(r"^statements-(\d{5})\.json$")
@@ -203,6 +207,29 @@ class DataPaths:
     def importing_learners(self) -> list[Path]:
         """Learners half put together, e.g. by an import a crash interrupted."""
         return sorted(self.learners.glob(f"{IMPORTING_PREFIX}*"))
+
+    def import_journal(self, learner_id: str) -> Path:
+        """What an import adds to a learner already here, written before any of it (player.transfer.moving)."""
+        return self.learner_folder(learner_id) / IMPORT_JOURNAL
+
+    def held_learners_folder(self, held_id: str) -> Path:
+        """The private folder of a learners file chosen for import, held while the admin reviews it."""
+        if not isinstance(held_id, str) or not WAITING_ID.match(held_id):
+            raise KeyError(held_id)
+        return self.root / f"{HELD_LEARNERS_PREFIX}{held_id}"
+
+    def held_learners_folders(self) -> list[Path]:
+        """Every held learners file's folder (stale ones, and any a crash left, included)."""
+        return sorted(self.root.glob(f"{HELD_LEARNERS_PREFIX}*"))
+
+    @staticmethod
+    def held_learners_file(folder: Path) -> Path:
+        return folder / HELD_LEARNERS_FILE
+
+    @staticmethod
+    def held_learners_name(folder: Path) -> Path:
+        """The name of the file as the admin chose it."""
+        return folder / HELD_LEARNERS_NAME
 
     # -- results ------------------------------------------------------------------------------------------
     @property

@@ -220,7 +220,7 @@ def test_each_admin_page_is_in_the_menu_and_marked_current_there(admin, app):
     home = text(admin.get("/admin/"))
     pages = [href for href, _ in menu_links(home)]
     assert pages == ["/admin/", "/admin/learners", "/admin/courses", "/admin/classes/", "/admin/results/",
-                     "/admin/publishers/", "/admin/lan/", "/admin/settings"]
+                     "/admin/move/", "/admin/publishers/", "/admin/lan/", "/admin/settings"]
     for href in pages:
         response = admin.get(href)
         assert response.status_code == 200, href

@@ -1,6 +1,7 @@
-"""Installing a course that needs the admin (unsigned, unknown publisher, older version): the learner sees
-what it is, only the admin PIN (with its back-off) or an admin session approves it, the approval is bound
-to that exact uploaded file, and waiting files are cleaned up on approval, on cancel and when stale."""
+"""Installing a course that needs the admin (unsigned, unknown publisher, older version): only the admin uploads
+course files (the install box is in the admin area); a file opened from Windows Explorer waits for review, the
+learner at the PC sees what it is, only the admin PIN (with its back-off) or an admin session approves it, the
+approval is bound to that exact file, and waiting files are cleaned up on approval, on cancel and when stale."""
 
 import io
 import os
@@ -30,17 +31,26 @@ def set_admin_pin(app) -> None:
 
 
 def upload(client, bundle: Path, **form):
-    """Upload a course file through the install form; returns the response (not followed)."""
+    """Upload a course file through the admin area's install form; returns the response (not followed)."""
     return client.post("/install", data={"bundle": (io.BytesIO(bundle.read_bytes()), "course.tramhoc"), **form})
 
 
-def hold(client, bundle: Path, **form) -> tuple[str, str]:
-    """Upload a file that needs approval: (waiting id, the approval token its review page carries)."""
-    response = upload(client, bundle, **form)
-    assert response.status_code == 303, text(response)
-    waiting_id = re.fullmatch(r"/install/([0-9a-f]{32})(\?back=\w+)?", response.headers["Location"]).group(1)
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+def opened(client, bundle: Path) -> str:
+    """A course file opened from Windows Explorer (player.cli holds it for review): its review page's address."""
+    with bundle.open("rb") as file:
+        return f"/install/{services(client.application).approvals.hold(file).id}"
+
+
+def approval_of(client, address: str) -> tuple[str, str]:
+    """(waiting id, the approval token its review page carries) of a waiting file's review page."""
+    waiting_id = re.fullmatch(r"/install/([0-9a-f]{32})(\?back=\w+)?", address).group(1)
+    page = client.get(address).get_data(as_text=True)
     return waiting_id, re.search(r'name="approval" value="([^"]+)"', page).group(1)
+
+
+def hold(client, bundle: Path) -> tuple[str, str]:
+    """Open a file that needs approval at this client's PC: (waiting id, its approval token)."""
+    return approval_of(client, opened(client, bundle))
 
 
 def waiting_folders(app) -> list[Path]:
@@ -68,9 +78,7 @@ def learner(player):
 
 def test_a_learner_sees_what_an_unsigned_course_is_and_the_admin_approves_it_with_the_pin(player, learner,
                                                                                            mini_bundle):
-    response = upload(learner, mini_bundle)
-    assert response.headers["Location"].startswith("/install/")
-    review = text(learner.get(response.headers["Location"]))
+    review = text(learner.get(opened(learner, mini_bundle)))
     assert "Cài khoá học này?" in review and TITLE in review and "phiên bản 1.0.0" in review
     assert "Không có chữ ký số" in review and "không ai bảo đảm cho nội dung của nó" in review
     assert "Hãy nhờ người quản lý trung tâm" in review and 'name="pin"' in review
@@ -95,7 +103,7 @@ def test_a_course_from_an_unknown_publisher_shows_the_name_it_claims_and_its_fin
     app = make_player(tmp_path / "data")  # trusts nobody
     set_admin_pin(app)
     client = app.test_client()
-    review = text(client.get(upload(client, signed_bundle).headers["Location"]))
+    review = text(client.get(opened(client, signed_bundle)))
     assert "Được ký bởi một đơn vị phát hành mà trung tâm này chưa tin cậy" in review
     assert "Tệp ghi là của “Sở TT&amp;TT tỉnh Mẫu”. Chưa ai kiểm tra tên này." in review
     assert format_fingerprint(publisher_key.public.fingerprint) in review
@@ -230,7 +238,9 @@ def test_the_admin_area_installs_a_course_and_asks_only_to_confirm(player, mini_
     assert verified.headers["Location"] == "/admin/courses" and installed(player) == ["mini"]
     services(player).library.remove("mini")
 
-    waiting_id, approval = hold(admin, mini_bundle, back="admin")
+    held = upload(admin, mini_bundle, back="admin")
+    assert held.status_code == 303, text(held)
+    waiting_id, approval = approval_of(admin, held.headers["Location"])
     review = text(admin.get(f"/install/{waiting_id}?back=admin"))
     assert 'name="pin"' not in review and "Đồng ý và cài đặt" in review
     assert "Tệp khoá học đang chờ bạn đồng ý" in text(admin.get("/admin/"))  # the overview says it waits
@@ -244,7 +254,7 @@ def test_the_admin_area_installs_a_course_and_asks_only_to_confirm(player, mini_
 def test_before_an_admin_pin_exists_nobody_can_approve(tmp_path, make_player, mini_bundle):
     app = make_player(tmp_path / "data")
     client = app.test_client()
-    waiting_id = re.search(r"/install/(\w+)", upload(client, mini_bundle).headers["Location"]).group(1)
+    waiting_id = opened(client, mini_bundle).rsplit("/", 1)[1]
     review = text(client.get(f"/install/{waiting_id}"))
     assert "Máy này chưa có mã PIN quản trị" in review and 'name="approval"' not in review
     for pin in ("", "000000"):
@@ -252,11 +262,21 @@ def test_before_an_admin_pin_exists_nobody_can_approve(tmp_path, make_player, mi
     assert installed(app) == []
 
 
-def test_a_damaged_upload_is_refused_and_not_kept(player, learner, signed_bundle):
+def test_only_the_admin_uploads_course_files(player, learner, signed_bundle, mini_bundle):
+    """A learner's session (or another PC in LAN mode) cannot upload: nothing is read, held or installed."""
+    for bundle in (signed_bundle, mini_bundle):
+        response = upload(learner, bundle)
+        assert response.status_code == 303 and response.headers["Location"] == "/admin/"
+    assert waiting_folders(player) == [] and installed(player) == []
+
+
+def test_a_damaged_upload_is_refused_and_not_kept(player, signed_bundle):
+    admin = player.test_client()
+    assert admin.post("/admin/sign-in", data={"pin": ADMIN_PIN}).status_code == 303
     damaged = bytearray(signed_bundle.read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
-    response = learner.post("/install", data={"bundle": (io.BytesIO(bytes(damaged)), "x.tramhoc")},
-                            follow_redirects=True)
+    response = admin.post("/install", data={"bundle": (io.BytesIO(bytes(damaged)), "x.tramhoc")},
+                          follow_redirects=True)
     assert "Không cài được khoá học này" in text(response)
     assert waiting_folders(player) == [] and installed(player) == []
 

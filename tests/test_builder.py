@@ -236,6 +236,18 @@ def test_build_shows_progress_unless_quiet(tmp_path, mini_course, capsys):
     assert capsys.readouterr() == ("", "")
 
 
+def test_an_output_folder_that_cannot_be_written_is_a_clear_error(tmp_path, mini_course, capsys):
+    """A full disk or an output path that is a file: one line saying so, no traceback, nothing written."""
+    taken = tmp_path / "dist"
+    taken.write_text("a file where the folder should be", encoding="utf-8")
+    before = sorted(tmp_path.rglob("*"))
+    assert builder_main(["build", "--lang", "en", str(mini_course), "-o", str(taken / "out"), "--quiet"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"cannot write the bundle into {taken / 'out'}: ") and "Traceback" not in error
+    assert error.rstrip().endswith("; nothing was written.") and len(error.splitlines()) == 1
+    assert sorted(tmp_path.rglob("*")) == before
+
+
 def test_missing_course_folder_is_a_clear_error(tmp_path, capsys):
     assert builder_main(["check", "--lang", "en", str(tmp_path / "nope")]) == 2
     assert "not a course folder" in capsys.readouterr().err
@@ -368,7 +380,7 @@ def test_a_rebuild_sees_a_missing_or_refused_file_fixed_without_the_lesson_chang
     with pytest.raises(BuildFailed, match="1 problem"):
         watching.compile()
     image.write_bytes(data)
-    assert watching.compile().members[asset_member("lessons/images/so-do.svg")] == data
+    assert watching.compile().members[asset_member("lessons/images/so-do.svg")].read_bytes() == data
 
 
 @pytest.mark.parametrize("broken, expected", [

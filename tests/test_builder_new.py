@@ -42,7 +42,7 @@ def test_without_a_terminal_the_defaults_are_used(tmp_path, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert builder_main(["new", str(tmp_path / "khoa-hoc")]) == 0
     course = check(tmp_path / "khoa-hoc").course
-    assert (course.language, course.title, course.authors) == ("vi", "Khóa học mới", ())
+    assert (course.language, course.title, course.authors) == ("vi", "Khoá học mới", ())
 
 
 def test_an_empty_folder_is_used_and_a_non_empty_one_refused(tmp_path, capsys):

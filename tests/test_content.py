@@ -127,7 +127,8 @@ def test_translation_mirrors_its_original_lesson_for_lesson(translation, origina
 @pytest.mark.parametrize("course", COURSES)
 def test_every_svg_is_small_titled_and_offline(course):
     members = compiled(course).members
-    pictures = {name: data for name, data in members.items() if name.startswith(ASSETS_DIR) and name.endswith(".svg")}
+    pictures = {name: file.read_bytes() for name, file in members.items()
+                if name.startswith(ASSETS_DIR) and name.endswith(".svg")}
     assert pictures, "a course teaches with pictures"
     for name, data in pictures.items():
         assert len(data) <= MAX_SVG_BYTES, f"{name}: {len(data)} bytes"

@@ -2,7 +2,9 @@
 
 import hashlib
 import json
+import random
 import zipfile
+from pathlib import Path
 
 import pytest
 from bundle_tools import rewrite_bundle
@@ -13,7 +15,7 @@ from courses import Bundle, BundleError, Course, Lesson, Manifest, Section, writ
 from courses.manifest import LOWEST_WRITTEN_VERSION
 from courses.members import MANIFEST, asset_member, lesson_member, unsafe_reason
 from courses.model import version_key
-from courses.writing import COMPRESS_LEVEL, STORED_SUFFIXES, bundle_timestamp
+from courses.writing import COMPRESS_LEVEL, STORED_SUFFIXES, STREAM_MIN_BYTES, bundle_timestamp
 
 COURSE = Course(id="demo", title="Thử nghiệm", language="vi", version="1.0.0", authors=("A",),
                 description="", sections=(Section(None, (Lesson("bai-1", "Bài 1", 3),)),))
@@ -68,6 +70,76 @@ def test_reused_deflated_members_give_the_same_bundle(tmp_path):
     write_bundle(tmp_path / "b.tramhoc", COURSE, MEMBERS, "test", deflated_again)
     assert deflated_again == deflated
     assert sha(tmp_path / "a.tramhoc") == sha(tmp_path / "b.tramhoc")
+
+
+def media_members() -> dict[str, bytes]:
+    """Members as an author's files hold them: a video (stored), a small diagram (deflated from memory)
+    and a diagram big enough to be deflated as it is written; partly random, partly repetitive."""
+    noise = random.Random(14).randbytes
+    big_svg = b"".join(b"<path d='M0 0L%d %d'/>" % (n, n * 7 % 991) + noise(n % 97) for n in range(300_000))
+    assert len(big_svg) > STREAM_MIN_BYTES
+    return {asset_member("video/bài 1.mp4"): noise(3 * 2**20 + 17), asset_member("hình/sơ đồ.svg"): b"<svg/>" * 999,
+            asset_member("hình/bản đồ.svg"): big_svg, **MEMBERS}
+
+
+def as_files(folder, members: dict[str, bytes]) -> dict:
+    """The same members, each but the lesson as a file to read."""
+    paths = {}
+    for number, (name, data) in enumerate(members.items()):
+        if name.startswith("assets/"):
+            paths[name] = folder / f"{number}{Path(name).suffix}"
+            paths[name].write_bytes(data)
+        else:
+            paths[name] = data
+    return paths
+
+
+def test_files_and_their_bytes_give_byte_identical_bundles(tmp_path):
+    """Issue 14 #21: a member given as a file is streamed, into the very archive its bytes make."""
+    members = media_members()
+    from_bytes = tmp_path / "bytes.tramhoc"
+    manifest = write_bundle(from_bytes, COURSE, members, "test")
+    from_files, deflated = tmp_path / "files.tramhoc", {}
+    assert write_bundle(from_files, COURSE, as_files(tmp_path, members), "test", deflated) == manifest
+    assert from_files.read_bytes() == from_bytes.read_bytes() == zipfile_reference(
+        tmp_path / "ref.zip", {MANIFEST: manifest.to_bytes(), **members}, bundle_timestamp())
+    big = hashlib.sha256(members[asset_member("hình/bản đồ.svg")]).hexdigest()
+    assert big not in deflated and len(deflated) == 3  # the manifest, the lesson and the small diagram
+    write_bundle(tmp_path / "again.tramhoc", COURSE, as_files(tmp_path, members), "test", deflated)
+    assert (tmp_path / "again.tramhoc").read_bytes() == from_bytes.read_bytes()
+    with Bundle(from_files) as bundle:
+        bundle.verify()
+
+
+@pytest.mark.parametrize("name", [asset_member("video/a.mp4"), asset_member("hình/bản đồ.svg")])
+def test_a_file_that_changes_while_it_is_written_is_refused(tmp_path, name):
+    """Its checksums in the manifest would no longer match: nothing is written."""
+    source = tmp_path / Path(name).name
+    source.write_bytes(b"<svg/>" * STREAM_MIN_BYTES)
+
+    class Editing(dict):  # the author saves the file again after its checksums were taken
+        def get(self, key, default=None):
+            with open(source, "ab") as more:
+                more.write(b"<!-- -->")
+            return super().get(key, default)
+
+    with pytest.raises(ValueError, match="changed while the bundle was being written"):
+        write_bundle(tmp_path / "out" / "a.tramhoc", COURSE, {**MEMBERS, name: source}, "test", Editing())
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize("video_bytes, deflated_bytes", [(2**20 + 1, 0), (2**20 - 100, 200)])
+def test_a_bundle_too_big_for_a_zip_is_refused_and_nothing_is_written(tmp_path, monkeypatch, video_bytes,
+                                                                      deflated_bytes):
+    """Stored files over the limit are refused before writing; deflated ones once the archive passes it."""
+    monkeypatch.setattr("courses.writing.MAX_ARCHIVE_BYTES", 2**20)
+    video = tmp_path / "video.mp4"
+    video.write_bytes(random.Random(1).randbytes(video_bytes))
+    members = {**MEMBERS, asset_member("video.mp4"): video,
+               asset_member("noise.svg"): random.Random(2).randbytes(deflated_bytes)}
+    with pytest.raises(ValueError, match="larger than 4 GiB or hold more than 65,535 files"):
+        write_bundle(tmp_path / "out" / "a.tramhoc", COURSE, members, "test")
+    assert list((tmp_path / "out").glob("*")) == []
 
 
 def test_source_date_epoch_sets_entry_times(tmp_path, monkeypatch):

@@ -28,6 +28,7 @@ class FakeWebview(types.ModuleType):
         super().__init__("webview")
         self.renderer, self.fail = renderer, fail
         self.settings, self.gui, self.shown, self.served_while_shown = {}, "not started", False, None
+        self.screens = []  # none reported: the window is maximised
         self.window = types.SimpleNamespace(events=types.SimpleNamespace(initialized=FakeEvent(), loaded=FakeEvent()))
 
     def create_window(self, title, url, **options):
@@ -74,6 +75,17 @@ def test_only_webview2_makes_a_window_on_windows(app, tmp_path, windows, rendere
 def test_no_engine_but_webview2_is_allowed_on_windows_and_never_mshtml_anywhere(renderer):
     assert renderer_allowed(renderer, "win32") is (renderer == "edgechromium")
     assert not renderer_allowed("mshtml", "linux") and not renderer_allowed("mshtml", "darwin")
+
+
+def test_on_windows_the_window_fits_the_work_area_before_it_is_made(app, tmp_path, windows):
+    webview = windows("edgechromium")
+    taskbar = types.SimpleNamespace(X=0, Y=0, Width=1366, Height=728, Primary=True)  # WinForms' Screen.WorkingArea
+    webview.screens = [types.SimpleNamespace(x=0, y=0, width=1366, height=768, frame=taskbar)]
+    run_window(app, tmp_path / "webview")
+    window = webview.window
+    assert webview.shown
+    assert (window.initial_width, window.initial_height, window.initial_x, window.initial_y) == (1180, 728, 93, 0)
+    assert window.maximized and window.min_size == (720, 560)
 
 
 def test_without_dotnet_pywebview_cannot_start_and_says_dotnet_is_missing(app, tmp_path, windows):

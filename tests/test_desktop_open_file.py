@@ -51,4 +51,4 @@ def test_while_a_player_runs_a_course_file_sends_the_person_to_it(tmp_path, wind
         running.announce("http://127.0.0.1:8765/")
         assert cli.main(["--data", str(folder), "open", str(mini_bundle)]) == 0
     assert opened == ["http://127.0.0.1:8765/"] and not shown
-    assert len(told) == 1 and mini_bundle.name in told[0] and "thư viện" in told[0]
+    assert len(told) == 1 and mini_bundle.name in told[0] and "khu quản trị" in told[0]

@@ -23,6 +23,7 @@ from bundle_tools import (
 )
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
+from support.pages import ADMIN_PIN
 from hypothesis import strategies as st
 
 from courses import Bundle, BundleError
@@ -243,13 +244,15 @@ def test_installing_a_hostile_bundle_writes_nothing(hostile, case, tmp_path, mak
     app = make_player(tmp_path / "data", trusted=(publisher_key,))
     library = services(app).library
     FolderLock(services(app).paths).acquire().release()  # the lock file is there once a player has run
+    admin = app.test_client()
+    admin.set_admin_pin(ADMIN_PIN)
     before = snapshot(tmp_path, hostile[case]), sorted(os.listdir(hostile[case].parent))
     with pytest.raises(InstallError, match=CASES[case][1]):
         library.install(hostile[case], allow_unverified=True, force=True)
     assert player_main(["--data", str(tmp_path / "data"), "install", "--allow-unverified", "--force",
                         str(hostile[case])]) == 1
     assert hostile[case].name in capsys.readouterr().err
-    response = app.test_client().post("/install", follow_redirects=True, data={
+    response = admin.post("/install", follow_redirects=True, data={
         "bundle": (io.BytesIO(hostile[case].read_bytes()), "course.tramhoc")})
     assert "Không cài được khoá học này" in response.get_data(as_text=True)
     assert (snapshot(tmp_path, hostile[case]), sorted(os.listdir(hostile[case].parent))) == before

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from bundle_tools import rewrite_bundle
-from support.pages import text
+from support.pages import ADMIN_PIN, text
 
 from builder.build import build
 from courses.keys import format_fingerprint, write_key_pair
@@ -88,24 +88,26 @@ def test_language_switch_never_redirects_off_site(client, target):
 
 
 def test_install_through_the_ui(tmp_path, signed_bundle, publisher_key, make_player):
-    client = make_player(tmp_path / "data", trusted=(publisher_key,)).test_client()
+    app = make_player(tmp_path / "data", trusted=(publisher_key,))
+    client, admin = app.test_client(), app.test_client()
     client.sign_in()
+    admin.set_admin_pin(ADMIN_PIN)
     assert "Chưa có khoá học nào" in text(client.get("/"))
-    response = client.post("/install", data={"bundle": (io.BytesIO(signed_bundle.read_bytes()), "mini.tramhoc")},
-                           follow_redirects=True)
+    response = admin.post("/install", data={"bundle": (io.BytesIO(signed_bundle.read_bytes()), "mini.tramhoc")},
+                          follow_redirects=True)
     assert "Đã cài “Khoá học nhỏ: Chữ ký số” (phiên bản 1.0.0)." in text(response)
     assert "Đơn vị phát hành đã xác minh: Sở TT&amp;TT tỉnh Mẫu" in text(response)
 
 
 def test_install_through_the_ui_refuses_a_damaged_file(tmp_path, signed_bundle, publisher_key, make_player):
     client = make_player(tmp_path / "data", trusted=(publisher_key,)).test_client()
-    client.sign_in()
+    client.set_admin_pin(ADMIN_PIN)
     damaged = bytearray(signed_bundle.read_bytes())
     damaged[len(damaged) // 3] ^= 0xFF
     response = client.post("/install", data={"bundle": (io.BytesIO(bytes(damaged)), "mini.tramhoc")},
                            follow_redirects=True)
     assert "Không cài được khoá học này" in text(response)
-    assert "Chưa có khoá học nào" in text(response)
+    assert "Chưa cài khoá học nào." in text(response)
     assert not list((tmp_path / "data" / "library").glob("*.tramhoc"))
 
 

@@ -232,3 +232,20 @@ def test_a_class_page_shows_pre_post_and_gain_and_each_question_before_and_after
         shown_before, shown_after = rows[escape(plain_text(question.text))]
         assert shown_before == (f"{right * 100 // total}%" if total else "–"), question.id
         assert shown_after in ("100%", "–")  # every post-test answer was right (2 of 3 questions drawn)
+
+
+def test_pretest_and_post_test_attempts_say_so_in_their_statements(pretest_app):
+    """Issue 19 #3: the report has no course bundle, so the pre-test's and the post-test's (the last test's)
+    statements carry their role in a context extension; another test's carry none."""
+    client = pretest_app.test_client()
+    client.sign_in()
+    for lesson_id in ("dau-vao", "on-tap", "ngan-hang"):
+        take(client, pretest_app, lesson_id, "right")
+    roles = {}
+    for statement in services(pretest_app).store.learners.statements(learner_id(client)):
+        quiz = statement["object"]["id"] if statement["verb"]["id"].endswith(("passed", "failed")) else (
+            statement["context"]["contextActivities"].get("parent", [{}])[0].get("id", ""))
+        if quiz.endswith(":quiz"):
+            roles.setdefault(quiz.split(":")[-2], set()).add(
+                statement["context"]["extensions"].get("urn:tramhoc:extension:test-role"))
+    assert roles == {"dau-vao": {"pre-test"}, "on-tap": {None}, "ngan-hang": {"post-test"}}

@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from support.pages import text
+from support.pages import ADMIN_PIN, text
 
 from courses import FORMAT_VERSION
 from courses.errors import BundleError, UnsupportedFormat
@@ -19,9 +19,9 @@ FOLDED_DETAIL = re.compile(r'<summary>Chi tiết kỹ thuật \(cho người h�
 def test_a_damaged_course_file_is_named_as_the_admin_chose_it_in_the_ui_language(app):
     """Issue 17 #13: not "course.tramhoc: not a readable bundle (not a zip file)", but the file's own name,
     in Vietnamese, with the English detail folded away for whoever helps."""
-    learner = app.test_client()
-    learner.sign_in()
-    response = learner.post("/install", follow_redirects=True,
+    admin = app.test_client()
+    admin.set_admin_pin(ADMIN_PIN)
+    response = admin.post("/install", follow_redirects=True,
                             data={"bundle": (io.BytesIO(b"this is no zip"), "Khoá học của tôi.tramhoc")})
     page = text(response)
     assert ("Không cài được khoá học này: Tệp khoá học Khoá học của tôi.tramhoc bị hỏng, hoặc không phải là tệp "

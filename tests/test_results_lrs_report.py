@@ -22,6 +22,7 @@ from player.cli import main
 from player.results import lrsread
 from player.results.figures import Figures, parse_timestamp
 from player.results.lrs import LrsClient, LrsError
+from player.xapi import vocabulary as xapi
 
 ROOT = Path(__file__).resolve().parents[1]
 ZONE = timezone(timedelta(hours=7))
@@ -31,7 +32,9 @@ PAGE = 100  # Ralph sends at most 100 a page (RALPH_RUNSERVER_MAX_SEARCH_HITS_CO
 
 
 def bulk() -> list[dict]:
-    return [statement for number in range(BULK_LEARNERS) for statement in many(BULK_EACH, f"hv-{number:02d}")]
+    """The third computer's learners, the n-th on the n-th day after the first (for --since and --until)."""
+    return [{**statement, "timestamp": xapi.timestamp(parse_timestamp(statement["timestamp"]) + timedelta(days=number))}
+            for number in range(BULK_LEARNERS) for statement in many(BULK_EACH, f"hv-{number:02d}")]
 
 
 @pytest.fixture(scope="module")
@@ -165,17 +168,20 @@ def test_ctrl_c_stops_the_read_with_a_message_and_resume_finishes_it(lrs, from_f
 
 
 @pytest.mark.slow
-def test_since_leaves_out_what_came_before(lrs, tmp_path):
-    since = datetime(2025, 10, 1, 15, 0, tzinfo=timezone(timedelta(hours=7)))  # 08:00 UTC, in the bulk's run
+def test_since_and_until_read_only_the_statements_of_those_days(lrs, tmp_path):
     files = tmp_path / "usb"
     for device, (centre, statements) in lrs["parts"].items():
-        later = [s for s in statements if parse_timestamp(s["timestamp"]) > since]
-        if later:
-            export(files, tmp_path, device[:8], later, centre, device, datetime(2025, 10, 9, tzinfo=timezone.utc))
-    assert main(["report", str(files), "-o", str(tmp_path / "files"), "--lang", "en"]) == 0
-    assert main(lrs_args(lrs["server"].endpoint, tmp_path / "lrs", "--since", "2025-10-01T15:00")) == 0
+        days = [s for s in statements if "2025-10-10" <= parse_timestamp(s["timestamp"]).astimezone(ZONE).date()
+                .isoformat() <= "2025-10-20"]
+        if days:
+            export(files, tmp_path, device[:8], days, centre, device, datetime(2025, 10, 21, tzinfo=timezone.utc))
+    period = ["--since", "2025-10-10", "--until", "2025-10-20"]
+    assert main(["report", str(files), "-o", str(tmp_path / "files"), "--lang", "en", *period]) == 0
+    assert main(lrs_args(lrs["server"].endpoint, tmp_path / "lrs", *period)) == 0
     same_figures(csvs(tmp_path / "lrs"), csvs(tmp_path / "files"), lrs["sent_at"])
-    assert "Only records since 2025-10-01 15:00." in (tmp_path / "lrs" / "index.html").read_text(encoding="utf-8")
+    assert len(csvs(tmp_path / "lrs")["learners.csv"].splitlines()) == 1 + 11  # a header, those days' learners
+    page = (tmp_path / "lrs" / "index.html").read_text(encoding="utf-8")
+    assert "Only the records from 2025-10-10 on." in page and "Only the records up to 2025-10-20." in page
 
 
 def statement_page(more: str | None) -> dict:
@@ -227,8 +233,9 @@ def test_the_password_comes_from_the_environment_and_files_and_lrs_do_not_mix(tm
                  "--lang", "en"]) == 2
     assert main(["report", "-o", str(tmp_path / "o3"), "--lang", "en"]) == 2
     assert capsys.readouterr().err.count("give results files or folders, or --lrs URL (not both)") == 2
-    assert main(lrs_args(lrs.endpoint, tmp_path / "o4", "--since", "last week")) == 2
-    assert "--since 'last week': give a day like 2025-10-01" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="2"):
+        main(lrs_args(lrs.endpoint, tmp_path / "o4", "--since", "last week"))
+    assert "'last week' is not a day like 2025-10-01" in capsys.readouterr().err
 
 
 def test_without_a_password_the_report_asks_for_it_in_a_terminal_and_stops_elsewhere(tmp_path, stub, monkeypatch,
@@ -248,11 +255,12 @@ def test_without_a_password_the_report_asks_for_it_in_a_terminal_and_stops_elsew
     assert lrs.requests[0].headers["authorization"] == "Basic dHJhbWhvYzpnby12YW8="
 
 
-def test_since_is_a_day_or_a_time_in_the_centres_zone():
-    zone = timezone(timedelta(hours=7))
-    assert lrsread.since_timestamp("2025-10-01", zone) == "2025-09-30T17:00:00.000Z"
-    assert lrsread.since_timestamp("2025-10-01T08:30", zone) == "2025-10-01T01:30:00.000Z"
-    assert lrsread.since_timestamp("2025-10-01T08:30:00Z", zone) == "2025-10-01T08:30:00.000Z"
+def test_since_and_until_are_whole_days_in_the_centres_zone():
+    assert lrsread.period_query("2025-10-01", "2025-10-02", ZONE) == {"since": "2025-09-30T17:00:00.000Z",
+                                                                     "until": "2025-10-02T16:59:59.999Z"}
+    assert lrsread.period_query(None, "2025-10-02", ZONE) == {"until": "2025-10-02T16:59:59.999Z"}
+    assert lrsread.period_query(None, None, ZONE) == {}
+
 
 
 def test_pages_that_go_round_in_a_circle_end_the_read(tmp_path, stub):

@@ -8,6 +8,7 @@ from player.paths import DataPaths
 from player.store import Store
 from player.transfer import moving
 from player.transfer.learnerfile import LearnerFileError
+from player.web.services import services
 
 
 def _statement(n: int) -> dict:
@@ -81,3 +82,28 @@ def test_a_damaged_file_is_refused_and_nothing_imported(centres, tmp_path):
     with pytest.raises(LearnerFileError):
         moving.plan_import(there, path)
     assert there.learners.learners() == []
+
+
+def test_a_merge_a_crash_cut_short_is_finished_before_the_next_players_first_request(centres, tmp_path,
+                                                                                      make_player, monkeypatch):
+    here, there = centres
+    lan = _learner(here, statements=2)
+    moving.apply_import(there, moving.plan_import(there, moving.export_learners(here, [lan], tmp_path / "usb")))
+    here.learners.append(lan, [_statement(7)])
+    here.learners.update_profile(lan, name="Lan Nguyễn")
+    here.learners.touch(lan, "2026-02-01T00:00:00Z")
+    plan = moving.plan_import(there, moving.export_learners(here, [lan], tmp_path / "usb"))
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # the process dies after the statements, before the profile
+    monkeypatch.setattr(there.learners, "update_profile", killed)
+    with pytest.raises(KeyboardInterrupt):
+        moving.apply_import(there, plan)
+    assert there.paths.import_journal(lan).is_file() and there.learners.count(lan) == 3
+    monkeypatch.undo()
+
+    player = make_player(there.paths.root)
+    assert "Lan Nguyễn" in player.test_client().get("/learners/").get_data(as_text=True)
+    store = services(player).store
+    assert store.learners.count(lan) == 3 and store.learners.profile(lan)["name"] == "Lan Nguyễn"
+    assert not there.paths.import_journal(lan).exists()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from bundle_tools import hand_made_bundle, rewrite_bundle, snapshot
-from support.pages import text
+from support.pages import ADMIN_PIN, text
 
 from courses.keys import format_fingerprint, generate
 from player.library.bundles import InstallError, UnverifiedBundle
@@ -151,20 +151,22 @@ def test_an_unverified_bundle_is_refused_unless_allowed(tmp_path, mini_bundle, s
 
 
 @pytest.mark.parametrize("fixture", ["mini_bundle", "signed_bundle"])
-def test_the_web_form_does_not_install_unverified_bundles_and_sends_learners_to_the_administrator(
+def test_the_web_form_does_not_install_unverified_bundles_and_asks_the_administrator(
         request, fixture, tmp_path, make_player):
-    """The file waits, untouched, in a private folder inside the library for the admin PIN
+    """The file waits, untouched, in a private folder inside the library for the admin's approval
     (tests/test_admin_installs.py), beside the signed record that it was verified; nothing else is written
     and nothing is installed."""
     bundle = request.getfixturevalue(fixture)
     client = make_player(tmp_path / "data").test_client()
-    client.sign_in()
+    client.set_admin_pin(ADMIN_PIN)
+    learner = client.application.test_client()
+    learner.sign_in()
     before = snapshot(tmp_path)
     response = client.post("/install", data={"bundle": (io.BytesIO(bundle.read_bytes()), "course.tramhoc")},
                            follow_redirects=True)
     assert "không được ký bởi đơn vị phát hành mà trung tâm tin cậy" in text(response)
-    assert "Hãy nhờ người quản lý trung tâm" in text(response)
-    assert "Chưa có khoá học nào" in text(client.get("/"))
+    assert "Đồng ý và cài đặt" in text(response)  # the admin decides
+    assert "Chưa có khoá học nào" in text(learner.get("/"))
     added = {path: entry for path, entry in snapshot(tmp_path).items() if path not in before}
     waiting, = [Path(path) for path in added if path.endswith(".tramhoc")]
     assert waiting.parent.parent == tmp_path / "data" / "library" and waiting.parent.name.startswith(".upload.")

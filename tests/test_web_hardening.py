@@ -312,7 +312,7 @@ class FakeWindow:
 def fake_webview(monkeypatch):
     module = types.ModuleType("webview")
     module.settings = {"ALLOW_FILE_URLS": True, "ALLOW_DOWNLOADS": False, "OPEN_EXTERNAL_LINKS_IN_BROWSER": False}
-    module.windows, module.started = [], []
+    module.windows, module.started, module.screens = [], [], []
 
     def create_window(title, url, **options):
         module.windows.append(FakeWindow(url, options))
@@ -338,7 +338,7 @@ def test_the_desktop_window_is_locked_down(tmp_path, fake_webview, make_player, 
     assert fake_webview.settings == {"ALLOW_FILE_URLS": False, "ALLOW_DOWNLOADS": True,
                                      "OPEN_EXTERNAL_LINKS_IN_BROWSER": True}
     assert window.options["js_api"] is None
-    assert fake_webview.started == [{"gui": None, "icon": None, "private_mode": False,
+    assert fake_webview.started == [{"gui": "qt", "icon": None, "private_mode": False,
                                      "storage_path": str(tmp_path / "webview"), "debug": False}]
     home = window.url
     assert home.startswith("http://127.0.0.1:")

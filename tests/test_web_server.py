@@ -110,8 +110,8 @@ def test_bodies_are_bounded_before_they_are_read(client):
     assert post_body(client, "/admin/sign-in", too_big) == (413, 0)  # no token either: still nothing read
 
 
-def test_only_the_upload_form_takes_a_large_body_and_only_with_its_token(client):
-    token = client.csrf_token()
+def test_only_the_upload_form_takes_a_large_body_and_only_with_its_token(admin):
+    client, token = admin, admin.csrf_token()
     assert post_body(client, "/install", 50 * 1024**2) == (400, 0)  # no token before the body: not read
     assert post_body(client, "/install", 50 * 1024**2, csrf_token="forged") == (400, 0)
     assert post_body(client, "/install", 3 * 1024**3, csrf_token=token) == (413, 0)  # over 2 GiB
@@ -121,6 +121,6 @@ def test_only_the_upload_form_takes_a_large_body_and_only_with_its_token(client)
     assert response.status_code == 200 and "khoa-hoc.tramhoc" in response.get_data(as_text=True)
 
 
-def test_the_upload_form_carries_its_token_in_its_address(client):
-    page = client.get("/").get_data(as_text=True)
+def test_the_upload_form_carries_its_token_in_its_address(admin):
+    page = admin.get("/admin/courses").get_data(as_text=True)
     assert 'action="/install?csrf_token=' in page

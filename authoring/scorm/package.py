@@ -3,6 +3,7 @@ for the browser, and write OUT/<id>-<version>-scorm12.zip deterministically (sor
 timestamps, SOURCE_DATE_EPOCH honoured, as bundles are) and atomically."""
 
 import os
+import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from authoring.scorm.state import MAX_SUSPEND_DATA, largest_suspend_data
 from builder.build import CompiledCourse, CourseBuild
 from courses.members import ASSETS_DIR, lesson_member, quiz_member
 from courses.quiz import Quiz, quiz_from_bytes
-from courses.writing import bundle_timestamp, is_stored
+from courses.writing import CHUNK_BYTES, bundle_timestamp, is_stored
 
 RUNTIME = Path(__file__).resolve().parent.parent / "static" / "scorm"
 PLAYER_STATIC = Path(player.__file__).resolve().parent / "static"
@@ -61,8 +62,9 @@ def course_quizzes(compiled: CompiledCourse) -> dict[str, Quiz]:
             for lesson in compiled.course.lessons if quiz_member(lesson.id) in compiled.members}
 
 
-def package_files(compiled: CompiledCourse, quizzes: dict[str, Quiz] | None = None) -> dict[str, bytes]:
-    """Every file of the package by its path inside the zip; raises ExportFailed."""
+def package_files(compiled: CompiledCourse, quizzes: dict[str, Quiz] | None = None) -> dict[str, bytes | Path]:
+    """Every file of the package by its path inside the zip (its bytes, or an asset's path); raises
+    ExportFailed."""
     course = compiled.course
     quizzes = course_quizzes(compiled) if quizzes is None else quizzes
     tests = _tests(quizzes)
@@ -86,9 +88,10 @@ def package_files(compiled: CompiledCourse, quizzes: dict[str, Quiz] | None = No
     return data
 
 
-def write_zip(target: Path, files: dict[str, bytes]) -> None:
+def write_zip(target: Path, files: dict[str, bytes | Path]) -> None:
     """A deterministic zip: the manifest first, then every file by name, each with the same timestamp;
-    written to a temporary file beside the target, fsynced, then renamed."""
+    written to a temporary file beside the target, fsynced, then renamed. Files given by path are copied
+    in chunks."""
     target.parent.mkdir(parents=True, exist_ok=True)
     stamp = bundle_timestamp()
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -100,7 +103,11 @@ def write_zip(target: Path, files: dict[str, bytes]) -> None:
                     info.create_system = 3
                     info.external_attr = 0o100644 << 16
                     info.compress_type = zipfile.ZIP_STORED if is_stored(name) else zipfile.ZIP_DEFLATED
-                    archive.writestr(info, files[name], compresslevel=6)
+                    if isinstance(files[name], Path):
+                        with open(files[name], "rb") as source, archive.open(info, "w") as entry:
+                            shutil.copyfileobj(source, entry, CHUNK_BYTES)  # zlib's default level is 6
+                    else:
+                        archive.writestr(info, files[name], compresslevel=6)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temp, 0o644)

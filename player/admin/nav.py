@@ -35,6 +35,7 @@ PAGES = (
     AdminPage("admin.courses", N_("Courses"), ("admin.course", "admin.remove_course")),
     AdminPage("classes.index", N_("Classes"), ("classes.",)),
     AdminPage("results.index", N_("Learning results"), ("results.",)),
+    AdminPage("transfer.index", N_("Move learners"), ("transfer.",)),
     AdminPage("publishers.index", N_("Trusted publishers"), ("publishers.",)),
     AdminPage("lan.index", N_("LAN mode: several PCs"), ("lan.",)),
     AdminPage("admin.settings", N_("Centre settings")),

@@ -3,40 +3,50 @@ post-test score (the best attempt at each; the post-test is the course's last te
 class's averages, and for each question of the post-test the share of answers that were right before the
 course (in the pre-test) and after it (in the post-test)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from courses import Course
 from player.quizzes import catalogue
 from player.quizzes.interactions import plain_text
+from player.results.gains import POST, PRE, PrePost, mean, question_counts
 from player.web.services import services
 from player.xapi import vocabulary as xapi
 
 MAX_QUESTION_TEXT = 120
+_SIDES = {"before": PRE, "after": POST}
 
 
 @dataclass(frozen=True)
 class LearnerOutcome:
-    """One learner's best pre-test and post-test scores (0..1), None when not taken."""
+    """One learner's best pre-test and post-test scores (0..1), None when not taken (player.results.gains)."""
 
     person: dict
-    pre: float | None
-    post: float | None
+    gains: PrePost
+
+    @property
+    def pre(self) -> float | None:
+        return self.gains.pre
+
+    @property
+    def post(self) -> float | None:
+        return self.gains.post
 
     @property
     def gain(self) -> float | None:
-        return None if self.pre is None or self.post is None else self.post - self.pre
+        return self.gains.gain
 
 
-@dataclass
+@dataclass(frozen=True)
 class QuestionOutcome:
-    """Right answers and answers to one question, before (pre-test) and after (post-test)."""
+    """Right answers and answers to one question, in the pre-test and in the post-test (role -> counts)."""
 
     question_id: str
     text: str
-    counts: dict = field(default_factory=lambda: {"before": [0, 0], "after": [0, 0]})
+    counts: dict
 
     def share(self, when: str) -> float | None:
-        right, total = self.counts[when]
+        """`when` is "before" (the pre-test) or "after" (the post-test)."""
+        right, total = self.counts.get(_SIDES[when], (0, 0))
         return right / total if total else None
 
 
@@ -49,14 +59,7 @@ class CourseOutcome:
 
     def mean(self, name: str) -> float | None:
         """The class's average pre, post or gain over the learners who have one."""
-        values = [value for learner in self.learners if (value := getattr(learner, name)) is not None]
-        return sum(values) / len(values) if values else None
-
-
-def post_test(course: Course) -> str | None:
-    """The course's last test (in course order), which is its post-test."""
-    tests = catalogue.test_lesson_ids(course)
-    return next((lesson.id for lesson in reversed(course.counted_lessons) if lesson.id in tests), None)
+        return mean(getattr(learner, name) for learner in self.learners)
 
 
 def class_outcomes(row: dict, people: list[dict]) -> list[CourseOutcome]:
@@ -64,37 +67,31 @@ def class_outcomes(row: dict, people: list[dict]) -> list[CourseOutcome]:
     found = []
     for course_id in row.get("courses", []):
         course = services().library.course(course_id)
-        post = post_test(course) if course is not None and course.pretest else None
+        post = catalogue.post_test(course) if course is not None and course.pretest else None
         if post is not None:
             found.append(_course_outcome(course, post, people))
     return found
 
 
 def _course_outcome(course: Course, post: str, people: list[dict]) -> CourseOutcome:
-    quiz = catalogue.lesson_quiz(course.id, post)
-    questions = {question.id: QuestionOutcome(question.id, plain_text(question.text)[:MAX_QUESTION_TEXT])
-                 for question in quiz.questions if question.graded}
-    sides = {xapi.quiz_iri(course.id, course.pretest): "before", xapi.quiz_iri(course.id, post): "after"}
+    """Counted from the learners' statements; those recorded before statements named their test's role are
+    placed by their quiz."""
+    roles = {xapi.quiz_iri(course.id, course.pretest): PRE, xapi.quiz_iri(course.id, post): POST}
     learners = []
     for person in people:
-        progress = services().progress.of(person["id"]).get(course.id)
-        scores = progress.best_scores if progress else {}
-        learners.append(LearnerOutcome(person, scores.get(course.pretest), scores.get(post)))
+        gains = PrePost()
         for statement in services().store.learners.statements(person["id"]):
-            _count(statement, sides, questions)
-    return CourseOutcome(course, post, learners, list(questions.values()))
+            if _in_course(statement, course.id):
+                gains.add(statement, roles)
+        learners.append(LearnerOutcome(person, gains))
+    counts = question_counts(learner.gains for learner in learners)
+    quiz = catalogue.lesson_quiz(course.id, post)
+    questions = [QuestionOutcome(question.id, plain_text(question.text)[:MAX_QUESTION_TEXT],
+                                 counts.get(question.id, {}))
+                 for question in quiz.questions if question.graded]
+    return CourseOutcome(course, post, learners, questions)
 
 
-def _count(statement: dict, sides: dict[str, str], questions: dict[str, QuestionOutcome]) -> None:
-    """Count one answer to a post-test question given in the pre-test or the post-test."""
-    if xapi.verb_name(statement) != "answered":
-        return
-    parents = (statement.get("context", {}).get("contextActivities") or {}).get("parent") or [{}]
-    side = sides.get(parents[0].get("id", ""))
-    ref = xapi.parse_activity(statement.get("object", {}).get("id", ""))
-    success = statement.get("result", {}).get("success")
-    if side is None or ref is None or ref.question_id not in questions or not isinstance(success, bool):
-        return
-    counts = questions[ref.question_id].counts[side]
-    counts[0] += success
-    counts[1] += 1
+def _in_course(statement: dict, course_id: str) -> bool:
+    ref = xapi.parse_activity((statement.get("object") or {}).get("id", ""))
+    return ref is not None and ref.course_id == course_id

@@ -8,7 +8,7 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from flask_babel import gettext
 
 from courses.keys import format_fingerprint
-from player.admin.access import admin_pin_set, is_admin, try_admin_pin
+from player.admin.access import admin_pin_set, admin_required, is_admin, try_admin_pin
 from player.classes.roster import active_courses
 from player.learners.credentials import refused
 from player.learners.sessions import current_learner, start_page
@@ -59,35 +59,38 @@ def _back_url() -> str:
 
 
 @library_bp.post("/install")
+@admin_required
 @large_body(MAX_UPLOAD_BYTES)
 def upload():
-    """Install an uploaded bundle after verifying it completely, or hold it for the admin's approval."""
+    """Install an uploaded bundle after verifying it completely, or hold it for the admin's approval. Only the
+    admin uploads (the install box is in the admin area): a learner, or another PC in LAN mode, cannot fill
+    the disk with course files."""
     chosen = request.files.get("bundle")
     if chosen is None or not chosen.filename:
         flash(gettext("Choose a course file (.tramhoc) first."), "error")
-        return redirect(_back_url(), code=303)
+        return redirect(url_for("admin.courses"), code=303)
     chosen_name = chosen_file_name(chosen.filename)
     pending = services().approvals
     try:
         waiting = pending.hold(chosen.stream)
     except OSError as error:
         flash_problem(os_problem(error), gettext("Could not keep the course file on this computer: %(reason)s"))
-        return redirect(_back_url(), code=303)
+        return redirect(url_for("admin.courses"), code=303)
     except InstallError as error:
         flash_problem(error.problem.about(file=chosen_name), gettext("Could not install this course: %(reason)s"))
-        return redirect(_back_url(), code=303)
+        return redirect(url_for("admin.courses"), code=303)
     try:
         checked = pending.review(waiting)
         if checked.needs_approval:
-            return redirect(url_for(".review", waiting_id=waiting.id, back=_back()), code=303)
+            return redirect(url_for(".review", waiting_id=waiting.id, back="admin"), code=303)
         course = pending.install_now(waiting)
     except (OSError, InstallError) as error:
         pending.discard(waiting)
         problem = os_problem(error) if isinstance(error, OSError) else error.problem.about(file=chosen_name)
         flash_problem(problem, gettext("Could not install this course: %(reason)s"))
-        return redirect(_back_url(), code=303)
+        return redirect(url_for("admin.courses"), code=303)
     _installed(course)
-    return redirect(_back_url(), code=303)
+    return redirect(url_for("admin.courses"), code=303)
 
 
 def chosen_file_name(name: str | None) -> str:

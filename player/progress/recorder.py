@@ -13,6 +13,7 @@ from player.classes.roster import grouping
 from player.learners import sessions
 from player.progress.summary import CourseProgress, course_score, rule_met
 from player.progress.visits import Visit
+from player.quizzes import catalogue
 from player.web.services import services
 from player.xapi import statements
 from player.xapi.statements import Answer, Scope
@@ -56,7 +57,8 @@ def record_quiz_attempt(course: Course, lesson_id: str, answers: list[Answer], *
     registration  the attempt's id (a UUID), when the caller made one; else a new one
 
     Stores, in one durable write, an `answered` statement per question and the attempt's closing
-    statement (see player.xapi.statements), all sharing one `context.registration`; if the attempt meets
+    statement (see player.xapi.statements), all sharing one `context.registration` (and, for the course's
+    pre-test or post-test, the test-role context extension); if the attempt meets
     the course's completion rule, the course's `completed` statement follows. Returns the registration.
     Raises LookupError when nobody is signed in, KeyError for an unknown lesson."""
     learner = learner or sessions.current_learner()
@@ -66,11 +68,11 @@ def record_quiz_attempt(course: Course, lesson_id: str, answers: list[Answer], *
     if lesson is None:
         raise KeyError(lesson_id)
     registration = registration or str(uuid.uuid4())
-    scope, when = _scope(learner, course), clock.utcnow()
-    made = [statements.question_answered(scope, lesson.id, lesson.title, answer, registration, when)
+    scope, when, role = _scope(learner, course), clock.utcnow(), catalogue.test_role(course, lesson.id)
+    made = [statements.question_answered(scope, lesson.id, lesson.title, answer, registration, when, test_role=role)
             for answer in answers]
     made.append(statements.quiz_finished(scope, lesson.id, lesson.title, answers, passed, seconds, registration,
-                                         when))
+                                         when, test_role=role))
     _record(learner, course, made)
     return registration
 

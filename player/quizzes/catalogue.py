@@ -7,6 +7,7 @@ from courses import Bundle, Course
 from courses.members import quiz_member
 from courses.quiz import Quiz, load_quizzes
 from player.web.services import services
+from player.xapi.vocabulary import POST_TEST, PRE_TEST
 
 _parsed: "weakref.WeakKeyDictionary[Bundle, dict[str, Quiz]]" = weakref.WeakKeyDictionary()
 _guard = threading.Lock()
@@ -43,3 +44,18 @@ def test_lesson_ids(course: Course) -> set[str]:
         return set()
     return {lesson.id for lesson in course.counted_lessons
             if lesson.id in found and found[lesson.id].settings.assessment}
+
+
+def post_test(course: Course) -> str | None:
+    """The course's last test (in course order), which is its post-test."""
+    tests = test_lesson_ids(course)
+    return next((lesson.id for lesson in reversed(course.counted_lessons) if lesson.id in tests), None)
+
+
+def test_role(course: Course, lesson_id: str) -> str | None:
+    """PRE_TEST for the course's pre-test, POST_TEST for its post-test when it has a pre-test, else None."""
+    if course.pretest is None:
+        return None
+    if lesson_id == course.pretest:
+        return PRE_TEST
+    return POST_TEST if lesson_id == post_test(course) else None

@@ -5,6 +5,7 @@
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 NAMES = ("export", "sync")
@@ -20,11 +21,15 @@ def add_parsers(commands) -> None:
     report.add_argument("--lang", default="vi", help="language of the report (default vi; en for English)")
     report.add_argument("--timezone", default="Asia/Ho_Chi_Minh", metavar="ZONE",
                         help="the centres' time zone, for the times shown (default Asia/Ho_Chi_Minh)")
+    report.add_argument("--codes", action="store_true", help="learners by code instead of name, to share the report")
+    report.add_argument("--since", type=_day, metavar="YYYY-MM-DD",
+                        help="classes held from this day on (with --lrs: only the statements from this day on)")
+    report.add_argument("--until", type=_day, metavar="YYYY-MM-DD",
+                        help="classes held up to this day (with --lrs: only the statements up to this day)")
     lrs = report.add_argument_group("straight from an LRS (instead of results files)")
     lrs.add_argument("--lrs", metavar="URL", help="the LRS's xAPI endpoint, e.g. https://lrs.example.org/xAPI/")
     lrs.add_argument("--user", help="user name (basic authentication)")
     lrs.add_argument("--password", help="password; better: set TRAMHOC_LRS_PASSWORD, or type it when asked")
-    lrs.add_argument("--since", metavar="DATE", help="only statements since this day or time (in --timezone)")
     lrs.add_argument("--resume", action="store_true", help="go on with a read that was stopped (same options)")
     lrs.add_argument("--page-size", type=_positive, default=500, metavar="N",
                      help="statements asked for per request (default 500; the LRS may send fewer)")
@@ -33,6 +38,14 @@ def add_parsers(commands) -> None:
     sync.add_argument("--user", help="user name (basic authentication)")
     sync.add_argument("--password", help="password (or set TRAMHOC_LRS_PASSWORD); saved for the next sync")
     sync.add_argument("--batch", type=_positive, default=100, help="statements per request (default 100)")
+
+
+def _day(text: str) -> str:
+    """A day as `YYYY-MM-DD`."""
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2025-10-01") from None
 
 
 def _positive(text: str) -> int:
@@ -85,7 +98,8 @@ def report(args: argparse.Namespace) -> int:
     try:
         if args.lrs:
             return _report_from_lrs(args, lang)
-        report = build_report(args.inputs, args.out, args.lang, zone_name=args.timezone)
+        report = build_report(args.inputs, args.out, args.lang, zone_name=args.timezone, codes=args.codes,
+                              since=args.since, until=args.until)
     except OSError as error:
         problem = os_problem(error)
         print(lang.gettext("Cannot write the report to %(place)s: %(reason)s", place=args.out,
@@ -110,8 +124,7 @@ def _report_from_lrs(args: argparse.Namespace, lang) -> int:
     import getpass
 
     from player.results.lrs import LrsClient, LrsError, RunControl, lrs_problem
-    from player.results.lrsread import build_lrs_report, since_timestamp
-    from player.results.report import report_zone
+    from player.results.lrsread import build_lrs_report
     from player.results.sync import PASSWORD_VARIABLE
 
     password = args.password or os.environ.get(PASSWORD_VARIABLE)
@@ -122,9 +135,8 @@ def _report_from_lrs(args: argparse.Namespace, lang) -> int:
                            variable=PASSWORD_VARIABLE), file=sys.stderr)
         return 2
     try:
-        since = since_timestamp(args.since, report_zone(args.timezone)) if args.since else None
         client = LrsClient(args.lrs, args.user, password, control=RunControl(None))
-    except (ValueError, LrsError) as error:
+    except LrsError as error:
         print(error, file=sys.stderr)
         return 2
 
@@ -135,8 +147,8 @@ def _report_from_lrs(args: argparse.Namespace, lang) -> int:
     go_on = lang.gettext("The records read so far are kept in %(place)s: run the same command with --resume to go "
                          "on.", place=args.out)
     try:
-        report = build_lrs_report(client, args.user, args.out, args.lang, args.timezone, since, args.page_size,
-                                  args.resume, show)
+        report = build_lrs_report(client, args.user, args.out, args.lang, args.timezone, args.since, args.until,
+                                  args.codes, args.page_size, args.resume, show)
     except LrsError as error:
         reason = lang.gettext("The LRS refused the user name or password (--user, --password).") \
             if error.kind == "credentials" else lrs_problem(error.kind, error.host, error.moved_to).text(lang.gettext)

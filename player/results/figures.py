@@ -16,6 +16,8 @@ Definitions (also printed in the report and in docs/results.md):
   is true; the most-chosen wrong answer is the most frequent response among the incorrect ones.
 - A centre is the one named by the newest export of a device; a device's learners count there.
 - Practices: see player.results.practice_figures.
+- Pre-test and post-test (player.results.gains): the attempts whose statements name that role; the pre-test
+  counts in no pass or best score. Attendance: the quarter-hours (UTC) in which a learner has a statement.
 """
 
 import json
@@ -24,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from player.results.gains import PRE, PrePost, test_role
 from player.results.practice_figures import PracticeFigures
 from player.xapi import vocabulary as xapi
 
@@ -48,6 +51,9 @@ class LearnerCourse:
     attempt_scores: float = 0.0  # the scaled scores of every scored attempt, added up
     scored_attempts: int = 0
     completed_at: str | None = None
+    pretests: set[str] = field(default_factory=set)  # quizzes attempted as the course's pre-test
+    tests: PrePost = field(default_factory=PrePost)
+    quarters: set[str] = field(default_factory=set)  # `YYYY-MM-DDTHH:MM` (UTC, MM 00/15/30/45) with a statement
 
     def absorb(self, other: "LearnerCourse") -> None:
         """Add what another reader counted for the same learner and course."""
@@ -59,6 +65,9 @@ class LearnerCourse:
         self.scored_attempts += other.scored_attempts
         self.quizzes |= other.quizzes
         self.quizzes_passed |= other.quizzes_passed
+        self.pretests |= other.pretests
+        self.quarters |= other.quarters
+        self.tests.absorb(other.tests)
         for quiz, scaled in other.best_scores.items():
             if scaled > self.best_scores.get(quiz, -2):
                 self.best_scores[quiz] = scaled
@@ -67,13 +76,15 @@ class LearnerCourse:
 
     @property
     def passed(self) -> bool | None:
-        """None without a quiz attempt."""
-        return self.quizzes <= self.quizzes_passed if self.quizzes else None
+        """None without a quiz attempt (the pre-test does not count)."""
+        counted = self.quizzes - self.pretests
+        return counted <= self.quizzes_passed if counted else None
 
     @property
     def score(self) -> float | None:
-        """The mean, over the quizzes attempted, of the best score of each."""
-        return sum(self.best_scores.values()) / len(self.best_scores) if self.best_scores else None
+        """The mean, over the quizzes attempted (but the pre-test), of the best score of each."""
+        scores = [scaled for quiz, scaled in self.best_scores.items() if quiz not in self.pretests]
+        return sum(scores) / len(scores) if scores else None
 
     @property
     def attempt_score(self) -> float | None:
@@ -173,6 +184,7 @@ class Figures:
             pair.first = when
         if when > pair.last:
             pair.last = when
+        pair.quarters.add(quarter_hour(when))
         verb = statement["verb"]["id"]
         if not verb.startswith(xapi.ADL_VERB):
             return
@@ -180,6 +192,8 @@ class Figures:
         kind = definition.get("type")
         object_id = obj.get("id")
         result = statement.get("result") or {}
+        if kind in (xapi.QUESTION_TYPE, xapi.QUIZ_TYPE):
+            pair.tests.add(statement)
         if kind == xapi.QUESTION_TYPE:
             if verb == "answered":
                 self._answer(object_id, obj, course, context, result, learner, when)
@@ -189,6 +203,8 @@ class Figures:
                 self.self_checks.add(object_id)
             if verb in ("passed", "failed"):
                 self.tests.add(object_id)
+                if test_role(statement) == PRE:
+                    pair.pretests.add(object_id)
                 pair.attempts += 1
                 pair.quizzes.add(object_id)
                 if verb == "passed":
@@ -339,6 +355,12 @@ def utc_timestamp(text: str) -> str:
         return text
     when = parse_timestamp(text)
     return xapi.timestamp(when) if when else text
+
+
+def quarter_hour(when: str) -> str:
+    """A UTC timestamp of ours cut to its quarter-hour, `YYYY-MM-DDTHH:MM`: enough to find its day in any time
+    zone (every zone's offset is a whole number of quarter-hours)."""
+    return f"{when[:14]}{int(when[14:16]) // 15 * 15:02d}" if when[14:16].isdigit() else when[:16]
 
 
 def duration_seconds(text: str) -> float:

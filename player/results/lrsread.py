@@ -6,7 +6,7 @@ Memory holds one page and the ids seen. Each page is appended to a cache in the 
 is counted, and a checkpoint says where the next page is:
 
     REPORT_DIR/.lrs-read/statements.jsonl   the statements read so far, one per line, fsynced per page
-    REPORT_DIR/.lrs-read/checkpoint.json    the LRS, user, since and page size of the read, the next page's
+    REPORT_DIR/.lrs-read/checkpoint.json    the LRS, user, period and page size of the read, the next page's
                                             address, pages and statements so far, the cache's whole bytes
 
 A read stopped by Ctrl+C or a network cut goes on from there with `resume`: the cache is counted again
@@ -14,7 +14,8 @@ and the next page fetched. Both files are removed once the report is written.
 
 What results files carry and statements do not: a statement names its computer (device id) and centre
 (context extensions) and its classes (id and name, in its grouping), not the computer's name nor the
-classes' courses, trainer, place, days and enrolled learners. There is no export either: a computer's
+classes' records (courses, trainer, place, days, enrolled learners), so the report's class tables stay
+empty. There is no export either: a computer's
 centre is the one named by its statement the LRS stored last, and its "last export" is when the LRS stored
 that statement (the computer's last sync).
 """
@@ -25,15 +26,15 @@ import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, tzinfo
 from functools import partial
 from pathlib import Path
 
 from player.results.figures import Figures, utc_timestamp
 from player.results.lrs import LrsClient, LrsError, StatementsPage
 from player.results.merge import MergeLog, Share, take_line
-from player.results.report import DEFAULT_ZONE, Report, build_report, local_time, report_zone
+from player.results.report import DEFAULT_ZONE, Report, build_report, report_zone
 from player.results.resultsfile import encode
 from player.results.sync import FIRST_WAIT_SECONDS, RETRIES
 from player.store.atomic import write_atomic
@@ -42,15 +43,16 @@ from player.xapi.vocabulary import EXTENSION_CENTRE, EXTENSION_DEVICE, timestamp
 CACHE_FOLDER = ".lrs-read"
 PAGE_SIZE = 500
 CHECKPOINT_FORMAT = "tramhoc-lrs-read"
-_IDENTITY = ("lrs", "user", "since", "page_size")  # a checkpoint resumes only the same read
+_IDENTITY = ("lrs", "user", "query", "page_size")  # a checkpoint resumes only the same read
 
 
 @dataclass
 class LrsLog(MergeLog):
-    """What was read from an LRS (no files): where from, since when (as shown), in how many pages."""
+    """What was read from an LRS (no files): where from, the days it was asked for, in how many pages."""
 
     endpoint: str = ""
-    since: str = ""
+    since: str = ""  # YYYY-MM-DD, or "" for no first day
+    until: str = ""
     pages: int = 0
     resumed_from: int = 0  # statements the interrupted read had cached when this one went on
 
@@ -68,39 +70,42 @@ class ReadProgress:
         return self.new / self.seconds if self.seconds > 0 else 0.0
 
 
-def since_timestamp(text: str, zone: tzinfo) -> str:
-    """`--since` as an xAPI timestamp in UTC: a day (YYYY-MM-DD, from its midnight) or a time, in `zone`
-    unless it names its own offset; ValueError for anything else."""
-    try:
-        when = datetime.combine(date.fromisoformat(text), datetime.min.time()) if len(text) == 10 else \
-            datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"--since {text!r}: give a day like 2025-10-01 or a time like 2025-10-01T08:00") from None
-    return timestamp(when if when.tzinfo else when.replace(tzinfo=zone))
+def period_query(since: str | None, until: str | None, zone: tzinfo) -> dict:
+    """xAPI's `since` and `until` for the statements of the days `since` to `until` (`YYYY-MM-DD`, either
+    open) in `zone`: from the first day's midnight to the last day's last millisecond."""
+    def midnight(day: str, later: int = 0) -> datetime:
+        return datetime.combine(date.fromisoformat(day) + timedelta(days=later), datetime.min.time(), zone)
+
+    return {**({"since": timestamp(midnight(since))} if since else {}),
+            **({"until": timestamp(midnight(until, 1) - timedelta(milliseconds=1))} if until else {})}
 
 
 def build_lrs_report(client: LrsClient, user: str, folder: Path, language: str = "vi",
-                     zone_name: str = DEFAULT_ZONE, since: str | None = None, page_size: int = PAGE_SIZE,
-                     resume: bool = False, progress: Callable[[ReadProgress], None] = lambda done: None,
+                     zone_name: str = DEFAULT_ZONE, since: str | None = None, until: str | None = None,
+                     codes: bool = False, page_size: int = PAGE_SIZE, resume: bool = False,
+                     progress: Callable[[ReadProgress], None] = lambda done: None,
                      now: datetime | None = None) -> Report:
-    """Read the LRS's statements (since `since`, an xAPI timestamp) into the report in `folder`; raises
-    LrsError or KeyboardInterrupt with the read so far kept for `resume`."""
-    shown = local_time(since, report_zone(zone_name)) if since else ""
-    report = build_report([], folder, language, now, zone_name, read=lambda figures: read_lrs(
-        client, user, Path(folder), figures, since, page_size, resume, progress, shown))
+    """Read the LRS's statements of the days `since` to `until` (`YYYY-MM-DD`, either open) into the report
+    in `folder`; raises LrsError or KeyboardInterrupt with the read so far kept for `resume`."""
+    query = period_query(since, until, report_zone(zone_name))
+    report = build_report([], folder, language, now, zone_name, codes, since, until, read=lambda figures: replace(
+        read_lrs(client, user, Path(folder), figures, query, page_size, resume, progress),
+        since=since or "", until=until or ""))
     shutil.rmtree(Path(folder) / CACHE_FOLDER, ignore_errors=True)
     return report
 
 
-def read_lrs(client: LrsClient, user: str, folder: Path, figures: Figures, since: str | None = None,
+def read_lrs(client: LrsClient, user: str, folder: Path, figures: Figures, query: dict | None = None,
              page_size: int = PAGE_SIZE, resume: bool = False,
-             progress: Callable[[ReadProgress], None] = lambda done: None, since_shown: str = "",
-             retries: int = RETRIES, first_wait: float = FIRST_WAIT_SECONDS) -> LrsLog:
-    """Count every statement of the LRS into `figures`, going on from an interrupted read of the same LRS,
-    user, since and page size when `resume` (else from the first page). The next page is fetched (in a
-    thread) while one is counted; a stop while it is in flight cancels the client's RunControl."""
+             progress: Callable[[ReadProgress], None] = lambda done: None, retries: int = RETRIES,
+             first_wait: float = FIRST_WAIT_SECONDS) -> LrsLog:
+    """Count every statement of the LRS (those `query` asks for: xAPI's since, until) into `figures`, going
+    on from an interrupted read of the same LRS, user, query and page size when `resume` (else from the
+    first page). The next page is fetched (in a thread) while one is counted; a stop while it is in flight
+    cancels the client's RunControl."""
     cache = folder / CACHE_FOLDER
-    wanted = {"format": CHECKPOINT_FORMAT, "lrs": client.statements_url, "user": user, "since": since,
+    query = query or {}
+    wanted = {"format": CHECKPOINT_FORMAT, "lrs": client.statements_url, "user": user, "query": query,
               "page_size": page_size}
     point = _checkpoint(cache) if resume else None
     if point is None or any(point.get(key) != wanted[key] for key in ("format", *_IDENTITY)):
@@ -109,7 +114,7 @@ def read_lrs(client: LrsClient, user: str, folder: Path, figures: Figures, since
         point = {**wanted, "next": None, "done": False, "pages": 0, "statements": 0, "bytes": 0}
     resumed_from, share = point["statements"], Share(figures, [0])
     count = _counter(figures, share)
-    start, first_query = time.monotonic(), {"limit": page_size, **({"since": since} if since else {})}
+    start, first_query = time.monotonic(), {"limit": page_size, **query}
     with open(cache / "statements.jsonl", "a+b") as out:
         out.truncate(point["bytes"])  # a page written after the last checkpoint is fetched again
         out.seek(0)
@@ -139,7 +144,7 @@ def read_lrs(client: LrsClient, user: str, folder: Path, figures: Figures, since
     endpoint = client.statements_url
     return LrsLog(statements=share.statements, duplicates=share.duplicates, invalid=share.invalid,
                   problems=[f"{endpoint} #{number}: {reason}" for _, number, reason in share.problems],
-                  endpoint=endpoint, since=since_shown, pages=point["pages"], resumed_from=resumed_from)
+                  endpoint=endpoint, pages=point["pages"], resumed_from=resumed_from)
 
 
 def _keep(page: StatementsPage, out, cache: Path, point: dict) -> bytes:

@@ -16,10 +16,13 @@ from fractions import Fraction
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.numbers import format_percent
 from jinja2 import Environment, FileSystemLoader
 
 from player import __version__
 from player.results.charts import Series, bar_chart
+from player.results.class_figures import TOTAL, ClassFigures, held_classes
+from player.results.class_pages import PERIOD_PAGE, class_pages
 from player.results.figures import Figures, parse_timestamp
 from player.results.merge import MergeLog, merge
 from player.results.tables import Naming, Table, build_tables
@@ -43,22 +46,32 @@ class Report:
 
 
 def build_report(inputs: list[Path], folder: Path, language: str = "vi", now: datetime | None = None,
-                 zone_name: str = DEFAULT_ZONE, read: Callable[[Figures], MergeLog] | None = None) -> Report:
+                 zone_name: str = DEFAULT_ZONE, codes: bool = False, since: str | None = None,
+                 until: str | None = None, read: Callable[[Figures], MergeLog] | None = None) -> Report:
     """Merge the results files and folders in `inputs` (or count what `read` feeds the figures, e.g.
-    player.results.lrsread) and write the report into `folder`."""
+    player.results.lrsread) and write the report into `folder`: learners by code instead of name when
+    `codes`; the classes held from `since` to `until` (`YYYY-MM-DD`, either open)."""
     lang = Language(language)
     zone = report_zone(zone_name)
     figures = Figures()
     log = read(figures) if read else merge(inputs, figures)
     naming = Naming(language, lang.gettext("true"), lang.gettext("false"),
-                    lang.gettext("Computer %(computer)s (centre name not set)"))
-    tables = build_tables(figures, naming)
+                    lang.gettext("Computer %(computer)s (centre name not set)"), codes)
+    classes = held_classes(log.files, figures, naming, since, until)
+    tables = build_tables(figures, naming) + ClassFigures(figures, naming, zone, lang.gettext(TOTAL)).tables(classes)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for table in tables:
         _write(folder / f"{table.name}.csv", csv_bytes(table, lang, zone))
-    html = render_html(tables, log, figures, naming, lang, zone, now or datetime.now(timezone.utc))
+    environment = _environment(lang)
+    common = _common(lang, zone, now or datetime.now(timezone.utc))
+    pages = class_pages(environment, {table.name: table for table in tables}, classes,
+                        lambda table: _html_table(table, lang, zone, whole=True), since=since, until=until, **common)
+    html = render_html(tables, log, figures, naming, lang, zone, environment, common,
+                       PERIOD_PAGE if pages else None)
     _write(folder / "index.html", html.encode("utf-8"))
+    for name, page in pages.items():
+        _write(folder / name, page.encode("utf-8"))
     return Report(folder, log, tables)
 
 
@@ -103,14 +116,21 @@ def _csv_cell(value, kind: str, lang: Language, zone: tzinfo) -> str:
         return str(round_half_up(exact(value) * 100))
     if kind == "minutes":
         return str(round_half_up(exact(value) / 60))
+    if kind == "gain":
+        return str(round_half_up(exact(value) * 100))
     return _common_cell(value, kind, lang, zone)
 
 
-def _html_cell(value, kind: str, lang: Language, zone: tzinfo) -> str:
+def _html_cell(value, kind: str, lang: Language, zone: tzinfo, whole: bool = False) -> str:
+    """A cell as the page shows it; `whole`: percentages as whole numbers, exactly the CSV's."""
     if value is None:
         return ""
+    if kind == "share" and whole:
+        return format_percent(round_half_up(exact(value) * 100) / 100, "#,##0%", locale=lang.locale)
     if kind == "share":
         return lang.percent(round_half_up(exact(value) * 1000) / 1000)
+    if kind == "gain":
+        return f"{round_half_up(exact(value) * 100):+d}"
     if kind == "minutes":
         return lang.number(round_half_up(exact(value) / 60))
     if kind == "count":
@@ -135,17 +155,25 @@ def round_half_up(value: Fraction) -> int:
     return math.floor(value + Fraction(1, 2))
 
 
-def render_html(tables: list[Table], log: MergeLog, figures: Figures, naming: Naming, lang: Language,
-                zone: tzinfo, now: datetime) -> str:
-    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
-                              extensions=["jinja2.ext.i18n"])
+def _environment(lang: Language) -> Environment:
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, extensions=["jinja2.ext.i18n"])
     environment.install_gettext_translations(lang.translations, newstyle=True)
-    by_name = {table.name: table for table in tables}
+    return environment
+
+
+def _common(lang: Language, zone: tzinfo, now: datetime) -> dict:
+    """What every page of the report says about itself."""
     offset = now.astimezone(zone).strftime("%z")
+    return {"lang": lang.code, "generator": f"tramhoc-player {__version__}",
+            "generated": local_time(xapi.timestamp(now), zone), "zone": str(zone),
+            "offset": f"{offset[:3]}:{offset[3:]}"}
+
+
+def render_html(tables: list[Table], log: MergeLog, figures: Figures, naming: Naming, lang: Language,
+                zone: tzinfo, environment: Environment, common: dict, period_page: str | None) -> str:
+    by_name = {table.name: table for table in tables}
     return environment.get_template("report.html").render(
-        lang=lang.code, generator=f"tramhoc-player {__version__}",
-        generated=local_time(xapi.timestamp(now), zone), zone=str(zone), offset=f"{offset[:3]}:{offset[3:]}",
-        log=log, outside_courses=figures.outside_courses,
+        **common, log=log, period_page=period_page, outside_courses=figures.outside_courses,
         unnamed=sorted({naming.centre(figures, device) for device, (_, centre, _) in figures.device_exports.items()
                         if not centre.strip()}),
         files=[(item, naming.centre_named(item.header.centre, item.header.device_name, item.header.device_id),
@@ -155,10 +183,10 @@ def render_html(tables: list[Table], log: MergeLog, figures: Figures, naming: Na
         charts=_charts(by_name, lang), max_rows=MAX_HTML_ROWS)
 
 
-def _html_table(table: Table, lang: Language, zone: tzinfo) -> dict:
+def _html_table(table: Table, lang: Language, zone: tzinfo, whole: bool = False) -> dict:
     """The table as the page shows it: the columns meant for the page (raw ids stay in the CSV file)."""
     columns = [column for column in table.columns if column.html]
-    rows = [[(_html_cell(row[column.key], column.kind, lang, zone), column.kind) for column in columns]
+    rows = [[(_html_cell(row[column.key], column.kind, lang, zone, whole), column.kind) for column in columns]
             for row in table.rows[:MAX_HTML_ROWS]]
     return {"name": table.name, "title": lang.gettext(table.title),
             "columns": [(lang.gettext(column.title), column.kind) for column in columns],

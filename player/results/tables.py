@@ -5,6 +5,7 @@ Shares are exact fractions (None when there is nothing to divide), times are UTC
 CSV and the HTML page can each format them their way (in the centre's time zone) without rounding twice.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
@@ -84,11 +85,17 @@ def share(part: int, whole: int) -> Fraction | None:
 
 class Naming:
     """Display names from language maps: the report's language, then Vietnamese, then any; a centre that
-    was given no name is called after its computer by `unnamed_centre` (with `%(computer)s`)."""
+    was given no name is called after its computer by `unnamed_centre` (with `%(computer)s`); learners by
+    name, or by code (`codes`) for sharing outside the province."""
 
-    def __init__(self, language: str, true_text: str, false_text: str, unnamed_centre: str = "%(computer)s"):
+    def __init__(self, language: str, true_text: str, false_text: str, unnamed_centre: str = "%(computer)s",
+                 codes: bool = False):
         self.language, self.true_text, self.false_text = language, true_text, false_text
-        self.unnamed_centre = unnamed_centre
+        self.unnamed_centre, self.codes = unnamed_centre, codes
+
+    def learner(self, device_id: str, learner: str, name: str) -> str:
+        """The learner's name, or their code."""
+        return learner_code(device_id, learner) if self.codes else name
 
     def centre(self, figures: Figures, device_id: str) -> str:
         """The centre named in the computer's newest export, else the computer's name (or id) with a hint."""
@@ -127,6 +134,11 @@ def short_id(iri: str) -> str:
     return iri[len(prefix):] if iri.startswith(prefix) else iri
 
 
+def learner_code(device_id: str, learner: str) -> str:
+    """A learner's code: stable across reports, and says nothing about the learner."""
+    return "HV-" + hashlib.sha256(f"{device_id}|{learner}".encode()).hexdigest()[:6].upper()
+
+
 def learner_id(actor_key: str) -> str:
     """What identifies a learner, for people: the account's name, or the mbox / openid."""
     if actor_key.startswith("account:"):
@@ -140,7 +152,7 @@ def _course_rows(figures: Figures, course_names: dict[str, str]) -> list[dict]:
         by_course[course].append(pair)
     rows = []
     for course, pairs in by_course.items():
-        takers = [pair for pair in pairs if pair.quizzes]
+        takers = [pair for pair in pairs if pair.passed is not None]  # took a quiz (not only the pre-test)
         scores = [pair.score for pair in takers if pair.score is not None]
         attempts = sum(pair.scored_attempts for pair in pairs)
         completed = sum(pair.completed_at is not None for pair in pairs)
@@ -174,7 +186,7 @@ def _centre_rows(figures: Figures, naming: Naming) -> list[dict]:
         learners_of[centre].add(learner)
         row["enrolments"] += 1
         row["completed"] += pair.completed_at is not None
-        row["quiz_takers"] += bool(pair.quizzes)
+        row["quiz_takers"] += pair.passed is not None
         row["passed"] += bool(pair.passed)
         row["last_activity"] = max(row["last_activity"] or "", pair.last)
     for centre, row in rows.items():
@@ -190,7 +202,8 @@ def _learner_rows(figures: Figures, course_names: dict[str, str], naming: Naming
         learner = figures.learners[index]
         rows.append({
             "centre": naming.centre(figures, learner.device_id), "device": learner.device_id[:8],
-            "learner": learner.name, "learner_id": learner_id(learner.account),
+            "learner": naming.learner(learner.device_id, learner_id(learner.account), learner.name),
+            "learner_id": learner_id(learner.account),
             "course": course_names[course], "first_activity": pair.first, "last_activity": pair.last,
             "lessons_completed": len(pair.lessons_completed), "time_in_lessons": pair.seconds,
             "quiz_attempts": pair.attempts, "quizzes_attempted": len(pair.quizzes),

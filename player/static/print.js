@@ -1,11 +1,7 @@
-// Certificate page: Print. In the desktop window (pywebview, which often cannot print) it opens the
-// certificate in the system's web browser instead, where printing works.
+// Certificate page: Print opens the print dialog, the browser's or the desktop window's (WebView2's own; for
+// Qt, player/desktop/qt.py answers window.print()).
 "use strict";
 document.querySelectorAll("[data-print]").forEach((button) => {
   button.hidden = false;
-  button.addEventListener("click", () => {
-    const inBrowser = document.querySelector("[data-open-in-browser]");
-    if (window.pywebview && inBrowser) inBrowser.click();
-    else window.print();
-  });
+  button.addEventListener("click", () => window.print());
 });

@@ -5,11 +5,13 @@ Import merges by stable ids: a learner already here (same learner id) gains the 
 learner was seen more recently; a learner not here is created whole. Importing a file twice changes nothing.
 
 Crash safety, per learner: a new learner is put together in a hidden folder and renamed into place in one
-step; a merged learner gains its statements in one all-or-none append, then its profile in one atomic
-write. A kill between the two leaves a whole learner with the new records and the old profile, which the
-same import, run again, brings up to date.
+step. What a merged learner gains (statements, drafts, profile fields) is first written whole into its
+journal (one atomic write), then applied, then the journal goes: a kill before the journal is whole leaves
+the learner as it was, a kill after it is finished by `finish_interrupted` (when the player next serves or
+imports), so each learner ends either as it was or fully merged, never half.
 """
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -18,7 +20,7 @@ from pathlib import Path
 from player import __version__
 from player.paths import is_learner_id
 from player.results.export import free_name, slug
-from player.store.atomic import fsync_folder
+from player.store.atomic import fsync_folder, write_atomic
 from player.store.databases import atomic_storage
 from player.store.learners import DRAFTS, PROFILE, SEGMENT_SIZE, STATEMENTS
 from player.transfer import learnerfile
@@ -39,6 +41,7 @@ class LearnerChange:
     name: str
     new: bool
     changed_fields: tuple[str, ...]  # profile fields the file's newer profile changes
+    before: dict = field(repr=False)  # those fields as they are here now
     statements: list[dict] = field(repr=False)  # the statements this player lacks
     drafts: list[dict] = field(repr=False)
     record: dict = field(repr=False)
@@ -66,7 +69,19 @@ class ImportPlan:
 
 
 def export_learners(store, learner_ids: list[str], folder: Path, now: datetime | None = None) -> Path:
-    """Write the chosen learners (profile, secret hash, drafts, statements) into a new file in `folder`."""
+    """Write the chosen learners into a new file in `folder` (never over another); its path."""
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    centre = slug(store.settings.get()["centre_name"]) or "centre"
+    path = free_name(folder, f"tramhoc-learners_{centre}_{now:%Y%m%dT%H%M%SZ}", learnerfile.SUFFIX)
+    write_learners(store, learner_ids, path, now)
+    return path
+
+
+def write_learners(store, learner_ids: list[str], path: Path, now: datetime | None = None) -> None:
+    """Write the chosen learners (profile, secret hash, drafts, statements) into the learners file `path`;
+    KeyError for an id that is no learner here."""
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     settings = store.settings.get()
     seen = {row["id"]: row.get("last_seen") for row in store.learners.learners()}
@@ -81,12 +96,7 @@ def export_learners(store, learner_ids: list[str], folder: Path, now: datetime |
                         "statements": [dict(row) for row in store.learners.statements(learner_id)]})
     header = {"centre": settings["centre_name"], "device_id": settings["device_id"],
               "exported_at": xapi.timestamp(now), "generator": f"tramhoc-player {__version__}"}
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = free_name(folder, f"tramhoc-learners_{slug(settings['centre_name']) or 'centre'}_{now:%Y%m%dT%H%M%SZ}",
-                     learnerfile.SUFFIX)
     learnerfile.write(path, header, records)
-    return path
 
 
 def plan_import(store, path: Path) -> ImportPlan:
@@ -105,7 +115,8 @@ def plan_import(store, path: Path) -> ImportPlan:
         changed = ()
         if here is not None and _seen(incoming) > _seen(_indexed(store, here)):
             changed = tuple(name for name in MOVED_FIELDS if incoming.get(name) != here.get(name))
-        changes.append(LearnerChange(learner_id, incoming["name"], here is None, changed, missing,
+        before = {name: here.get(name) for name in changed}
+        changes.append(LearnerChange(learner_id, incoming["name"], here is None, changed, before, missing,
                                      [d for d in record["drafts"] if d["key"] not in drafts_here], record))
     centre = store.settings.get()["centre_name"]
     return ImportPlan(source, source.centre != centre, changes)
@@ -113,13 +124,22 @@ def plan_import(store, path: Path) -> ImportPlan:
 
 def apply_import(store, plan: ImportPlan) -> None:
     """Do what the plan says, learner by learner, each all or nothing."""
-    for leftover in store.paths.importing_learners():  # left by an import a crash interrupted
-        shutil.rmtree(leftover, ignore_errors=True)
+    finish_interrupted(store)
     for change in plan.changes:
         if change.new:
             _create(store, change.record)
         elif change.changes_anything:
             _merge(store, change)
+
+
+def finish_interrupted(store) -> None:
+    """Finish what a crash interrupted: merges whose journal is whole are done, half-made learners go."""
+    for leftover in store.paths.importing_learners():
+        shutil.rmtree(leftover, ignore_errors=True)
+    for learner_id in store.paths.learner_ids():
+        journal = store.paths.import_journal(learner_id)
+        if journal.is_file():
+            _replay(store, learner_id, journal)
 
 
 def _create(store, record: dict) -> None:
@@ -141,13 +161,28 @@ def _create(store, record: dict) -> None:
 
 
 def _merge(store, change: LearnerChange) -> None:
-    learner_id, incoming = change.learner_id, change.record["profile"]
-    store.learners.append(learner_id, change.statements)
-    for draft in change.drafts:
+    incoming = change.record["profile"]
+    entry = {"statements": change.statements, "drafts": change.drafts, "last_seen": incoming.get("last_seen"),
+             "profile": {name: incoming.get(name) for name in change.changed_fields}}
+    journal = store.paths.import_journal(change.learner_id)
+    write_atomic(journal, json.dumps(entry, ensure_ascii=False).encode("utf-8"), mode=0o600)
+    _replay(store, change.learner_id, journal)
+
+
+def _replay(store, learner_id: str, journal: Path) -> None:
+    """Apply a merge's journal (again: what is already here is not added twice), then remove it."""
+    entry = json.loads(journal.read_text(encoding="utf-8"))
+    known = {s.get("id") for s in store.learners.statements(learner_id)}
+    missing = [s for s in entry["statements"] if s["id"] not in known]
+    for start in range(0, len(missing), SEGMENT_SIZE):
+        store.learners.append(learner_id, missing[start:start + SEGMENT_SIZE])
+    for draft in entry["drafts"]:
         store.learners.put_draft(learner_id, draft["key"], {k: v for k, v in draft.items() if k != "key"})
-    if change.changed_fields:
-        store.learners.update_profile(learner_id, **{name: incoming.get(name) for name in change.changed_fields})
-        store.learners.touch(learner_id, incoming.get("last_seen"))
+    if entry["profile"]:
+        store.learners.update_profile(learner_id, **entry["profile"])
+        store.learners.touch(learner_id, entry["last_seen"])
+    journal.unlink()
+    fsync_folder(journal.parent)
 
 
 def _put(path: Path, table: str, rows: list[dict]) -> None:

@@ -15,6 +15,7 @@ from player.xapi.vocabulary import (
     EXTENSION_DEVICE,
     EXTENSION_HINTS,
     EXTENSION_MISTAKES,
+    EXTENSION_TEST_ROLE,
     INTERACTION_TYPES,
     LESSON_TYPE,
     PLATFORM,
@@ -120,9 +121,10 @@ def class_activity(scope: Scope, class_id: str, name: str) -> dict:
     return activity(class_iri(class_id), CLASS_TYPE, name, scope.language)
 
 
-def context(scope: Scope, parent: dict | None = None, registration: str | None = None) -> dict:
+def context(scope: Scope, parent: dict | None = None, registration: str | None = None,
+            test_role: str | None = None) -> dict:
     """Where a statement happened: the course and its version, the learner's classes, this installation and
-    centre."""
+    centre, and whether the attempt is the course's pre-test or post-test (`test_role`)."""
     made = {
         "platform": PLATFORM,
         "language": scope.language,
@@ -135,22 +137,26 @@ def context(scope: Scope, parent: dict | None = None, registration: str | None =
         made["contextActivities"]["parent"] = [parent]
     if registration is not None:
         made["registration"] = registration
+    if test_role is not None:
+        made["extensions"][EXTENSION_TEST_ROLE] = test_role
     return made
 
 
 def statement(scope: Scope, verb_name: str, object_: dict, when: datetime, result: dict | None = None,
               parent: dict | None = None, registration: str | None = None,
-              statement_id: str | None = None) -> dict:
+              statement_id: str | None = None, test_role: str | None = None) -> dict:
     """A complete statement; a new random UUID unless `statement_id` is given."""
     made = {"id": statement_id or str(uuid.uuid4()), "actor": agent(scope), "verb": verb(verb_name),
-            "object": object_, "context": context(scope, parent, registration), "timestamp": timestamp(when),
+            "object": object_, "context": context(scope, parent, registration, test_role),
+            "timestamp": timestamp(when),
             "version": XAPI_VERSION}
     if result is not None:
         made["result"] = result
     return made
 
 
-# One builder per statement kind (see docs/xapi.md). `ids` may carry a fixed `statement_id`.
+# One builder per statement kind (see docs/xapi.md). `ids` may carry a fixed `statement_id`; a quiz attempt's
+# `ids` also its `test_role` (vocabulary.PRE_TEST or POST_TEST).
 
 def lesson_launched(scope: Scope, lesson_id: str, title: str, when: datetime, **ids) -> dict:
     """The learner opened a lesson."""

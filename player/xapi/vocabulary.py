@@ -41,6 +41,8 @@ EXTENSION_DEVICE = IRI_PREFIX + "extension:device-id"
 EXTENSION_CENTRE = IRI_PREFIX + "extension:centre"
 EXTENSION_MISTAKES = IRI_PREFIX + "extension:mistakes"  # wrong checks of a practice step (or a whole practice)
 EXTENSION_HINTS = IRI_PREFIX + "extension:hints"  # hints shown so far, the answer shown counting as the third
+EXTENSION_TEST_ROLE = IRI_PREFIX + "extension:test-role"  # PRE_TEST or POST_TEST, in an attempt's context
+PRE_TEST, POST_TEST = "pre-test", "post-test"  # a course's pre-test, and its last test when it has a pre-test
 
 # xAPI's delimiters inside a response or a correct-responses pattern (Data 2.4.4.1, Response Patterns).
 LIST_SEPARATOR = "[,]"

@@ -15,6 +15,10 @@ from builder.build import build
 from player.cli import main as player_main
 from player.learners import credentials
 from player.learners.profiles import secret_fields
+from player.paths import DataPaths
+from player.store import Store
+from player.transfer import held as holding
+from player.transfer import moving
 from player.web.services import services
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,9 +71,15 @@ def centre(tmp_path_factory, publisher_key, signed_bundle, content_bundle, mini_
                                          "locked_until": 4e9})  # the third lock-out, for a long while
     with open(mini_bundle, "rb") as unsigned:
         waiting = made.approvals.hold(unsigned)
+    elsewhere = Store(DataPaths(root / "elsewhere"))  # another centre's learners file, held for import
+    elsewhere.settings.update(centre_name="Phường Hòa Bình")
+    moved = elsewhere.learners.create({"name": "Đặng Văn Tú", "colour": 4, "created": "2025-11-01T00:00:00Z",
+                                       "last_seen": None, **secret_fields(None, None)})
+    with moving.export_learners(elsewhere, [moved["id"]], root / "usb").open("rb") as learners_file:
+        held = holding.hold(made.paths, learners_file, "hoa-binh.tramhoc-learners")
     return {"root": root, "data": root / "data", "pin_learner": with_pin["id"], "learner": without_code["id"],
             "locked": locked["id"],
-            "waiting": waiting.id}
+            "waiting": waiting.id, "held": held.id}
 
 
 def learner_pages(base: str, page, name: str) -> list[tuple[str, str]]:
@@ -118,7 +128,9 @@ def admin_pages(base: str, page, centre) -> list[tuple[str, str]]:
              ("admin settings", f"{base}/admin/settings"), ("admin learner", f"{base}/admin/learners/{learner}"),
              ("admin confirm", f"{base}/admin/learners/{learner}/delete"),
              ("publishers", f"{base}/admin/publishers/"), ("results", f"{base}/admin/results/"),
-             ("sync", f"{base}/admin/results/sync"), ("LAN mode", f"{base}/admin/lan/"), ("install review", f"{base}/install/{centre['waiting']}"),
+             ("sync", f"{base}/admin/results/sync"), ("move learners", f"{base}/admin/move/"),
+             ("move learners: check before importing", f"{base}/admin/move/import/{centre['held']}"),
+             ("LAN mode", f"{base}/admin/lan/"), ("install review", f"{base}/install/{centre['waiting']}"),
              ("unlock (PIN)", f"{base}/learners/{learner}/unlock"),
              ("is this you?", f"{base}/learners/{centre['learner']}/"),
              ("unlock (locked, ask the staff)", f"{base}/learners/{centre['locked']}/unlock")]

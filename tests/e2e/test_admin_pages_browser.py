@@ -13,7 +13,7 @@ from player.web.services import services
 
 COURSES = ("chu-ky-so", "dich-vu-cong", "dich-vu-cong-en", "ky-nang-so-co-ban", "ky-so-can-bo-xa")
 PAGES = ("/admin/", "/admin/learners", "/admin/courses", "/admin/courses/dich-vu-cong", "/admin/results/",
-         "/admin/publishers/", "/admin/settings")
+         "/admin/move/", "/admin/publishers/", "/admin/settings")
 
 
 @pytest.fixture

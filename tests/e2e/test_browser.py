@@ -149,13 +149,9 @@ def test_two_learners_resume_at_their_own_place_after_a_restart(page: Page, own_
             page.get_by_role("link", name="Lưu PDF").click()
         assert saved.value.suggested_filename == "certificate-mini.pdf"
         assert Path(saved.value.path()).read_bytes().startswith(b"%PDF")
-        browser_view = page.locator("[data-open-in-browser]").get_attribute("href")
+        expect(page).to_have_url(re.compile(r"/courses/mini/certificate$"))  # saving left the page where it was
         shots = Path(os.environ.get("TRAMHOC_SCREENSHOTS") or own_data_dir.parent)
         page.screenshot(path=str(shots / "certificate-1024.png"))
-        shown = page.context.new_page()  # the system browser's view (Print in the window opens it): no session
-        shown.goto(second.url.rstrip("/") + browser_view)
-        expect(shown.locator(".certificate-name")).to_have_text("Lan")
-        shown.close()
         page.get_by_role("link", name="Quay lại khoá học").click()
         expect(page.locator(".toc li.done")).to_have_count(3)
     finally:

@@ -28,6 +28,7 @@ Q_USB = single("q-usb", "Thiết bị ký số là gì?", "USB token", "Thẻ nh
 Q_TU_OTP = single("q-tu-otp", "Tự kiểm tra: mã OTP gửi qua tin nhắn dùng để làm gì?", "Xác nhận giao dịch",
                   "Đăng nhập Facebook")
 QUIZZES = {"q1": (C1, "an-toan", "An toàn", [Q_OTP, Q_VNEID, Q_MATKHAU]),
+           "pre1": (C1, "dau-vao", "Kiểm tra đầu vào", [Q_OTP, Q_VNEID, Q_MATKHAU]),  # a pre-test drawn from q1
            "s1": (C1, "tu-kiem-tra", "Tự kiểm tra", [Q_TU_OTP]),
            "q2": (C1, "vneid", "VNeID", [Q_BUOC, Q_MA]),
            "q3": (C2, "ky-so", "Ký số", [Q_KY, Q_USB])}
@@ -68,10 +69,10 @@ class Learner:
         when, ids = self._next()
         return self._add(statements.lesson_completed(self._scope(course), lesson, lesson.title(), when, **ids))
 
-    def take(self, quiz, responses, self_check=False):
+    def take(self, quiz, responses, self_check=False, role=None):
         """An attempt: one `answered` per question, then `passed` (all right) or `failed`, or `completed` for a
-        self-check. The minute where an `attempted` statement stood in earlier versions of this scenario is
-        kept, so the times stay the same."""
+        self-check; `role` "pre-test" or "post-test" as the player marks those. The minute where an `attempted`
+        statement stood in earlier versions of this scenario is kept, so the times stay the same."""
         course, lesson, title, questions = QUIZZES[quiz]
         where = self._scope(course)
         registration = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.device}/{self.learner_id}/{len(self.made)}/r"))
@@ -80,11 +81,12 @@ class Learner:
         for question, given in zip(questions, responses):
             answers.append(answered(question, given))
             when, ids = self._next()
-            self._add(statements.question_answered(where, lesson, title, answers[-1], registration, when, **ids))
+            self._add(statements.question_answered(where, lesson, title, answers[-1], registration, when, **ids,
+                                                   test_role=role))
         when, ids = self._next()
         passed = None if self_check else all(a.correct for a in answers)
         return self._add(statements.quiz_finished(where, lesson, title, answers, passed, 60, registration, when,
-                                                  **ids))
+                                                  **ids, test_role=role))
 
     def complete_course(self, course, scaled):
         when, ids = self._next()

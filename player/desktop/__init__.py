@@ -7,9 +7,13 @@ ever land on a page that is not the player's, it goes back to the library.
 
 On Windows the window is Edge WebView2 or nothing: pywebview silently falls back to IE11 (MSHTML) when
 WebView2 or .NET is missing, so the renderer it reports is checked before any window is made, and anything
-else aborts the window; the player then opens in the default browser with a message saying what to add.
+else aborts the window; the player then opens in the default browser with a message saying what to add. On Linux
+the engine is Qt, named explicitly (pywebview would first try GTK and print a traceback when it is missing).
+Before the window is made it is sized to the screen's work area (placement.py) and, with Qt, given its class,
+print dialog and Save dialog (qt.py).
 """
 
+import importlib.util
 import logging
 import os
 import sys
@@ -18,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from player.desktop.placement import UNKNOWN, Placement, placement, primary, work_area
 from player.web.i18n import N_
 from player.web.server import EVERY_ADDRESS, Server
 
@@ -26,6 +31,8 @@ TITLE = "Trạm Học"
 PLATFORM = sys.platform
 WINDOW_RENDERERS = {"win32": {"edgechromium"}}  # elsewhere any engine but MSHTML (Qt, GTK, Cocoa)
 WINDOWS_GUI = "edgechromium"
+LINUX_GUIS = (("qt", "qtpy"), ("gtk", "gi"))  # pywebview's engine, and the module it needs, in our order
+QT_RENDERER = "qtwebengine"
 WINDOWS_ICON = "tramhoc.ico"  # beside TramHoc.exe, one folder above python\pythonw.exe (packaging/windows)
 WEBVIEW2, DOTNET = "webview2", "dotnet"
 MISSING = {  # what a Windows PC lacks for the window, and how to add it (shown with the player in the browser)
@@ -60,6 +67,30 @@ def renderer_allowed(renderer: object, platform: str | None = None) -> bool:
     if platform in WINDOW_RENDERERS:
         return renderer in WINDOW_RENDERERS[platform]
     return isinstance(renderer, str) and renderer != "mshtml"
+
+
+def window_gui(platform: str | None = None, importable: Callable[[str], bool] | None = None) -> str | None:
+    """The engine to ask pywebview for: Edge WebView2 on Windows; on Linux Qt, else GTK, whichever is installed
+    (None: pywebview's own choice, Cocoa on macOS, or its error when Linux has neither)."""
+    platform = platform or PLATFORM
+    importable = importable or (lambda name: importlib.util.find_spec(name) is not None)
+    if platform == "win32":
+        return WINDOWS_GUI
+    if platform.startswith("linux"):
+        return next((gui for gui, module in LINUX_GUIS if importable(module)), None)
+    return None
+
+
+def fit_to_screen(window, screens: list) -> Placement:
+    """Size and place the window, not made yet, for the primary screen's work area (pywebview reads these
+    attributes of its Window when it makes the native one)."""
+    chosen = placement(work_area(primary(screens)))
+    window.initial_width, window.initial_height = chosen.width, chosen.height
+    window.initial_x, window.initial_y = chosen.x, chosen.y
+    window.maximized, window.min_size = chosen.maximized, chosen.min_size
+    print(f"window placed {chosen.width}x{chosen.height} at {chosen.x},{chosen.y}"
+          f"{' maximised' if chosen.maximized else ''}", flush=True)
+    return chosen
 
 
 def has_display() -> bool:
@@ -104,17 +135,24 @@ def run_window(app, storage: Path, announce: Callable[[str], None] = lambda url:
     announce(server.url)
     for name, value in WEBVIEW_SETTINGS.items():
         webview.settings[name] = value
-    window = webview.create_window(TITLE, server.url + start, js_api=None, width=1180, height=800, min_size=(720, 560),
+    window = webview.create_window(TITLE, server.url + start, js_api=None, width=UNKNOWN[0], height=UNKNOWN[1],
                                    text_select=True)
     window.events.loaded += lambda: keep_on_player(window, server.url)
     picked: list[object] = []
 
-    def check_engine(renderer) -> bool:  # before the window is made; False aborts it (must never raise)
+    def prepare(renderer) -> bool:  # the engine is up (its screens known), the window not made yet; False aborts it
         picked.append(renderer)
-        return renderer_allowed(renderer)
+        if not renderer_allowed(renderer):
+            return False
+        fit_to_screen(window, webview.screens)
+        if renderer == QT_RENDERER:
+            from player.desktop import qt
+            qt.name_the_app(TITLE)
+            window.events.before_show += lambda: qt.add_printing_and_saving(window.native)
+        return True
 
-    window.events.initialized += check_engine
-    gui, icon = (WINDOWS_GUI, window_icon()) if PLATFORM == "win32" else (None, None)
+    window.events.initialized += prepare
+    gui, icon = window_gui(), window_icon() if PLATFORM == "win32" else None
     try:
         webview.start(gui=gui, icon=icon, private_mode=False, storage_path=str(storage), debug=False)
     except Exception as error:  # pywebview raises bare exceptions when no GUI toolkit works
