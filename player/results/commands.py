@@ -128,8 +128,8 @@ def _report_from_lrs(args: argparse.Namespace, lang) -> int:
     from player.results.sync import PASSWORD_VARIABLE
 
     password = args.password or os.environ.get(PASSWORD_VARIABLE)
-    if password is None and sys.stdin.isatty():
-        password = getpass.getpass(lang.gettext("Password for %(user)s at the LRS: ", user=args.user or ""))
+    if password is None and args.user is not None and sys.stdin.isatty():
+        password = getpass.getpass(lang.gettext("Password for %(user)s at the LRS: ", user=args.user))
     if args.user is None or password is None:
         print(lang.gettext("report: give --user and --password (or %(variable)s) with --lrs",
                            variable=PASSWORD_VARIABLE), file=sys.stderr)
