@@ -12,8 +12,10 @@ and POSTs the same statements to a fresh Ralph (file-system backend, the tests' 
   lrs     `python -m player report --lrs URL … --page-size N`: pages, cache, checkpoint, counting, report
   files   `python -m player report DIR`: the same statements from the results files
 
-and prints statements per second for each, lrs/files, and whether both reports have the same figures
-(every CSV file equal, the centres' "Last export" aside: from an LRS it is the last sync).
+and prints statements per second for each, the CPU seconds of the timed process (with its workers) and
+of Ralph during it (Linux /proc: on a loaded machine wall times vary, CPU times much less), lrs/files, and
+whether both reports have the same figures (every CSV file equal, the centres' "Last export" aside: from an
+LRS it is the last sync).
 """
 
 import argparse
@@ -21,6 +23,7 @@ import csv
 import io
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -68,6 +71,21 @@ def computers(total: int, centres: int) -> list[tuple[str, str, list[dict]]]:
                 lines.append(statement)
         made.append((centre, device, lines))
     return made
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_timed(command: list[str], ralph: Ralph | None = None) -> tuple[float, float, str, float, float]:
+    """`timed`, with the CPU seconds of the command (and its children) and of Ralph while it ran."""
+    before, ralph_before = resource.getrusage(resource.RUSAGE_CHILDREN), process_cpu(ralph.process.pid) if ralph else 0
+    seconds, peak, out = timed(command)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, peak, out, own, (process_cpu(ralph.process.pid) - ralph_before) if ralph else 0.0
 
 
 def figures(folder: Path) -> dict:
@@ -124,24 +142,24 @@ def main() -> int:
         del every
 
         first_page = f"{ralph.endpoint}statements?limit={args.page_size}"
-        floor_s, floor_mb, floor_out = timed([sys.executable, "-c", FLOOR, first_page,
-                                              client.headers["Authorization"]])
-        assert int(floor_out) == count, f"the floor read {floor_out} statements of {count}"
-        lrs_s, lrs_mb, lrs_out = timed([sys.executable, "-m", "player", "report", "--lrs", ralph.endpoint, "--user",
-                                        USER, "--password", PASSWORD, "--page-size", str(args.page_size),
-                                        "-o", str(work / "from-lrs"), "--lang", "en"])
+        floor = cpu_timed([sys.executable, "-c", FLOOR, first_page, client.headers["Authorization"]], ralph)
+        assert int(floor[2]) == count, f"the floor read {floor[2]} statements of {count}"
+        lrs = cpu_timed([sys.executable, "-m", "player", "report", "--lrs", ralph.endpoint, "--user", USER,
+                         "--password", PASSWORD, "--page-size", str(args.page_size), "-o", str(work / "from-lrs"),
+                         "--lang", "en"], ralph)
     finally:
         ralph.stop()
-    files_s, files_mb, files_out = timed([sys.executable, "-m", "player", "report", str(exports),
-                                          "-o", str(work / "from-files"), "--lang", "en"])
+    files = cpu_timed([sys.executable, "-m", "player", "report", str(exports), "-o", str(work / "from-files"),
+                       "--lang", "en"])
     same = figures(work / "from-lrs") == figures(work / "from-files")
-    print(f"floor  (GET pages + json.loads)   {floor_s:7.1f} s  {count / floor_s:9,.0f} statements/s  "
-          f"peak RSS {floor_mb:5.0f} MB")
-    print(f"report --lrs (page size {args.page_size:,})    {lrs_s:7.1f} s  {count / lrs_s:9,.0f} statements/s  "
-          f"peak RSS {lrs_mb:5.0f} MB   {lrs_out}")
-    print(f"report over the results files     {files_s:7.1f} s  {count / files_s:9,.0f} statements/s  "
-          f"peak RSS {files_mb:5.0f} MB   {files_out}")
-    print(f"lrs/files {lrs_s / files_s:.1f}x the time;  lrs/floor {lrs_s / floor_s:.2f};  "
+    print(f"{'':34} {'wall':>7}  {'statements/s':>12}  {'cpu s':>6}  {'Ralph cpu s':>11}  {'peak RSS':>8}")
+    for name, (seconds, peak, out, own, ralph_cpu) in (("floor (GET pages + json.loads)", floor),
+                                                       (f"report --lrs (page size {args.page_size:,})", lrs),
+                                                       ("report over the results files", files)):
+        print(f"{name:34} {seconds:6.1f}s  {count / seconds:12,.0f}  {own:6.1f}  {ralph_cpu:11.1f}  {peak:5.0f} MB"
+              + (f"   {out}" if name.startswith("report") else ""))
+    print(f"lrs/files {lrs[0] / files[0]:.1f}x the time;  lrs/floor {lrs[0] / floor[0]:.2f} the time, "
+          f"{(lrs[3] + lrs[4]) / (floor[3] + floor[4]):.2f} the CPU (with Ralph's);  "
           f"same figures: {'yes' if same else 'NO'}")
     if not args.keep:
         shutil.rmtree(work)
