@@ -1,7 +1,8 @@
 """`report --lrs`: the report straight from a real Ralph LRS holding a few thousand statements the player
-wrote gives every CSV file byte for byte as the report over the results files of the same statements; a
-read cut by the network or by Ctrl+C goes on with `--resume` and counts each statement once; `--since`
-leaves out what came before; a `more` link to another host or a page of the wrong shape is refused."""
+wrote gives every CSV file as the report over the results files of the same statements (the centres' last
+export aside: from an LRS, the last sync); a read cut by the network or by Ctrl+C goes on with `--resume`
+and counts each statement once; `--since` and `--until` read only those days; a `more` link to another host,
+a page of the wrong shape and pages that go round in a circle are refused."""
 
 import csv
 import io
