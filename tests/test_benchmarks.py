@@ -16,8 +16,8 @@ NEEDS_CORPUS = {"build", "player", "preview", "search"}  # they generate their c
 
 
 def test_every_benchmark_is_checked_here():
-    assert BENCHMARKS == ["build", "player", "practice", "preview", "progress", "quiz", "report", "search",
-                          "store", "sync"]
+    assert BENCHMARKS == ["build", "player", "practice", "preview", "progress", "quiz", "report", "report_lrs",
+                          "search", "store", "sync"]
 
 
 @pytest.mark.slow
@@ -26,7 +26,7 @@ def test_the_benchmark_runs_in_quick_mode(name, tmp_path):
     if name in NEEDS_CORPUS and not (SHARED / "bench" / "gen_corpus.py").is_file():
         pytest.skip(f"the corpus generator is not there: {SHARED / 'bench'} (../shared/ beside the project, or "
                     "TRAMHOC_SHARED)")
-    if name == "sync":
+    if name in ("sync", "report_lrs"):
         require_ralph()
     if name == "preview" and not Path("/usr/bin/chromium").is_file():
         pytest.skip("benchmarks/preview.py drives Debian's chromium, which is not installed (apt-get install chromium)")

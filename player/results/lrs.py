@@ -1,11 +1,12 @@
 """A minimal xAPI 1.0.3 client for a Learning Record Store (standard library only): send statements in
-batches, send one idempotently, ask whether the LRS has a statement. Every failure becomes an LrsError
-whose message says what to do.
+batches, send one idempotently, ask whether the LRS has a statement, read statements page by page. Every
+failure becomes an LrsError whose message says what to do.
 
 What it trusts is bounded: it never follows a redirect (the credentials go to the host the admin entered
 and nowhere else), every request has one overall deadline (not a timeout per read), a run has its own
-deadline and can be cancelled, at most ANSWER_LIMIT bytes of an answer are read, and an answer whose shape
-is not what xAPI prescribes is an error, never taken as a success."""
+deadline and can be cancelled, at most ANSWER_LIMIT bytes of an answer are read (PAGE_LIMIT for a page of
+statements), a page's `more` link is followed only on the LRS's own host, and an answer whose shape is not
+what xAPI prescribes is an error, never taken as a success."""
 
 import base64
 import http.client
@@ -17,6 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from http.client import HTTPException
 
 from player.web.errors import Problem
@@ -26,6 +28,7 @@ XAPI_VERSION = "1.0.3"
 TIMEOUT_SECONDS = 30  # for one whole request: connecting, sending, and reading the whole answer
 RUN_SECONDS = 3600  # for one whole sync run; the next run goes on where it stopped
 ANSWER_LIMIT = 1024 * 1024  # bytes: 100 ids are 4 KB, one statement a few KB
+PAGE_LIMIT = 16 * 1024 * 1024  # bytes of one page of statements: 500 of ours are about 1 MB
 SHOWN_ADDRESS_LIMIT = 200  # characters of a redirect's target kept for the message
 
 PROBLEMS = {  # by LrsError kind, and `unexpected` for a failure on this computer
@@ -46,6 +49,8 @@ PROBLEMS = {  # by LrsError kind, and `unexpected` for a failure on this compute
     "run_deadline": N_("The sync took longer than an hour and was stopped. Try again later: what was sent is "
                        "remembered."),
     "cancelled": N_("The sync was stopped on request."),
+    "elsewhere": N_("%(host)s gave the address of its next page of records on another host (%(moved_to)s). It "
+                    "was not read: the password goes only to the address you entered."),
     "unexpected": N_("The sync stopped because of an unexpected problem on this computer. Try again; if it "
                    "happens again, ask for help."),
 }
@@ -60,8 +65,8 @@ class LrsError(Exception):
     """The LRS could not be used; `lasting` when retrying soon will not help (credentials, certificate).
 
     `kind` names the problem for a translated message: address, credentials, server, answer, certificate,
-    tls, unknown_host, refused, timeout, broken, moved, run_deadline or cancelled; `host` is the LRS's host
-    (and port); `moved_to` the address a redirect named."""
+    tls, unknown_host, refused, timeout, broken, moved, elsewhere, run_deadline or cancelled; `host` is the
+    LRS's host (and port); `moved_to` the address a redirect (or a page's `more` link) named."""
 
     def __init__(self, message: str, lasting: bool = False, kind: str = "broken", host: str = "",
                  moved_to: str = ""):
@@ -114,6 +119,15 @@ class RunControl:
             abort()
 
 
+@dataclass(frozen=True)
+class StatementsPage:
+    """One answer to `GET statements`: its statements (objects, each with an id) and the absolute address
+    of the next page on the same LRS (None after the last)."""
+
+    statements: list[dict]
+    more: str | None
+
+
 class LrsClient:
     """Talks to one LRS endpoint (the URL ending in `/xAPI/` or whatever the LRS documents)."""
 
@@ -125,6 +139,7 @@ class LrsClient:
                            host=parts.netloc)
         self.statements_url = endpoint.rstrip("/") + "/statements"
         self.host = parts.netloc
+        self._origin = (parts.scheme, parts.netloc)
         token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
         self.headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": XAPI_VERSION,
                         "Content-Type": "application/json"}
@@ -173,6 +188,39 @@ class LrsClient:
         raise LrsError(f"the LRS answered a query for statement {statement_id} with something that is not that "
                        "statement", lasting=True, kind="answer", host=self.host)
 
+    def page(self, url: str | None = None, **query) -> StatementsPage:
+        """GET one page of statements: the first one (`query`: limit, since, …) or the page `url` names (an
+        earlier page's `more`). An answer that is not a list of statements with ids raises LrsError."""
+        url = url or f"{self.statements_url}?{urllib.parse.urlencode(query)}"
+        status, body = self._request("GET", self._on_this_lrs(url), limit=PAGE_LIMIT)
+        if status == 404:
+            raise self._not_found("GET")
+        if status != 200:
+            raise LrsError(f"the LRS refused the statement query {url} (HTTP {status})", lasting=True,
+                           kind="answer", host=self.host)
+        found = self._json(body, "statement query")
+        listed = found.get("statements") if isinstance(found, dict) else None
+        more = found.get("more") if isinstance(found, dict) else None
+        if not isinstance(listed, list) or not all(isinstance(item, dict) and isinstance(item.get("id"), str)
+                                                   for item in listed) or not isinstance(more, (str, type(None))):
+            raise LrsError("the LRS answered a statement query with something other than a list of statements",
+                           lasting=True, kind="answer", host=self.host)
+        following = self._on_this_lrs(urllib.parse.urljoin(url, more)) if more and listed else None
+        if following == url:
+            raise LrsError("the LRS's next page of statements is the page itself", lasting=True, kind="answer",
+                           host=self.host)
+        return StatementsPage(listed, following)
+
+    def _on_this_lrs(self, url: str) -> str:
+        """`url`, when it is on the LRS's own scheme, host and port; else LrsError (the password would go
+        there)."""
+        parts = urllib.parse.urlsplit(url)
+        if (parts.scheme, parts.netloc) != self._origin:
+            shown = "".join(c for c in url if c.isprintable())[:SHOWN_ADDRESS_LIMIT]
+            raise LrsError(f"the LRS's next page of statements is on another host ({shown}); it was not read",
+                           lasting=True, kind="elsewhere", host=self.host, moved_to=shown)
+        return url
+
     def _with_id(self, statement_id: str) -> str:
         return f"{self.statements_url}?{urllib.parse.urlencode({'statementId': statement_id})}"
 
@@ -187,7 +235,7 @@ class LrsClient:
         return LrsError(f"the LRS answered {method} {self.statements_url} with 404 Not Found: the address is "
                         "probably wrong", lasting=True, kind="answer", host=self.host)
 
-    def _request(self, method: str, url: str, payload=None) -> tuple[int, bytes]:
+    def _request(self, method: str, url: str, payload=None, limit: int = ANSWER_LIMIT) -> tuple[int, bytes]:
         """One request within its deadline (and the run's); aborted at once when the run is cancelled."""
         left = self.control.remaining(self.host)
         deadline = self.timeout if left is None else min(self.timeout, left)
@@ -199,7 +247,7 @@ class LrsClient:
         self.control.watch(self._connections.abort)
         timer.start()
         try:
-            return self._send(request, deadline)
+            return self._send(request, deadline, limit)
         except (LrsError, OSError, HTTPException, ValueError):
             if self._connections.aborted:
                 self.control.remaining(self.host)  # raises when the run was cancelled or is over
@@ -210,10 +258,10 @@ class LrsClient:
             timer.cancel()
             self.control.watch(None)
 
-    def _send(self, request: urllib.request.Request, deadline: float) -> tuple[int, bytes]:
+    def _send(self, request: urllib.request.Request, deadline: float, limit: int) -> tuple[int, bytes]:
         try:
             with self._opener.open(request, timeout=deadline) as response:
-                body = _read_capped(response, self.host)
+                body = _read_capped(response, self.host, limit)
                 if self._connections.aborted:  # the answer may look whole when the connection was cut
                     raise OSError("aborted")
                 return response.status, body
@@ -221,7 +269,7 @@ class LrsClient:
             with error:
                 if 300 <= error.code < 400:
                     raise _moved(error, request.full_url, self.host) from None
-                body = _read_capped(error, self.host)
+                body = _read_capped(error, self.host, limit)
             if error.code in (401, 403):
                 raise LrsError(f"the LRS refused the user name or password (HTTP {error.code}); check them in "
                                "the settings", lasting=True, kind="credentials", host=self.host) from None
@@ -235,10 +283,10 @@ class LrsClient:
             raise _connection_error(error, request.full_url) from None
 
 
-def _read_capped(response, host: str) -> bytes:
-    body = response.read(ANSWER_LIMIT + 1)
-    if len(body) > ANSWER_LIMIT:
-        raise LrsError(f"the LRS's answer is larger than {ANSWER_LIMIT // 1024} KiB; it was not read",
+def _read_capped(response, host: str, limit: int) -> bytes:
+    body = response.read(limit + 1)
+    if len(body) > limit:
+        raise LrsError(f"the LRS's answer is larger than {limit // 1024} KiB; it was not read",
                        lasting=True, kind="answer", host=host)
     return body
 

@@ -57,8 +57,8 @@ class MergeLog:
 
 
 @dataclass
-class _Share:
-    """What one share of the statement ids contributed."""
+class Share:
+    """What one share of the statement ids contributed (or one reader of another source: lrsread)."""
 
     figures: Figures
     new_per_file: list[int]
@@ -142,39 +142,48 @@ def _verify(path: Path) -> FileRead | Skipped:
         return Skipped(path, os_problem(error))
 
 
-def _count_share(job: tuple[list[tuple[Path, str]], int, int]) -> _Share:
+def _count_share(job: tuple[list[tuple[Path, str]], int, int]) -> Share:
     """Count the statements whose id falls in `share` of `shares`, reading every verified file in order."""
     files, share, shares = job
-    result = _Share(Figures(), [0] * len(files))
+    result = Share(Figures(), [0] * len(files))
     seen: set[int] = set()
     mine: Callable[[int | None], bool] = lambda key: (key or 0) % shares == share
     for index, (path, device_id) in enumerate(files):
         for number, line in resultsfile.statement_lines(path):
-            key = _quick_id(line)
-            if key is not None and not mine(key):
-                continue
-            if key is not None and key in seen:
-                result.statements += 1
-                result.duplicates += 1
-                continue
-            statement, key, reason = _statement(line)
-            if not mine(key):
-                continue
-            result.statements += 1
-            if key is not None:
-                if key in seen:
-                    result.duplicates += 1
-                    continue
-                seen.add(key)
-                reason = problem(statement)
-            if reason:
-                result.invalid += 1
-                if len(result.problems) < MAX_LISTED_PROBLEMS:
-                    result.problems.append((index, number, reason))
-                continue
-            result.figures.add(statement, device_id)
-            result.new_per_file[index] += 1
+            statement = take_line(result, seen, index, number, line, mine)
+            if statement is not None:
+                result.figures.add(statement, device_id)
+                result.new_per_file[index] += 1
     return result
+
+
+def take_line(result: Share, seen: set[int], index: int, number: int, line: bytes,
+              mine: Callable[[int | None], bool] = lambda key: True) -> dict | None:
+    """The statement on line `number` of source `index` when it is `mine`, valid and not in `seen` (then
+    added there); what it was (a duplicate, invalid and why) is counted in `result`."""
+    key = _quick_id(line)
+    if key is not None and not mine(key):
+        return None
+    if key is not None and key in seen:
+        result.statements += 1
+        result.duplicates += 1
+        return None
+    statement, key, reason = _statement(line)
+    if not mine(key):
+        return None
+    result.statements += 1
+    if key is not None:
+        if key in seen:
+            result.duplicates += 1
+            return None
+        seen.add(key)
+        reason = problem(statement)
+    if reason:
+        result.invalid += 1
+        if len(result.problems) < MAX_LISTED_PROBLEMS:
+            result.problems.append((index, number, reason))
+        return None
+    return statement
 
 
 def _quick_id(line: bytes) -> int | None:

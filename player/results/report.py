@@ -8,6 +8,7 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
@@ -46,13 +47,14 @@ class Report:
 
 def build_report(inputs: list[Path], folder: Path, language: str = "vi", now: datetime | None = None,
                  zone_name: str = DEFAULT_ZONE, codes: bool = False, since: str | None = None,
-                 until: str | None = None) -> Report:
-    """Merge the results files and folders in `inputs` and write the report into `folder`: learners by code
-    instead of name when `codes`; the classes held from `since` to `until` (`YYYY-MM-DD`, either open)."""
+                 until: str | None = None, read: Callable[[Figures], MergeLog] | None = None) -> Report:
+    """Merge the results files and folders in `inputs` (or count what `read` feeds the figures, e.g.
+    player.results.lrsread) and write the report into `folder`: learners by code instead of name when
+    `codes`; the classes held from `since` to `until` (`YYYY-MM-DD`, either open)."""
     lang = Language(language)
     zone = report_zone(zone_name)
     figures = Figures()
-    log = merge(inputs, figures)
+    log = read(figures) if read else merge(inputs, figures)
     naming = Naming(language, lang.gettext("true"), lang.gettext("false"),
                     lang.gettext("Computer %(computer)s (centre name not set)"), codes)
     classes = held_classes(log.files, figures, naming, since, until)

@@ -26,6 +26,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 QUIZ = ROOT / "tests" / "fixtures" / "courses" / "quiz"
 VIEWPORT = {"width": 1024, "height": 768}
+SCREENSHOTS = Path(os.environ.get("TRAMHOC_SCREENSHOTS", "/tmp/tramhoc-screenshots"))
 
 
 @pytest.fixture(scope="module")
@@ -198,4 +199,30 @@ def test_large_text_and_high_contrast_pass_too(language, browser: Browser, centr
         assert page.locator("html").get_attribute("class") == "text-larger"
         problems += [f"lesson (text larger) : {line}" for line in violations(page, axe_source)]
         context.close()
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_report_from_an_lrs_passes_too(language, browser: Browser, axe_source, stub, tmp_path):
+    """Issue 19 #5: the report read straight from an LRS, with its section on where the records came from."""
+    from support.centres import scenario
+    from support.stub_lrs import reply
+
+    first, added, device_b = scenario()
+    listed = [{**statement, "stored": "2025-10-10T03:00:00.000Z"} for statement in first + added + device_b]
+    lrs = stub(lambda request: reply(200, {"statements": listed}))
+    out = tmp_path / "report"
+    assert player_main(["report", "--lrs", lrs.endpoint, "--user", "u", "--password", "p", "-o", str(out),
+                        "--lang", language, "--since", "2025-10-01"]) == 0
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto((out / "index.html").as_uri())
+    section = page.locator("section#lrs")
+    section.scroll_into_view_if_needed()
+    assert lrs.endpoint in section.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"report-lrs-{language}-1024x768.png"))
+    problems = [f"report from an LRS: {line}" for line in violations(page, axe_source)]
+    context.close()
     assert problems == [], "\n".join(problems)
