@@ -67,6 +67,22 @@ def test_a_class_shows_its_learners_pre_post_and_gain_worked_out_by_hand(usb, tm
     assert (course["Took a quiz"], course["Passed"], course["Pass rate"]) == ("2", "2", "100")
 
 
+def test_an_enrolled_learner_who_has_not_started_is_named_by_the_class_list(tmp_path):
+    """Issue 19: a learner with no statement yet has no name in the statements; the class in the export's
+    header names them (a learner with statements keeps the name their statements give, as in learners.csv)."""
+    made = Learner("c1", "Nguyễn Văn An", DEVICE_A, "Xã Tân Lập", 0).launch(C1, "an-toan").made
+    k1 = ClassRecord(K1, "Lớp DVC thôn Đông", (C1[0],), learners=("c1", "c4", "c5"),
+                     names=(("c1", "An (tên cũ)"), ("c4", "Đỗ Thị Dung")))
+    exported(tmp_path / "usb", tmp_path, "a", made, "Xã Tân Lập", DEVICE_A, [k1],
+             datetime(2025, 10, 3, tzinfo=timezone.utc))
+    build_report([tmp_path / "usb"], tmp_path / "report", "en")
+    rows = read_csv(tmp_path / "report" / "class_learners.csv")
+    assert pick(rows, "Learner", "Learner id", "Started") == [
+        ("Nguyễn Văn An", "c1", "yes"), ("c5", "c5", "no"), ("Đỗ Thị Dung", "c4", "no")]  # c5: no name known
+    assert main(["report", str(tmp_path / "usb"), "-o", str(tmp_path / "shared"), "--codes"]) == 0
+    assert "Đỗ Thị Dung" not in (tmp_path / "shared" / "class_learners.csv").read_text(encoding="utf-8")
+
+
 def test_the_class_figures_are_the_same_whatever_the_order_and_worker_count(usb, tmp_path, monkeypatch):
     """Learners' attempts are split between processes by statement id: their figures add up exactly."""
     build_report([usb], tmp_path / "once", "en")
