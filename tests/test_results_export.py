@@ -239,3 +239,15 @@ def test_classes_that_are_not_classes_are_left_out_of_a_header(tmp_path):
     assert (kept[1].learners, kept[1].courses, len(kept[1].trainer)) == (("a1",), (), resultsfile.MAX_CLASS_TEXT)
     assert kept[1].names == (("a1", "N" * resultsfile.MAX_CLASS_TEXT),)  # only the class's learners, cut
     assert kept[2].names == kept[3].names == ()  # a name that is no text, or names that are no mapping
+
+
+@pytest.mark.xfail(strict=True, reason="StoreSource.classes() (player/results/source.py, another engineer's file "
+                   "now) does not fill ClassRecord.names yet: remove this mark when it does")
+def test_an_export_names_the_learners_of_each_class(tmp_path, app):
+    """Issue 19: the header names the class's learners, so the report can name those who have not started."""
+    store = services(app).store
+    lan, binh = (store.learners.create({"name": name})["id"] for name in ("Nguyễn Thị Lan", "Trần Văn Bình"))
+    made = store.classes.create({"name": "Lớp DVC thôn Đông", "courses": ["mini"]})
+    store.classes.enrol(made["id"], [lan])
+    record, = verify(export_results(services(app).statements, tmp_path / "usb", WHEN).path).classes
+    assert (record.learners, record.names) == ((lan,), ((lan, "Nguyễn Thị Lan"),))  # Bình is in no class
