@@ -19,6 +19,7 @@ from learner_steps import submit_test
 from playwright.sync_api import Page, expect
 from support.pages import ADMIN_PIN
 from support.report_files import Tables, number, read_csv
+from test_accessibility import axe_source, violations  # noqa: F401 - axe_source is a fixture
 
 from builder.build import build
 from player.app import create_app
@@ -92,9 +93,9 @@ def answer(page: Page, right: set[str]) -> None:
     submit_test(page, blank=0)
 
 
-def learner_takes_the_course(page: Page, name: str) -> None:
+def learner_takes_the_course(page: Page, name: str, axe: str) -> list[str]:
     """Pick `name` on the start screen, take the pre-test, read both lessons, take the post-test, and leave
-    the start screen to the next learner."""
+    the start screen to the next learner; what axe found on the pre-test's results."""
     pre, post = ANSWERS[name]
     page.get_by_role("link", name=name).click()
     page.get_by_role("button", name=f"Đúng, tôi là {name}").click()
@@ -103,8 +104,12 @@ def learner_takes_the_course(page: Page, name: str) -> None:
     expect(page.locator("h1")).to_have_text("Kiểm tra đầu vào")
     page.screenshot(path=str(SCREENSHOTS / "class-outcomes-pretest-1024x768.png"))
     answer(page, pre)
-    expect(page.locator(".score")).to_contain_text(f"Điểm của bạn: {round(len(pre) * 100 / 3)}%")
-    page.get_by_role("link", name="Tiếp tục →").first.click()
+    expect(page.locator(".score-verdict")).to_have_text("✓ Bạn đã làm xong bài kiểm tra đầu vào.")
+    expect(page.locator(".score")).to_have_text(f"Điểm của bạn: {round(len(pre) * 100 / 3)}%")
+    expect(page.locator(".question-result")).to_have_count(0)  # the final test's key is not given away
+    page.screenshot(path=str(SCREENSHOTS / "class-outcomes-pretest-results-1024x768.png"))
+    found = violations(page, axe)
+    page.get_by_role("link", name="Tiếp tục →").click()
     for lesson in ("Mã OTP là của riêng bạn", "Đăng nhập bằng VNeID"):
         expect(page.locator("article.lesson h1")).to_have_text(lesson)
         page.get_by_role("button", name="✓ Xong, sang bài tiếp").click()
@@ -113,6 +118,7 @@ def learner_takes_the_course(page: Page, name: str) -> None:
     expect(page.locator(".score")).to_contain_text(f"Điểm của bạn: {round(len(post) * 100 / 3)}%")
     page.get_by_role("button", name="Đổi người học").click()
     expect(page.locator("h1")).to_have_text("Ai đang học?")
+    return found
 
 
 def save_on_the_stick(page: Page, base: str, stick: Path) -> Path:
@@ -136,7 +142,7 @@ def report_of(folder: Path, out: Path) -> None:
 
 @pytest.mark.browser
 def test_a_class_of_50_takes_the_pre_test_lessons_and_post_test_and_the_report_shows_its_gains(
-        page: Page, class_server, tmp_path):
+        page: Page, class_server, tmp_path, axe_source):  # noqa: F811 - the fixture
     server, stick = class_server
     base = server.url.rstrip("/")
     class_list = tmp_path / "danh-sach-lop.xlsx"
@@ -149,7 +155,7 @@ def test_a_class_of_50_takes_the_pre_test_lessons_and_post_test_and_the_report_s
 
     class_id = make_class_of_50(page, base, class_list)
     for name in (LAN, BINH):
-        learner_takes_the_course(page, name)
+        assert learner_takes_the_course(page, name, axe_source) == []
     folder = save_on_the_stick(page, base, stick)
     report = tmp_path / "report"
     report_of(folder, report)
