@@ -1,9 +1,10 @@
 """A class's outcomes end to end in Debian's chromium (issue 19, the first "done when"): the admin makes a
 class for a course with a pre-test and imports its 50 learners from an .xlsx file; two of them, picked on
-the start screen by their imported names, take the pre-test, read the lessons and take the post-test with
-answers chosen so every score is known; the admin saves the results on a (fake) USB stick; `python -m player
-report` builds the report from that stick; the class's figures and gains in its CSV files and on its
-printable page are the numbers worked out by hand below, and the page is looked at in chromium."""
+the start screen by their imported names, take the pre-test (whose results give away no answer), read the
+lessons and take the post-test with answers chosen so every score is known; the admin saves the results on a
+(fake) USB stick and sees the class's averages on its page; `python -m player report` builds the report from
+that stick; the class's figures and gains in its CSV files and on its printable page are the numbers worked
+out by hand below, and the page is looked at in chromium (1024×768, and A4 as printed)."""
 
 import os
 import subprocess
@@ -157,6 +158,9 @@ def test_a_class_of_50_takes_the_pre_test_lessons_and_post_test_and_the_report_s
     for name in (LAN, BINH):
         assert learner_takes_the_course(page, name, axe_source) == []
     folder = save_on_the_stick(page, base, stick)
+    page.goto(f"{base}/admin/classes/{class_id}")  # the player's own class page counts as the report does
+    expect(page.get_by_text("Trung bình của lớp: kiểm tra đầu vào 17%, kiểm tra cuối khoá 83%, "
+                            "tiến bộ +67 điểm.")).to_be_visible()
     report = tmp_path / "report"
     report_of(folder, report)
 
