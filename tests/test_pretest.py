@@ -249,3 +249,33 @@ def test_pretest_and_post_test_attempts_say_so_in_their_statements(pretest_app):
             roles.setdefault(quiz.split(":")[-2], set()).add(
                 statement["context"]["extensions"].get("urn:tramhoc:extension:test-role"))
     assert roles == {"dau-vao": {"pre-test"}, "on-tap": {None}, "ngan-hang": {"post-test"}}
+
+
+def test_the_pretest_gives_away_no_answer_and_nobody_passes_or_fails_it(pretest_app):
+    """Issue 19: the pre-test asks the final test's questions, so its results show the score alone (no right
+    answer, feedback or explanation to learn the final test's key from), and no pass mark, pass or fail."""
+    client = pretest_app.test_client()
+    client.sign_in()
+    page = open_quiz(client, "quiz-mau", "dau-vao")
+    assert "Điểm đạt" not in text_of(page.html)
+    questions = {question.id: question for question in lesson_quiz(pretest_app, "quiz-mau", "ngan-hang").questions}
+    fields = {}
+    for question_id in page.question_ids:
+        fields.update(answer(questions[question_id], "wrong", page))
+    done = submit(client, "quiz-mau", "dau-vao", page, fields)
+    results = text(client.get(done.headers["Location"]))
+    assert "Bạn đã làm xong bài kiểm tra đầu vào." in results and "Điểm của bạn: 0%" in results
+    assert "Đáp án không được hiện sau bài kiểm tra đầu vào." in results
+    for given_away in ("Bạn đã đạt", "Lần này bạn chưa đạt", "điểm đạt", "Từng câu hỏi", "Đáp án đúng",
+                       "Không đọc mã cho ai", "mã OTP chỉ dùng cho chính bạn", "Không ai được quyền hỏi mã OTP"):
+        assert given_away not in results, given_away
+    lesson = text(client.get("/courses/quiz-mau/lessons/dau-vao"))
+    assert "✓ Bạn đã làm xong bài kiểm tra đầu vào." in lesson and "Bạn đã đạt bài kiểm tra này" not in lesson
+    assert "Đã đạt" not in lesson.split('class="quiz-intro"')[1].split("</div>")[0]
+
+    page = open_quiz(client, "quiz-mau", "ngan-hang")  # the final test still shows its answers and pass mark
+    fields = {}
+    for question_id in page.question_ids:
+        fields.update(answer(questions[question_id], "wrong", page))
+    final = text(client.get(submit(client, "quiz-mau", "ngan-hang", page, fields).headers["Location"]))
+    assert "Lần này bạn chưa đạt" in final and "điểm đạt 80%" in final and "Đáp án đúng" in final

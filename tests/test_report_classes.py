@@ -3,18 +3,14 @@ finished and passed, average pre-test, post-test and gain, attendance by local d
 before and after; the period's figures per centre; printable pages whose figures are the CSV files'; learners
 by code on request; a file without classes gives the report it always gave."""
 
-import csv
 import hashlib
-import io
 import re
 from datetime import datetime, timezone
-from datetime import datetime, timezone
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from support.centres import C1, DEVICE_A, Learner
 from support.class_results import K1, K2, K3, centre_a, class_exports, exported
+from support.report_files import Tables, number, read_csv
 
 from player.cli import main
 from player.results import merge, resultsfile
@@ -24,13 +20,10 @@ from player.results.resultsfile import ClassRecord
 from player.web.i18n import Language
 from player.xapi import vocabulary as xapi
 
+
 @pytest.fixture
 def usb(tmp_path):
     return class_exports(tmp_path)
-
-
-def read_csv(path: Path) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 def pick(rows: list[dict], *keys: str) -> list[tuple]:
@@ -74,6 +67,22 @@ def test_a_class_shows_its_learners_pre_post_and_gain_worked_out_by_hand(usb, tm
     assert (course["Took a quiz"], course["Passed"], course["Pass rate"]) == ("2", "2", "100")
 
 
+def test_an_enrolled_learner_who_has_not_started_is_named_by_the_class_list(tmp_path):
+    """Issue 19: a learner with no statement yet has no name in the statements; the class in the export's
+    header names them (a learner with statements keeps the name their statements give, as in learners.csv)."""
+    made = Learner("c1", "Nguyễn Văn An", DEVICE_A, "Xã Tân Lập", 0).launch(C1, "an-toan").made
+    k1 = ClassRecord(K1, "Lớp DVC thôn Đông", (C1[0],), learners=("c1", "c4", "c5"),
+                     names=(("c1", "An (tên cũ)"), ("c4", "Đỗ Thị Dung")))
+    exported(tmp_path / "usb", tmp_path, "a", made, "Xã Tân Lập", DEVICE_A, [k1],
+             datetime(2025, 10, 3, tzinfo=timezone.utc))
+    build_report([tmp_path / "usb"], tmp_path / "report", "en")
+    rows = read_csv(tmp_path / "report" / "class_learners.csv")
+    assert pick(rows, "Learner", "Learner id", "Started") == [
+        ("Nguyễn Văn An", "c1", "yes"), ("c5", "c5", "no"), ("Đỗ Thị Dung", "c4", "no")]  # c5: no name known
+    assert main(["report", str(tmp_path / "usb"), "-o", str(tmp_path / "shared"), "--codes"]) == 0
+    assert "Đỗ Thị Dung" not in (tmp_path / "shared" / "class_learners.csv").read_text(encoding="utf-8")
+
+
 def test_the_class_figures_are_the_same_whatever_the_order_and_worker_count(usb, tmp_path, monkeypatch):
     """Learners' attempts are split between processes by statement id: their figures add up exactly."""
     build_report([usb], tmp_path / "once", "en")
@@ -108,41 +117,6 @@ def test_the_period_shows_the_classes_held_in_it_per_centre_and_in_all(usb, tmp_
     assert not (out / f"class-{K3}.html").exists() and (out / f"class-{K1}.html").exists()
     page = (out / "period.html").read_text(encoding="utf-8")
     assert "Classes held from 2025-10-01 to 2025-10-31" in page and f'href="class-{K1}.html"' in page
-
-
-class Tables(HTMLParser):
-    """Every table of a page: its aria-label, its header cells and its rows of cell texts."""
-
-    def __init__(self, page: str):
-        super().__init__()
-        self.found: dict[str, tuple[list[str], list[list[str]]]] = {}
-        self.cell: list[str] | None = None
-        self.feed(page)
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.current = self.found.setdefault(dict(attrs)["aria-label"], ([], []))
-        elif tag == "tr":
-            self.row = []
-        elif tag in ("td", "th"):
-            self.cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th"):
-            self.row.append("".join(self.cell).strip())
-            self.cell = None
-        elif tag == "tr":
-            head, rows = self.current
-            (rows if head else head).extend([self.row] if head else self.row)
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell.append(data)
-
-
-def number(cell: str) -> str:
-    """A page's figure as the CSV writes it: `22 %` -> `22`, `+67` -> `67`."""
-    return re.sub(r"[^0-9-]", "", cell.replace("−", "-"))
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

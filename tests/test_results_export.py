@@ -189,11 +189,12 @@ def read_csv(path) -> list[dict]:
 
 
 CLASS = {"id": "c" * 32, "name": "Lớp DVC thôn Đông", "courses": ["dich-vu-cong"], "trainer": "Cô Hạnh",
-         "place": "Nhà văn hoá", "start": "2025-09-29", "end": "2025-10-10", "learners": ["a1", "b2"]}
+         "place": "Nhà văn hoá", "start": "2025-09-29", "end": "2025-10-10", "learners": ["a1", "b2"],
+         "names": {"a1": "Nguyễn Thị Lan", "b2": "Trần Văn Bình"}}
 
 
 def test_classes_and_their_learners_travel_in_the_header_of_format_version_2(tmp_path):
-    """Issue 19 #4: the export names each class, its courses, dates and learners."""
+    """Issue 19 #4: the export names each class, its courses, dates and learners (ids and names)."""
     path = tmp_path / "statements.jsonl"
     path.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in many(3, "a1")), encoding="utf-8")
     source = JsonLinesSource(path, "Xã Tân Lập", "6b0d3c1e", classes=[resultsfile.ClassRecord.from_json(CLASS)])
@@ -201,8 +202,9 @@ def test_classes_and_their_learners_travel_in_the_header_of_format_version_2(tmp
     first = json.loads(exported.path.read_bytes().splitlines()[0])
     assert (first["format_version"], first["classes"]) == (2, [CLASS])
     record, = verify(exported.path).classes
-    assert (record.name, record.courses, record.start, record.end, record.learners) == (
-        "Lớp DVC thôn Đông", ("dich-vu-cong",), "2025-09-29", "2025-10-10", ("a1", "b2"))
+    assert (record.name, record.courses, record.start, record.end, record.learners, record.names) == (
+        "Lớp DVC thôn Đông", ("dich-vu-cong",), "2025-09-29", "2025-10-10", ("a1", "b2"),
+        (("a1", "Nguyễn Thị Lan"), ("b2", "Trần Văn Bình")))
 
 
 def rewritten(header: dict, statements: list[dict]) -> bytes:
@@ -226,10 +228,26 @@ def test_classes_that_are_not_classes_are_left_out_of_a_header(tmp_path):
     crafted = tmp_path / "crafted.jsonl"
     classes = [CLASS, "x", {"id": "", "name": "no id"}, {"id": "d" * 32, "name": 7},
                {"id": "e" * 32, "name": "Lớp lạ", "learners": ["a1", 5, {"x": 1}], "courses": "dich-vu-cong",
-                "trainer": "T" * 5000}]
+                "trainer": "T" * 5000, "names": {"a1": "N" * 5000, "z9": "Không trong lớp", "5": "x"}},
+               {"id": "f" * 32, "name": "Lớp tên lạ", "learners": ["a1", "b2"], "names": {"a1": 7, "b2": ""}},
+               {"id": "9" * 32, "name": "Lớp danh sách tên", "learners": ["a1"], "names": ["a1", "Lan"]}]
     crafted.write_bytes(rewritten({"format": resultsfile.FORMAT, "format_version": 2, "centre": "Xã Tân Lập",
                                    "device_id": "6b0d3c1e", "exported_at": "2025-10-01T07:30:05.000Z",
                                    "generator": "x", "xapi_version": "1.0.3", "classes": classes}, many(1, "a1")))
     kept = verify(crafted).classes
-    assert [record.id for record in kept] == ["c" * 32, "e" * 32]
+    assert [record.id for record in kept] == ["c" * 32, "e" * 32, "f" * 32, "9" * 32]
     assert (kept[1].learners, kept[1].courses, len(kept[1].trainer)) == (("a1",), (), resultsfile.MAX_CLASS_TEXT)
+    assert kept[1].names == (("a1", "N" * resultsfile.MAX_CLASS_TEXT),)  # only the class's learners, cut
+    assert kept[2].names == kept[3].names == ()  # a name that is no text, or names that are no mapping
+
+
+@pytest.mark.xfail(strict=True, reason="StoreSource.classes() (player/results/source.py, another engineer's file "
+                   "now) does not fill ClassRecord.names yet: remove this mark when it does")
+def test_an_export_names_the_learners_of_each_class(tmp_path, app):
+    """Issue 19: the header names the class's learners, so the report can name those who have not started."""
+    store = services(app).store
+    lan, binh = (store.learners.create({"name": name})["id"] for name in ("Nguyễn Thị Lan", "Trần Văn Bình"))
+    made = store.classes.create({"name": "Lớp DVC thôn Đông", "courses": ["mini"]})
+    store.classes.enrol(made["id"], [lan])
+    record, = verify(export_results(services(app).statements, tmp_path / "usb", WHEN).path).classes
+    assert (record.learners, record.names) == ((lan,), ((lan, "Nguyễn Thị Lan"),))  # Bình is in no class

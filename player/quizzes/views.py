@@ -132,7 +132,8 @@ def summary(course_id: str, lesson_id: str):
 @quizzes_bp.get("/<course_id>/lessons/<lesson_id>/quiz/<attempt_id>")
 @learner_required
 def results(course_id: str, lesson_id: str, attempt_id: str):
-    """The results of one of the learner's own test attempts."""
+    """The results of one of the learner's own test attempts; a pre-test's show the score alone, no pass or
+    fail and no answers (its questions may be the final test's)."""
     course, lesson, quiz = _lesson(course_id, lesson_id)
     learner = sessions.current_learner()
     learner_id = learner["id"]
@@ -140,8 +141,9 @@ def results(course_id: str, lesson_id: str, attempt_id: str):
         if is_attempt_id(attempt_id) else None
     if made is None or made.lesson_id != lesson_id:
         abort(404)
-    reviews = [review(quiz.question(answer.question_id), answer) for answer in made.answers
-               if quiz.question(answer.question_id) is not None]
+    reviews = [] if lesson_id == course.pretest else [
+        review(quiz.question(answer.question_id), answer) for answer in made.answers
+        if quiz.question(answer.question_id) is not None]
     used = len(used_attempts(course_id, lesson_id, learner_id))
     limit = allowed_attempts(quiz, learner, course_id, lesson_id)
     _, following = course.neighbours(lesson_id)

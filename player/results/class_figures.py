@@ -8,7 +8,8 @@ learners who have the figure (gain: both tests). Shares and gains are exact; see
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import tzinfo
 
 from player.results.figures import Figures, LearnerCourse, parse_timestamp
@@ -48,11 +49,13 @@ TOTAL = N_("All centres")
 
 @dataclass(frozen=True)
 class HeldClass:
-    """A class as the exports tell it: its newest record, its centre and its learners (computer, learner id)."""
+    """A class as the exports tell it: its newest record, its centre, its learners (computer, learner id) and
+    the names its exports give them."""
 
     record: ClassRecord
     centre: str
     learners: tuple[tuple[str, str], ...]
+    names: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 def held_classes(files: list[FileRead], figures: Figures, naming: Naming, since: str | None = None,
@@ -73,7 +76,8 @@ def held_classes(files: list[FileRead], figures: Figures, naming: Naming, since:
         if (until and record.start and record.start > until) or (since and record.end and record.end < since):
             continue
         learners = sorted({(where, learner) for _, where, kept in versions for learner in kept.learners})
-        found.append(HeldClass(record, naming.centre(figures, device), tuple(learners)))
+        names = {(where, learner): name for _, where, kept in versions for learner, name in kept.names}
+        found.append(HeldClass(record, naming.centre(figures, device), tuple(learners), names))
     return sorted(found, key=lambda held: (held.centre, held.record.start, held.record.name, held.record.id))
 
 
@@ -103,7 +107,8 @@ class ClassFigures:
                 rows["classes"].append({**ident, "trainer": record.trainer, "place": record.place,
                                         "start": record.start, "end": record.end, "course": name,
                                         **figures_of(pairs.values())})
-                rows["class_learners"] += [{**ident, "course": name, **self.learner_row(who, pair)}
+                rows["class_learners"] += [{**ident, "course": name,
+                                            **self.learner_row(who, pair, held.names.get(who, ""))}
                                            for who, pair in pairs.items()]
                 rows["class_questions"] += self.question_rows(ident, name, course, pairs.values())
             rows["class_attendance"] += self.attendance_rows(ident, held)
@@ -133,11 +138,12 @@ class ClassFigures:
         number = self.index.get(who)
         return None if number is None else self.figures.pairs.get((number, course))
 
-    def learner_row(self, who: tuple[str, str], pair: LearnerCourse | None) -> dict:
+    def learner_row(self, who: tuple[str, str], pair: LearnerCourse | None, listed: str) -> dict:
+        """`listed`: the name the class's export gives, for a learner with no statement to be named by."""
         device, learner = who
         number = self.index.get(who)
         named = self.figures.learners[number].name if number is not None else ""
-        name = self.naming.learner(device, learner, named or learner[:8])
+        name = self.naming.learner(device, learner, named or listed or learner[:8])
         gains = pair.tests if pair else PrePost()
         return {"learner": name, "learner_id": learner, "started": pair is not None,
                 "finished": bool(pair and pair.completed_at), "passed": bool(pair and pair.passed),

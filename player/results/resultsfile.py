@@ -7,8 +7,8 @@
     lines 2…n+1   one xAPI statement per line (compact UTF-8 JSON)
     last line     trailer  {"end": "tramhoc-results", "statements": n, "sha256": <hex of every byte before it>}
 
-Version 2 added `classes`: the centre's classes with their courses, dates and enrolled learners' ids
-(`ClassRecord`); a version 1 file (no classes) is still read.
+Version 2 added `classes`: the centre's classes with their courses, dates and enrolled learners' ids and
+names (`ClassRecord`; `names` may be missing); a version 1 file (no classes) is still read.
 
 A file cut short (a USB stick pulled out) has no valid trailer; a changed one fails the checksum.
 Writing goes to a hidden temporary file that is renamed into place only when complete.
@@ -46,8 +46,9 @@ _HEADER_START = b'{"format":"' + FORMAT.encode("ascii") + b'"'  # how every head
 
 @dataclass(frozen=True)
 class ClassRecord:
-    """A class as an export carries it: its courses, trainer, place, first and last day (YYYY-MM-DD) and
-    the ids of its learners (the `account.name` of their statements' actor)."""
+    """A class as an export carries it: its courses, trainer, place, first and last day (YYYY-MM-DD), the
+    ids of its learners (the `account.name` of their statements' actor) and the names of those it knows
+    ((learner id, name) pairs: a learner who has not started yet has no statement to be named by)."""
 
     id: str
     name: str
@@ -57,9 +58,11 @@ class ClassRecord:
     start: str = ""
     end: str = ""
     learners: tuple[str, ...] = ()
+    names: tuple[tuple[str, str], ...] = ()
 
     def as_json(self) -> dict:
-        return {**asdict(self), "courses": list(self.courses), "learners": list(self.learners)}
+        return {**asdict(self), "courses": list(self.courses), "learners": list(self.learners),
+                "names": dict(self.names)}
 
     @classmethod
     def from_json(cls, value) -> "ClassRecord | None":
@@ -71,7 +74,10 @@ class ClassRecord:
                  if isinstance(value.get(key), str)}
         lists = {key: tuple(item[:MAX_CLASS_TEXT] for item in value[key] if isinstance(item, str))
                  for key in ("courses", "learners") if isinstance(value.get(key), list)}
-        return cls(**texts, **lists)
+        names = value.get("names") if isinstance(value.get("names"), dict) else {}
+        return cls(**texts, **lists, names=tuple((learner, names[learner][:MAX_CLASS_TEXT])
+                                                 for learner in lists.get("learners", ())
+                                                 if isinstance(names.get(learner), str) and names[learner]))
 
 
 @dataclass(frozen=True)
