@@ -241,8 +241,6 @@ def test_classes_that_are_not_classes_are_left_out_of_a_header(tmp_path):
     assert kept[2].names == kept[3].names == ()  # a name that is no text, or names that are no mapping
 
 
-@pytest.mark.xfail(strict=True, reason="StoreSource.classes() (player/results/source.py, another engineer's file "
-                   "now) does not fill ClassRecord.names yet: remove this mark when it does")
 def test_an_export_names_the_learners_of_each_class(tmp_path, app):
     """Issue 19: the header names the class's learners, so the report can name those who have not started."""
     store = services(app).store

@@ -44,7 +44,8 @@ class StoreSource:
             yield from self.store.learners.statements(row["id"])
 
     def classes(self) -> list[ClassRecord]:
-        """Every class, with its learners still on this PC (a deleted learner is left out)."""
-        here = {row["id"] for row in self.store.learners.learners()}
+        """Every class, with its learners still on this PC (a deleted learner is left out) and their names."""
+        here = {row["id"]: row["name"] for row in self.store.learners.learners()}
         return [record for row in self.store.classes.classes() if (record := ClassRecord.from_json(
-            {**row, "learners": [learner for learner in row.get("learners", []) if learner in here]}))]
+            {**row, "learners": [learner for learner in row.get("learners", []) if learner in here],
+             "names": here}))]
