@@ -29,6 +29,14 @@ def test_the_start_screen_asks_who_is_learning_before_any_course(anonymous):
     assert anonymous.get("/courses/mini/assets/lessons/images/dang-nhap.png").status_code == 401
 
 
+def test_the_start_screen_lists_learners_in_vietnamese_dictionary_order(app, anonymous):
+    for name in ("Vũ Văn An", "Đặng Thị Bình", "Dương Văn Cường", "Ân Thị Hoa", "An Văn Tú"):
+        app.test_client().sign_in(name)
+    page = text(anonymous.get("/"))
+    shown = re.findall(r'<span class="learner-name">([^<]+)</span>', page)
+    assert shown == ["An Văn Tú", "Ân Thị Hoa", "Dương Văn Cường", "Đặng Thị Bình", "Vũ Văn An"], shown
+
+
 def test_creating_a_profile_signs_in_and_returns_to_the_page_asked_for(anonymous):
     response = anonymous.post("/learners/new", data={"name": "  Nguyễn   Thị Lan ", "kind": "none",
                                                      "next": "/courses/mini/"})

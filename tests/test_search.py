@@ -11,9 +11,25 @@ from hypothesis import strategies as st
 from support.pages import text
 
 from builder.build import build
-from player.search.folding import Term, fold, key, typed_terms
+from player.search.folding import Term, alphabetical, fold, key, typed_terms
 from player.search.index import SearchIndex, query_phrases
 from player.web.services import services
+
+
+def test_names_sort_in_vietnamese_dictionary_order():
+    """a ă â … d đ … o ô ơ … u ư v, then the tones (ngang huyền hỏi ngã sắc nặng): not by character code, which
+    puts every Đ after V, nor folded, which puts Đặng before Dương."""
+    ordered = ["An", "Ăn", "Ân", "Doãn", "Dương Văn Cường", "Đặng Thị Bình", "Đỗ Mạnh", "Nguyễn Thị Lả",
+               "Nguyễn Thị Lan", "Nguyễn Thị Làn", "Nguyễn Thị Lản", "Nguyễn Thị Lãn", "Nguyễn Thị Lán", "Nguyễn Thị Lạn",
+               "On", "Ôn",
+               "Ơn", "Ung", "Ưng", "Vũ Văn An"]
+    assert sorted(reversed(ordered), key=alphabetical) == ordered
+    assert alphabetical("Đỗ Mạnh") == alphabetical("Đỗ Mạnh")[:2] + ("Đỗ Mạnh",)  # NFD and NFC alike
+
+
+@given(st.lists(st.text(max_size=12), max_size=8))
+def test_any_names_sort_without_error_and_stably(names):
+    assert sorted(names, key=alphabetical) == sorted(sorted(names, key=alphabetical), key=alphabetical)
 
 
 @pytest.mark.parametrize("word, its_key, folded", [

@@ -8,6 +8,7 @@ from datetime import date
 from flask_babel import gettext
 
 from player import clock
+from player.search.folding import alphabetical
 from player.web.services import services
 from player.xapi.vocabulary import timestamp
 
@@ -68,7 +69,7 @@ def members(row: dict) -> list[dict]:
     """The profiles of a class's learners, by name (a deleted learner is left out)."""
     store = services().store.learners
     found = [profile for learner_id in row.get("learners", []) if (profile := store.profile(learner_id))]
-    return sorted(found, key=lambda profile: profile.get("name", "").casefold())
+    return sorted(found, key=lambda profile: alphabetical(profile.get("name", "")))
 
 
 def _line(text: str) -> str:

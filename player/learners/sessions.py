@@ -9,7 +9,7 @@ from flask import Flask, current_app, flash, g, jsonify, redirect, render_templa
 from flask_babel import gettext
 
 from player import clock
-from player.search.folding import fold
+from player.search.folding import alphabetical
 from player.web.security import safe_next
 from player.web.services import services
 from player.xapi.vocabulary import timestamp
@@ -73,7 +73,7 @@ def learner_required(view):
 def start_page():
     """Who is learning? Every learner alike, by name (on a shared PC the last one is nobody's default),
     and a button to add one."""
-    learners = sorted(services().store.learners.learners(), key=lambda row: (fold(row.get("name", "")), row["id"]))
+    learners = sorted(services().store.learners.learners(), key=lambda row: (alphabetical(row.get("name", "")), row["id"]))
     return render_template("learners/start.html", learners=learners, next=safe_next(request.values.get("next")))
 
 

@@ -12,6 +12,7 @@ from courses.model import is_valid_id, version_key
 from courses.quiz import load_quizzes
 from player.library.trust import Provenance, TrustStore
 from player.paths import DataPaths
+from player.search.folding import alphabetical
 from player.web.errors import Problem, ProblemError, bundle_problem
 from player.web.i18n import N_
 
@@ -163,7 +164,7 @@ class Library:
             course = self.course(path.stem)
             if course is not None:
                 found.append(course)
-        return sorted(found, key=lambda course: course.title.casefold())
+        return sorted(found, key=lambda course: alphabetical(course.title))
 
     def damaged(self) -> list[str]:
         """Ids of the installed course files that no longer open (shown as damaged, so they can be removed)."""

@@ -22,6 +22,7 @@ from courses.keys import (
     parse_fingerprint,
     publisher_problem,
 )
+from player.search.folding import alphabetical
 from player.store.atomic import write_atomic
 from player.web.errors import Problem, ProblemError
 from player.web.i18n import N_
@@ -74,7 +75,7 @@ class TrustStore:
 
     def publishers(self) -> list[TrustedPublisher]:
         """Every trusted publisher, by name."""
-        return sorted(self._load().values(), key=lambda entry: (entry.name.casefold(), entry.fingerprint))
+        return sorted(self._load().values(), key=lambda entry: (alphabetical(entry.name), entry.fingerprint))
 
     def find(self, key_fingerprint: str) -> TrustedPublisher | None:
         """The trusted publisher with exactly this fingerprint, or None."""

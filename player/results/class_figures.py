@@ -17,6 +17,7 @@ from player.results.gains import POST, PRE, PrePost, mean, question_counts
 from player.results.merge import FileRead
 from player.results.resultsfile import ClassRecord
 from player.results.tables import Column, Naming, Table, learner_id, share, short_id
+from player.search.folding import alphabetical
 from player.web.i18n import N_
 from player.xapi import vocabulary as xapi
 
@@ -113,7 +114,7 @@ class ClassFigures:
                 rows["class_questions"] += self.question_rows(ident, name, course, pairs.values())
             rows["class_attendance"] += self.attendance_rows(ident, held)
         rows["class_learners"].sort(key=lambda row: (row["centre"], row["class"], row["class_id"], row["course"],
-                                                     row["learner"], row["learner_id"]))
+                                                     alphabetical(row["learner"]), row["learner_id"]))
         return [Table("classes", N_("Classes"), CLASS_COLUMNS, rows["classes"]),
                 Table("class_learners", N_("Learners of the classes"), CLASS_LEARNER_COLUMNS, rows["class_learners"]),
                 Table("class_attendance", N_("Attendance by date"), ATTENDANCE_COLUMNS, rows["class_attendance"]),

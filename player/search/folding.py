@@ -43,6 +43,25 @@ def fold(word: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+LETTER_RANKS = {"\u0306": "1", "\u0302": "2", "\u031b": "3"}  # breve, circumflex, horn: a ă â, e ê, o ô ơ, u ư
+TONE_RANKS = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+
+
+def alphabetical(text: str) -> tuple:
+    """A sort key in Vietnamese dictionary order: letters first (a ă â b c d đ e ê … o ô ơ … u ư v x y, so
+    `Dương` < `Đặng` < `Vũ`), then tones (ngang, huyền, hỏi, ngã, sắc, nặng), then the text as written."""
+    letters, tones = [], []
+    for char in unicodedata.normalize("NFD", text.lower().replace("đ", "d\u0335")):
+        if char in TONE_RANKS:
+            tones[-1:] = [TONE_RANKS[char]]
+        elif char == "\u0335" or char in LETTER_RANKS:  # đ's stroke ranks like a breve: right after d
+            letters[-1] = letters[-1][0] + LETTER_RANKS.get(char, "1")
+        elif not unicodedata.combining(char):
+            letters.append(char + "0")
+            tones.append(0)
+    return "".join(letters), tuple(tones), unicodedata.normalize("NFC", text)
+
+
 def key(word: str) -> str:
     """A written word's key: canonical Telex, the tone letter last (`Đường` → `dduwowngf`)."""
     letters, tone = [], ""
