@@ -413,6 +413,16 @@ def test_the_results_page_is_the_learners_own(learner, quiz_app):
     assert learner.get(url.replace(TEST, BANK)).status_code == 404
 
 
+def test_the_verdicts_are_in_the_language_of_each_page(learner, quiz_app):
+    """The results' "Right"/"Not right" follow the language chosen, not the one the first page was shown in."""
+    page = open_quiz(learner, COURSE, TEST)
+    url = submit(learner, COURSE, TEST, page, {}).headers["Location"]
+    assert "Chưa đúng" in words(learner.get(url))
+    learner.post("/language", data={"lang": "en", "next": "/"})
+    english = words(learner.get(url))
+    assert "Not right" in english and "Chưa đúng" not in english
+
+
 def test_results_survive_a_restart_of_the_player(learner, quiz_app, tmp_path, make_player):
     quiz = lesson_quiz(quiz_app, COURSE, TEST)
     page = open_quiz(learner, COURSE, TEST)
