@@ -155,7 +155,7 @@ def test_the_file_can_be_downloaded_instead(centres):
     assert body.endswith(b"}\n") and services(here).paths.download_folders() == []
 
 
-def test_the_file_chooser_says_or_only_after_the_files_found_on_a_usb_stick(centres, usb, monkeypatch):
+def test_without_a_usb_stick_the_page_speaks_of_no_usb_stick(centres, usb, monkeypatch):
     here, _ = centres
     admin = admin_of(here)
     admin.post("/admin/move/export", data={"learner": learn(here), "drive": str(usb)})
@@ -163,6 +163,7 @@ def test_the_file_chooser_says_or_only_after_the_files_found_on_a_usb_stick(cent
     monkeypatch.setattr("player.transfer.views.removable_drives", lambda: [])
     page = text(admin.get("/admin/move/"))
     assert "Chọn tệp học viên (.tramhoc-learners)" in page and "Hoặc chọn" not in page
+    assert "trên USB" not in page.split("Đưa học viên từ máy khác vào")[0]  # only the download is offered
 
 
 def test_the_pages_are_the_admins_only_and_need_the_csrf_token(centres, usb):
