@@ -118,7 +118,7 @@ PICTURE = """<svg xmlns="http://www.w3.org/2000/svg" width="640" height="240" vi
 
 VIETNAMESE = {
     "files": ("01-cau-hoi.md", "02-hinh-va-ghi-chu.md"),
-    "description": "Mô tả khóa học trong một hai câu.",
+    "description": "Mô tả khoá học trong một hai câu.",
     "section": "Phần 1: Làm quen",
     "caption": "Hình ví dụ",
     "questions": """---
@@ -214,7 +214,7 @@ See [lesson 1](LESSON_ONE) to go over the questions again.
 
 README = """# COURSE
 
-Tiếng Việt: đây là thư mục một khóa học Trạm Học. Sửa `course.yml` (tên, tác giả, thứ tự bài) và các bài
+Tiếng Việt: đây là thư mục một khoá học Trạm Học. Sửa `course.yml` (tên, tác giả, thứ tự bài) và các bài
 trong `lessons/`, rồi xem ngay trong trình duyệt:
 
     python -m builder preview content/COURSE

@@ -237,8 +237,8 @@ def _check_multiple(q: MultipleChoice) -> list[Message]:
         problems.append(Message(N_("a choice question needs at least 2 choices")))
     right = sum(c.weight for c in q.choices if _finite(c.weight) and c.weight > 0)
     if right <= 0:
-        problems.append(Message(N_("no right choice: every choice is worth 0 % or less; give the right ones a "
-                                   "percentage above 0, adding up to 100 %")))
+        problems.append(Message(N_("no right choice: mark the right ones with '+ ' at the start of their line "
+                                   "(with percentages: give them more than 0 %, adding up to 100 %)")))
     elif abs(right - 100) > WEIGHT_TOLERANCE:
         problems.append(Message(N_("the right choices add up to %(sum)s %%; they must add up to 100 %%"),
                                 sum=f"{right:g}"))

@@ -141,7 +141,7 @@ IN_VIETNAMESE = [
     "lessons/03-ky-so.md:8: không hiểu dòng này: dòng đáp án bắt đầu bằng '+ ', '- ', '= ' hoặc '1. ', có chứa "
     "'->', hoặc là đúng/sai; dòng phản hồi bắt đầu bằng '>' (hãy dùng '-', phím dấu trừ, không dùng dấu gạch dài "
     "dán từ Word)",
-    "lessons/03-ky-so.md:12: không có lựa chọn đúng: mọi lựa chọn đều được 0 % hoặc ít hơn",
+    "lessons/03-ky-so.md:12: không có lựa chọn đúng: hãy đánh dấu các lựa chọn đúng bằng '+ ' ở đầu dòng",
     "lessons/03-ky-so.md:18: '{' chưa được đóng: hãy kết thúc phần đáp án bằng '}'",
     "lessons/03-ky-so.md:22: bài thực hành cần có tiêu đề: hãy thêm 'tiêu đề: …'",
 ]
@@ -150,7 +150,7 @@ IN_ENGLISH = [
     "space)",
     "lessons/03-ky-so.md:8: line not understood: an answer line starts with '+ ', '- ', '= ' or '1. ', contains "
     "'->', or is đúng/sai; feedback lines start with '>' (use '-', the minus key, not a dash pasted from Word)",
-    "lessons/03-ky-so.md:12: no right choice: every choice is worth 0 % or less",
+    "lessons/03-ky-so.md:12: no right choice: mark the right ones with '+ ' at the start of their line",
     "lessons/03-ky-so.md:18: '{' is not closed: end the answers with '}'",
     "lessons/03-ky-so.md:22: a practice needs a title: add 'tiêu đề: …'",
 ]

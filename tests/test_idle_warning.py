@@ -24,7 +24,7 @@ def test_continue_keeps_the_learner_signed_in_on_the_server_too(app, client, fak
     fake_clock.move(timeout - 30)
     assert client.post("/learners/still-here").status_code == 204
     fake_clock.move(timeout - 30)  # longer than the timeout since the last page, not since Continue
-    assert "Đổi người học" in text(client.get("/"))
+    assert "Đổi học viên" in text(client.get("/"))
     fake_clock.move(timeout + 1)
     assert "Ai đang học?" in text(client.get("/"))  # nobody pressed it: signed out as before
 

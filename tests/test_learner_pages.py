@@ -55,7 +55,7 @@ def test_a_hidden_course_vanishes_from_learners_pages_and_stays_in_the_admin_are
         assert client.get(address).status_code == 404, address
     assert client.post("/courses/mini/lessons/gioi-thieu/opened", json={}).status_code == 404
     panel = text(admin.get("/admin/courses"))
-    assert "Khoá học nhỏ: Chữ ký số" in panel and "Đã ẩn với người học" in panel
+    assert "Khoá học nhỏ: Chữ ký số" in panel and "Đã ẩn với học viên" in panel
     assert "Khoá học nhỏ: Chữ ký số" in text(admin.get(f"/admin/learners/{learner_id(client)}"))
 
     hide(app, "mini", "no")

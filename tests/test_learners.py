@@ -21,7 +21,7 @@ def learner_id_of(client, name: str) -> str:
 
 def test_the_start_screen_asks_who_is_learning_before_any_course(anonymous):
     page = text(anonymous.get("/"))
-    assert "Ai đang học?" in page and "Người học mới" in page and 'class="topbar"' in page
+    assert "Ai đang học?" in page and "Học viên mới" in page and 'class="topbar"' in page
     for url in ("/courses/mini/", "/courses/mini/lessons/ky-so"):
         response = anonymous.get(url, headers={"Accept": "text/html"})
         assert response.status_code == 303
@@ -214,7 +214,7 @@ def test_every_picture_exists_as_a_small_svg():
 
 
 def test_switching_learner_goes_back_to_the_start_screen(client):
-    assert "Đổi người học" in text(client.get("/"))
+    assert "Đổi học viên" in text(client.get("/"))
     response = client.post("/learners/sign-out")
     assert response.status_code == 303
     assert "Ai đang học?" in text(client.get("/"))

@@ -21,7 +21,7 @@ from courses import Bundle, BundleError, Manifest
 from courses.members import MANIFEST
 from courses.quiz import load_quiz
 from player.progress import summary
-from player.quizzes.interactions import plain_text
+from player.quizzes.interactions import plain_text, shortened
 from player.quizzes import catalogue
 from player.web.services import services
 from player.xapi import statements
@@ -160,7 +160,9 @@ def test_the_player_offers_the_pretest_and_does_not_count_it(pretest_app):
     assert contents.index("Kiểm tra đầu vào") < contents.index("Ôn tập: đăng nhập") and contents.count(note) == 1
     page = open_quiz(client, "quiz-mau", "dau-vao")
     assert note in text_of(page.html)
-    assert note not in text_of(open_quiz(client, "quiz-mau", "ngan-hang").html)
+    final = text_of(open_quiz(client, "quiz-mau", "ngan-hang").html)
+    assert note not in final and "Điểm đạt: " in final
+    assert "Điểm đạt" not in text_of(page.html)  # counting toward nothing, it has no pass mark to show
     drawn = page.question_ids
     assert len(drawn) == 2 and set(drawn) <= {question.id for question in lesson_quiz(pretest_app, "quiz-mau",
                                                                                          "ngan-hang").questions}
@@ -195,10 +197,9 @@ def take(client, app, lesson_id: str, outcome: str) -> list[str]:
     return page.question_ids
 
 
-def test_a_class_page_shows_pre_post_and_gain_and_each_question_before_and_after(pretest_app):
-    """Issue 19 #2: per learner and per class, pre score, post score, gain; per question, right before
-    and after."""
-    admin = pretest_app.test_client()
+def class_of_lan_and_binh(app):
+    """An admin's client and the id of a class of the quiz course with two learners, Lan and Bình."""
+    admin = app.test_client()
     admin.set_admin_pin(ADMIN_PIN)
     today = date.today()
     made = admin.post("/admin/classes/", data={"name": "Lớp thử", "courses": ["quiz-mau"], "start": today.isoformat(),
@@ -208,6 +209,29 @@ def test_a_class_page_shows_pre_post_and_gain_and_each_question_before_and_after
                          data={"list": (io.BytesIO("Họ và tên\nLan\nBình\n".encode()), "lop.csv")})
     token = re.search(r'name="token" value="([^"]+)"', checked.get_data(as_text=True)).group(1)
     admin.post(f"/admin/classes/{class_id}/import/confirm", data={"token": token, "col_name": "0"})
+    return admin, class_id
+
+
+def test_before_any_test_is_taken_a_class_page_says_so_instead_of_tables_of_dashes(pretest_app):
+    admin, class_id = class_of_lan_and_binh(pretest_app)
+    page = text(admin.get(f"/admin/classes/{class_id}"))
+    assert "Trước và sau: Khoá học mẫu có câu hỏi" in page
+    assert "Chưa học viên nào của lớp làm bài kiểm tra đầu vào hay bài kiểm tra cuối khoá" in page
+    assert "Trung bình của lớp" not in page and "Từng câu hỏi" not in page
+
+
+def test_a_long_question_is_cut_after_a_whole_word_with_an_ellipsis():
+    """On a class page (and the test's summary) a question's text is cut, never in the middle of a word."""
+    long = "Một người gọi điện, tự xưng là cán bộ, đề nghị bạn chuyển khoản phí xử lý hồ sơ vào tài khoản của họ."
+    assert shortened(long, 61) == "Một người gọi điện, tự xưng là cán bộ, đề nghị bạn chuyển…"
+    assert shortened(long, 21) == "Một người gọi điện…"  # no comma before the ellipsis
+    assert shortened(long, len(long)) == long
+
+
+def test_a_class_page_shows_pre_post_and_gain_and_each_question_before_and_after(pretest_app):
+    """Issue 19 #2: per learner and per class, pre score, post score, gain; per question, right before
+    and after."""
+    admin, class_id = class_of_lan_and_binh(pretest_app)
     people = {row["name"]: row["id"] for row in services(pretest_app).store.learners.learners()}
     before = {}  # question id -> [right, answers] in the pre-test
     for name, outcome in (("Lan", "right"), ("Bình", "wrong")):

@@ -194,7 +194,7 @@ def quiz_block(*lines: str) -> str:
 BAD_QUIZZES = [
     # (file, content, expected problem "path:line: message" suffix)
     ("lessons/02-chi-doc.md", lesson(quiz_block("Câu hỏi?", "- a", "- b")),
-     "lessons/02-chi-doc.md:6: no right choice: every choice is worth 0 % or less; give the right ones a percentage above 0, adding up to 100 %"),
+     "lessons/02-chi-doc.md:6: no right choice: mark the right ones with '+ ' at the start of their line (with percentages: give them more than 0 %, adding up to 100 %)"),
     ("lessons/02-chi-doc.md", lesson(quiz_block("Câu hỏi?", "+30% a", "+30% b", "- c")),
      "lessons/02-chi-doc.md:6: the right choices add up to 60 %; they must add up to 100 %"),
     ("lessons/02-chi-doc.md", lesson("Chữ\n\n" + quiz_block("id: dang-nhap-vneid", "Câu?", "+ a", "- b")),
@@ -265,7 +265,7 @@ def test_all_problems_of_all_quiz_blocks_are_reported_at_once(quiz_course):
         check(quiz_course)
     found = [str(problem).split("lessons/", 1)[1] for problem in failure.value.problems]
     assert found == [
-        "02-chi-doc.md:6: no right choice: every choice is worth 0 % or less; give the right ones a percentage above 0, adding up to 100 %",
+        "02-chi-doc.md:6: no right choice: mark the right ones with '+ ' at the start of their line (with percentages: give them more than 0 %, adding up to 100 %)",
         "02-chi-doc.md:14: this block mixes choices (+/-) with accepted answers (=): one question per block",
         "02-chi-doc.md:20: 'x' is not a number: write e.g. 1822, 3.14:0.01 or 1..5",
     ]

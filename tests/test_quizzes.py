@@ -323,6 +323,20 @@ def test_the_attempt_limit_is_enforced_from_the_records(learner, quiz_app):
     assert [xapi.verb_name(s) for s in statements(quiz_app, learner)].count("failed") == 2
 
 
+def test_the_admin_sees_a_test_never_taken_as_not_taken_not_as_failed(learner, quiz_app):
+    admin = quiz_app.test_client()
+    admin.set_admin_pin(ADMIN_PIN)
+
+    def row(page: str) -> str:
+        return re.search(r"<tr><td><span[^>]*>Ôn tập: đăng nhập và chữ ký số</span>.*?</tr>", page).group(0)
+
+    open_quiz(learner, COURSE, TEST)
+    untaken = row(text(admin.get(f"/admin/learners/{learner_id(learner)}")))
+    assert "Chưa làm" in untaken and "Chưa đạt" not in untaken
+    submit(learner, COURSE, TEST, open_quiz(learner, COURSE, TEST), {})
+    assert "Chưa đạt" in row(text(admin.get(f"/admin/learners/{learner_id(learner)}")))
+
+
 def test_the_admin_can_let_a_stuck_learner_try_once_more(learner, quiz_app, publisher_key):
     for _ in range(2):
         submit(learner, COURSE, TEST, open_quiz(learner, COURSE, TEST), {})
@@ -411,6 +425,16 @@ def test_the_results_page_is_the_learners_own(learner, quiz_app):
     assert learner.get(f"/courses/{COURSE}/lessons/{TEST}/quiz/{'0' * 32}").status_code == 404
     assert learner.get(f"/courses/{COURSE}/lessons/{TEST}/quiz/not-an-id").status_code == 404
     assert learner.get(url.replace(TEST, BANK)).status_code == 404
+
+
+def test_the_verdicts_are_in_the_language_of_each_page(learner, quiz_app):
+    """The results' "Right"/"Not right" follow the language chosen, not the one the first page was shown in."""
+    page = open_quiz(learner, COURSE, TEST)
+    url = submit(learner, COURSE, TEST, page, {}).headers["Location"]
+    assert "Chưa đúng" in words(learner.get(url))
+    learner.post("/language", data={"lang": "en", "next": "/"})
+    english = words(learner.get(url))
+    assert "Not right" in english and "Chưa đúng" not in english
 
 
 def test_results_survive_a_restart_of_the_player(learner, quiz_app, tmp_path, make_player):

@@ -182,7 +182,7 @@ def test_vietnamese_report_is_the_default_and_self_contained(usb, tmp_path, caps
     for forbidden in ("<script", "http://", "https://", "@import", "url("):
         assert forbidden not in page.replace('xmlns="http://www.w3.org/2000/svg"', ""), forbidden
     header = (tmp_path / "bao-cao" / "courses.csv").read_bytes()[3:].decode("utf-8").splitlines()[0]
-    assert header.startswith("Khoá học,Mã khoá học,Người học,Hoàn thành,Tỉ lệ hoàn thành")
+    assert header.startswith("Khoá học,Mã khoá học,Học viên,Hoàn thành,Tỉ lệ hoàn thành")
 
 
 def test_report_with_nothing_readable_says_so(tmp_path, capsys):

@@ -132,6 +132,15 @@ def test_glossary_entries_are_found_on_their_own(searching):
     assert glossary and glossary[0][:2] == ("dich-vu-cong", "tu-dien")
 
 
+def test_a_term_explained_alike_in_two_lessons_of_a_course_is_found_once(searching):
+    """dich-vu-cong explains "Mật khẩu" in the same words in its safety lesson and its glossary."""
+    app, _ = searching
+    with app.test_request_context():
+        hits = services(app).search.search(services(app).library, "mat khau", 500)
+    terms = [(hit.course_id, str(hit.title)) for hit in hits if hit.kind == "glossary"]
+    assert terms.count(("dich-vu-cong", "<mark>Mật</mark> <mark>khẩu</mark>")) == 1, terms
+
+
 def test_the_page_marks_the_words_found_and_escapes_the_rest(searching):
     app, client = searching
     page = text(client.get("/search?q=duong+lang"))

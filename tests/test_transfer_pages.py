@@ -82,7 +82,7 @@ def test_round_trip_through_the_admin_pages_keeps_progress_and_attempts(centres,
     preview = text(admin_there.get(held.headers["Location"]))
     results = services(here).store.learners.count(lan)
     assert "Từ một trung tâm khác: “Xã Tân Lập”" in preview
-    assert "Người học mới" in preview and f"{results} kết quả sẽ được thêm" in preview
+    assert "Học viên mới" in preview and f"{results} kết quả sẽ được thêm" in preview
     assert services(there).store.learners.learners() == []  # the preview writes nothing
     done = text(admin_there.post(held.headers["Location"]))
     assert f"1 học viên được tạo, 0 học viên được gộp, đã thêm {results} kết quả." in done
@@ -153,6 +153,17 @@ def test_the_file_can_be_downloaded_instead(centres):
     body = response.get_data()
     response.close()
     assert body.endswith(b"}\n") and services(here).paths.download_folders() == []
+
+
+def test_without_a_usb_stick_the_page_speaks_of_no_usb_stick(centres, usb, monkeypatch):
+    here, _ = centres
+    admin = admin_of(here)
+    admin.post("/admin/move/export", data={"learner": learn(here), "drive": str(usb)})
+    assert "Hoặc chọn tệp học viên (.tramhoc-learners)" in text(admin.get("/admin/move/"))
+    monkeypatch.setattr("player.transfer.views.removable_drives", lambda: [])
+    page = text(admin.get("/admin/move/"))
+    assert "Chọn tệp học viên (.tramhoc-learners)" in page and "Hoặc chọn" not in page
+    assert "trên USB" not in page.split("Đưa học viên từ máy khác vào")[0]  # only the download is offered
 
 
 def test_the_pages_are_the_admins_only_and_need_the_csrf_token(centres, usb):

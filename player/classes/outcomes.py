@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from courses import Course
 from player.quizzes import catalogue
-from player.quizzes.interactions import plain_text
+from player.quizzes.interactions import plain_text, shortened
 from player.results.gains import POST, PRE, PrePost, mean, question_counts
 from player.web.services import services
 from player.xapi import vocabulary as xapi
@@ -57,6 +57,11 @@ class CourseOutcome:
     learners: list[LearnerOutcome]
     questions: list[QuestionOutcome]
 
+    @property
+    def taken(self) -> bool:
+        """Whether any learner of the class has taken the pre-test or the post-test."""
+        return any(learner.pre is not None or learner.post is not None for learner in self.learners)
+
     def mean(self, name: str) -> float | None:
         """The class's average pre, post or gain over the learners who have one."""
         return mean(getattr(learner, name) for learner in self.learners)
@@ -86,7 +91,7 @@ def _course_outcome(course: Course, post: str, people: list[dict]) -> CourseOutc
         learners.append(LearnerOutcome(person, gains))
     counts = question_counts(learner.gains for learner in learners)
     quiz = catalogue.lesson_quiz(course.id, post)
-    questions = [QuestionOutcome(question.id, plain_text(question.text)[:MAX_QUESTION_TEXT],
+    questions = [QuestionOutcome(question.id, shortened(plain_text(question.text), MAX_QUESTION_TEXT),
                                  counts.get(question.id, {}))
                  for question in quiz.questions if question.graded]
     return CourseOutcome(course, post, learners, questions)

@@ -126,3 +126,13 @@ def plain_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     return " ".join("".join(parser.parts).split())
+
+
+def shortened(text: str, limit: int) -> str:
+    """`text` if it has at most `limit` characters, else cut after a whole word (within `limit`, "…" included)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if not text[limit - 1].isspace() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"

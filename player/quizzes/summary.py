@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from courses.quiz import Description
 from player.quizzes.form import FormProblem, read_answers
-from player.quizzes.interactions import plain_text
+from player.quizzes.interactions import plain_text, shortened
 
 SNIPPET = 90  # characters of a question's text shown in the summary
 
@@ -32,8 +32,7 @@ def attempt_summary(asked: list, fields: MultiDict) -> list[SummaryRow]:
             continue
         text = plain_text(public.text)
         answered = question.id in responses and not untouched(asked, question.id, responses[question.id])
-        rows.append(SummaryRow(len(rows) + 1, question.id,
-                               text if len(text) <= SNIPPET else text[:SNIPPET - 1].rstrip() + "…", answered))
+        rows.append(SummaryRow(len(rows) + 1, question.id, shortened(text, SNIPPET), answered))
     return rows
 
 

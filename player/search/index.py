@@ -73,9 +73,15 @@ class SearchIndex:
             f"ORDER BY bm25(entries, {', '.join(map(str, WEIGHTS))}) LIMIT ?",
             (match, *sorted(leave_out), limit)).fetchall()
         wanted = [{term.folded for term in terms} for terms in _query_terms(query)]
-        return [Hit(course_id, lesson_id, kind, snippet(title, title_folded, wanted, len(title)),
-                    snippet(body, body_folded, wanted))
-                for course_id, lesson_id, kind, title, title_folded, body, body_folded in rows]
+        hits, terms_seen = [], set()
+        for course_id, lesson_id, kind, title, title_folded, body, body_folded in rows:
+            if kind == "glossary":  # a term explained alike in two lessons of a course is one result
+                if (course_id, title, body) in terms_seen:
+                    continue
+                terms_seen.add((course_id, title, body))
+            hits.append(Hit(course_id, lesson_id, kind, snippet(title, title_folded, wanted, len(title)),
+                            snippet(body, body_folded, wanted)))
+        return hits
 
     def update(self, library) -> None:
         """Index the courses installed since the last look, and forget the removed ones."""

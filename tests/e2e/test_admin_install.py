@@ -25,7 +25,7 @@ def test_an_admin_installs_an_unsigned_course_in_the_admin_area_and_learners_see
     with player_server(data) as server:
         seen = watch(page)
         page.goto(server.url)
-        page.get_by_role("link", name="Người học mới").click()
+        page.get_by_role("link", name="Học viên mới").click()
         page.get_by_label("Tên của bạn").fill("Lan")
         page.get_by_role("button", name="Tạo hồ sơ và bắt đầu học").click()
         expect(page.get_by_text("Chưa có khoá học nào")).to_be_visible()
@@ -51,14 +51,14 @@ def test_an_admin_installs_an_unsigned_course_in_the_admin_area_and_learners_see
 
         # Hidden from learners, then shown again: the admin area lists it all along.
         course = page.locator(".admin-course", has_text="Khoá học nhỏ: Chữ ký số")
-        course.get_by_role("button", name="Ẩn với người học").click()
-        expect(course).to_contain_text("Đã ẩn với người học")
+        course.get_by_role("button", name="Ẩn với học viên").click()
+        expect(course).to_contain_text("Đã ẩn với học viên")
         page.get_by_role("link", name="Thư viện").click()
         expect(page.locator(".card", has_text="Khoá học nhỏ: Chữ ký số")).to_have_count(0)
         page.get_by_role("link", name="Quản trị").click()
         page.locator("nav.admin-nav").get_by_role("link", name="Khoá học").click()
-        course.get_by_role("button", name="Hiện lại cho người học").click()
-        expect(page.get_by_text("Người học lại thấy “Khoá học nhỏ: Chữ ký số”.")).to_be_visible()
+        course.get_by_role("button", name="Hiện lại cho học viên").click()
+        expect(page.get_by_text("Học viên lại thấy “Khoá học nhỏ: Chữ ký số”.")).to_be_visible()
         page.get_by_role("button", name="Thoát khu quản trị").click()
 
         # Back on the library: installed, and labelled unverified wherever the learner meets it.

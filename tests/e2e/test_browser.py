@@ -26,7 +26,7 @@ def test_learner_reads_two_lessons_then_switches_to_english(page: Page, live_ser
     page.goto(live_server.url)
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.get_by_role("heading", name="Ai đang học?")).to_be_visible()
-    page.get_by_role("link", name="Người học mới").click()
+    page.get_by_role("link", name="Học viên mới").click()
     page.get_by_label("Tên của bạn").fill("Nguyễn Thị Lan")
     page.get_by_label("Mã hình (ba hình)").check()
     for number, picture in ((1, "con cá"), (2, "mặt trời"), (3, "chìa khoá")):
@@ -93,7 +93,7 @@ def test_learner_reads_two_lessons_then_switches_to_english(page: Page, live_ser
 
 
 def switch_learner(page: Page) -> None:
-    page.get_by_role("button", name="Đổi người học").click()
+    page.get_by_role("button", name="Đổi học viên").click()
     expect(page.get_by_role("heading", name="Ai đang học?")).to_be_visible()
 
 

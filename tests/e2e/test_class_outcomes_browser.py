@@ -117,7 +117,7 @@ def learner_takes_the_course(page: Page, name: str, axe: str) -> list[str]:
     expect(page.locator("h1")).to_have_text("Kiểm tra cuối khoá")
     answer(page, post)
     expect(page.locator(".score")).to_contain_text(f"Điểm của bạn: {round(len(post) * 100 / 3)}%")
-    page.get_by_role("button", name="Đổi người học").click()
+    page.get_by_role("button", name="Đổi học viên").click()
     expect(page.locator("h1")).to_have_text("Ai đang học?")
     return found
 

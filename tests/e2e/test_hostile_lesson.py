@@ -45,7 +45,7 @@ def test_a_hostile_lesson_runs_nothing_and_loads_nothing_remote(page: Page, tmp_
     with player_server(data) as server:
         seen = watch(page)
         page.goto(f"{server.url}courses/hostile/lessons/bai-doc")
-        page.get_by_role("link", name="Người học mới").click()
+        page.get_by_role("link", name="Học viên mới").click()
         page.get_by_label("Tên của bạn").fill(HOSTILE_NAME)
         page.get_by_role("button", name="Tạo hồ sơ và bắt đầu học").click()
         expect(page).to_have_url(f"{server.url}courses/hostile/lessons/bai-doc")

@@ -28,7 +28,7 @@ def make_learner(page: Page, base: str, name: str, pin: str | None = None) -> No
         page.locator("#pin").fill(pin)
         page.locator("#pin2").fill(pin)
     page.get_by_role("button", name="Tạo hồ sơ và bắt đầu học").click()
-    page.get_by_role("button", name="Đổi người học").click()
+    page.get_by_role("button", name="Đổi học viên").click()
     expect(page.get_by_role("heading", name="Ai đang học?")).to_be_visible()
 
 
@@ -60,7 +60,7 @@ def test_each_learner_presses_their_own_name(page: Page, own_data_dir, player_se
         page.get_by_role("link", name="Lê Minh").click()
         page.get_by_role("button", name="Đúng, tôi là Lê Minh").click()
         expect(page.locator(".who-name")).to_have_text("Lê Minh")
-        page.get_by_role("button", name="Đổi người học").click()
+        page.get_by_role("button", name="Đổi học viên").click()
         page.get_by_role("link", name="Trần Văn Bình").click()  # a PIN: no question, its own lock
         expect(page.get_by_label("Mã PIN của bạn")).to_be_visible()
     assert seen.off_loopback(urlsplit(server.url).port) == []

@@ -26,10 +26,10 @@ def test_offline_a_link_out_of_a_lesson_says_so_before_leaving(page: Page, tmp_p
     with player_server(installed_data_dir, {"ONLINE_PROBE": refused}) as server:
         seen = watch(page)
         page.goto(server.url)
-        page.get_by_role("link", name="Người học mới").click()
+        page.get_by_role("link", name="Học viên mới").click()
         page.get_by_label("Tên của bạn").fill("Hà Thị Thu")
         page.get_by_role("button", name="Tạo hồ sơ và bắt đầu học").click()
-        expect(page.get_by_role("button", name="Đổi người học")).to_be_visible()  # signed in before going on
+        expect(page.get_by_role("button", name="Đổi học viên")).to_be_visible()  # signed in before going on
         page.goto(f"{server.url}courses/mini/lessons/dang-nhap")
 
         page.locator("article.lesson").get_by_role("link", name="https://dichvucong.gov.vn").click()

@@ -29,7 +29,7 @@ def test_a_narration_plays_changes_speed_and_starts_again_where_it_stopped(page:
     page.goto(base + "/learners/new")
     page.get_by_label("Tên của bạn").fill("Lò Văn Pà")
     page.get_by_role("button", name="Tạo hồ sơ và bắt đầu học").click()
-    expect(page.get_by_role("button", name="Đổi người học")).to_be_visible()  # signed in before going on
+    expect(page.get_by_role("button", name="Đổi học viên")).to_be_visible()  # signed in before going on
     page.goto(f"{base}/courses/nghe-thu/lessons/loi-chao")
 
     box = page.locator("section.narration").first

@@ -26,10 +26,10 @@ def test_a_learner_chooses_larger_text_and_high_contrast_and_keeps_them(page: Pa
     with player_server(installed_data_dir) as server:
         seen = watch(page)
         page.goto(server.url)
-        page.get_by_role("link", name="Người học mới").click()
+        page.get_by_role("link", name="Học viên mới").click()
         page.get_by_label("Tên của bạn").fill("Hà Thị Bảy")
         page.get_by_role("button", name="Tạo hồ sơ và bắt đầu học").click()
-        expect(page.get_by_role("button", name="Đổi người học")).to_be_visible()  # signed in before going on
+        expect(page.get_by_role("button", name="Đổi học viên")).to_be_visible()  # signed in before going on
         page.screenshot(path=str(shots / "library-1024.png"))
         page.goto(f"{server.url}courses/mini/lessons/dang-nhap")
         normal = font_size(page, "article.lesson p")
@@ -51,7 +51,7 @@ def test_a_learner_chooses_larger_text_and_high_contrast_and_keeps_them(page: Pa
         sizes.get_by_role("button", name="Chữ lớn", exact=True).click()
         page.screenshot(path=str(shots / "lesson-large-high-contrast-1024.png"))
 
-        page.get_by_role("button", name="Đổi người học").click()
+        page.get_by_role("button", name="Đổi học viên").click()
         expect(page.locator("html")).not_to_have_class("high-contrast")  # the start screen is nobody's
         page.get_by_role("link", name="Hà Thị Bảy").click()
         page.get_by_role("button", name="Đúng, tôi là Hà Thị Bảy").click()

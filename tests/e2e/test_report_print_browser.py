@@ -37,7 +37,7 @@ def test_the_class_summary_prints_on_a4_with_the_csvs_figures(page: Page, report
     cells = page.locator("table").first.locator("tbody tr").first.locator("td").all_inner_texts()
     row, = [line for line in csv.DictReader(io.StringIO((report / "classes.csv").read_text(encoding="utf-8-sig")))
             if line["Mã lớp"] == K1]
-    columns = ("Số người học ghi danh", "Đã bắt đầu", "Đã hoàn thành", "Đã đạt", "Điểm đầu vào trung bình",
+    columns = ("Số học viên ghi danh", "Đã bắt đầu", "Đã hoàn thành", "Đã đạt", "Điểm đầu vào trung bình",
                "Điểm cuối khoá trung bình", "Tiến bộ trung bình (điểm)")
     assert [re.sub(r"[^0-9-]", "", cell) for cell in cells[1:]] == [row[column] for column in columns]
     pdf = page.pdf(format="A4", print_background=True)

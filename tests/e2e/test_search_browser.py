@@ -22,7 +22,7 @@ def test_a_learner_finds_a_lesson_typing_without_accents_then_in_telex(page: Pag
     with player_server(data) as server:
         seen = watch(page)
         page.goto(server.url)
-        page.get_by_role("link", name="Người học mới").click()
+        page.get_by_role("link", name="Học viên mới").click()
         page.get_by_label("Tên của bạn").fill("Lò Văn Pà")
         page.get_by_role("button", name="Tạo hồ sơ và bắt đầu học").click()
 

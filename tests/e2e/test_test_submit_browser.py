@@ -53,7 +53,7 @@ def test_enter_never_submits_and_the_summary_asks_first(page: Page, quiz_server)
     expect(answer_box).to_have_value("chữ ký số")
     expect(page.locator("#q-chu-ky-so-hop-le input").first).to_be_checked()
 
-    page.get_by_role("button", name="Đổi người học").click()  # an accidental sign-out
+    page.get_by_role("button", name="Đổi học viên").click()  # an accidental sign-out
     page.wait_for_load_state("load")
     page.goto(base + "/learners/")
     page.get_by_role("link", name="Nguyễn Văn Ba").click()

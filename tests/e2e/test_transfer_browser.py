@@ -82,7 +82,7 @@ def test_the_admin_checks_the_preview_then_imports(page: Page, own_data_dir, usb
         expect(page.get_by_role("heading", name="Kiểm tra trước khi nhập")).to_be_visible()
         expect(page.get_by_text("Từ một trung tâm khác: “Xã Tân Lập”")).to_be_visible()
         rows = page.locator("main table tbody tr")
-        expect(rows.filter(has_text="Trần Văn Minh")).to_contain_text("Người học mới")
+        expect(rows.filter(has_text="Trần Văn Minh")).to_contain_text("Học viên mới")
         expect(rows.filter(has_text="Trần Văn Minh")).to_contain_text("5 kết quả sẽ được thêm")
         expect(rows.filter(has_text="Nguyễn Thị Lan")).to_contain_text("Đã có trên máy: gộp lại")
         expect(rows.filter(has_text="Nguyễn Thị Lan")).to_contain_text("tên: Lan → Nguyễn Thị Lan")
