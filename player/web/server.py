@@ -21,6 +21,7 @@ CONNECTION_LIMIT = 500  # all clients together (waitress's default is 100)
 HEADER_SECONDS = 10.0  # from a request's first byte to the end of its headers
 IDLE_SECONDS = 30.0  # a kept-alive connection with no request in progress
 CHECK_SECONDS = 1.0  # how often connections are looked at
+THREADS = 8  # requests handled at once; more connections wait their turn
 
 
 class _Channel(HTTPChannel):
@@ -62,7 +63,7 @@ class _GuardedServer(TcpWSGIServer):
 class Server:
     """A waitress server bound to host:port (port 0 picks a free one), with the bounds above."""
 
-    def __init__(self, app, host: str = LOOPBACK, port: int = 0, threads: int = 8):
+    def __init__(self, app, host: str = LOOPBACK, port: int = 0, threads: int = THREADS):
         self._server = _GuardedServer(app, host=host, port=port, threads=threads, ident="tramhoc",
                                       connection_limit=CONNECTION_LIMIT, channel_timeout=IDLE_SECONDS,
                                       cleanup_interval=CHECK_SECONDS)
