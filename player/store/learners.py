@@ -29,6 +29,10 @@ PROFILE, INDEX, STATEMENTS, DRAFTS = "profile", "learners", "statements", "draft
 INDEX_FIELDS = ("id", "name", "colour", "secret_kind", "created", "last_seen")
 
 
+class NameTaken(ValueError):
+    """Another learner already has this name (compared without regard to case)."""
+
+
 class LearnerStore:
     """Profiles, the index and the statements of every learner of one data folder."""
 
@@ -56,22 +60,28 @@ class LearnerStore:
 
     # -- profiles --------------------------------------------------------------------------------------
     def create(self, profile: dict) -> dict:
-        """Store a new learner (profile without id); returns the stored profile with its new id. When it
-        cannot be stored (a full disk), nothing of it is left behind and the error is raised."""
+        """Store a new learner (profile without id); returns the stored profile with its new id. NameTaken
+        when another learner has its name: that is checked under the index's lock, so two PCs cannot take
+        one name at once. When it cannot be stored (a full disk), nothing of it is left behind and the error
+        is raised."""
         learner_id = uuid.uuid4().hex
         stored = {**profile, "id": learner_id}
         folder = self.folder(learner_id)
-        folder.mkdir()
-        try:
-            fsync_folder(self.paths.learners)
-            with self._db.locked(self.paths.learner_profile(learner_id)) as db:
-                db.table(PROFILE).insert(stored)
-            with self._db.locked(self._index_path) as db:
-                db.table(INDEX).insert(_index_row(stored))
-        except BaseException:
-            self._db.forget(self.paths.learner_profile(learner_id))
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
+        with self._db.lock(self._index_path):
+            name = stored["name"].casefold()
+            if any(row.get("name", "").casefold() == name for row in self._index_rows()):
+                raise NameTaken(stored["name"])
+            folder.mkdir()
+            try:
+                fsync_folder(self.paths.learners)
+                with self._db.locked(self.paths.learner_profile(learner_id)) as db:
+                    db.table(PROFILE).insert(stored)
+                with self._db.locked(self._index_path) as db:
+                    db.table(INDEX).insert(_index_row(stored))
+            except BaseException:
+                self._db.forget(self.paths.learner_profile(learner_id))
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
         return stored
 
     def profile(self, learner_id: str) -> dict | None:
