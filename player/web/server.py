@@ -11,6 +11,7 @@ after IDLE_SECONDS.
 import threading
 import time
 
+from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
@@ -68,6 +69,8 @@ class Server:
                                       connection_limit=CONNECTION_LIMIT, channel_timeout=IDLE_SECONDS,
                                       cleanup_interval=CHECK_SECONDS)
         self.host, self.port = host, self._server.effective_port
+        self._closing = threading.Event()
+        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
@@ -75,18 +78,30 @@ class Server:
         return f"http://{LOOPBACK if self.host == EVERY_ADDRESS else self.host}:{self.port}/"
 
     def run(self) -> None:
-        """Serve until interrupted."""
+        """Serve until interrupted, or until close() is called from another thread."""
         try:
-            self._server.run()
+            while self._server._map and not self._closing.is_set():
+                wasyncore.loop(timeout=self._server.adj.asyncore_loop_timeout, map=self._server._map, count=1)
         except KeyboardInterrupt:
             pass
         finally:
-            self.close()
+            self._shut_down()
 
     def start_in_background(self) -> threading.Thread:
-        thread = threading.Thread(target=self._server.run, name="tramhoc-server", daemon=True)
-        thread.start()
-        return thread
+        self._thread = threading.Thread(target=self.run, name="tramhoc-server", daemon=True)
+        self._thread.start()
+        return self._thread
 
     def close(self) -> None:
-        self._server.close()
+        """Stop serving: the loop ends (in its own thread, so it never waits on a socket closed under it),
+        then every connection is closed and the request threads end."""
+        self._closing.set()
+        if self._thread is not None and self._thread.is_alive():
+            self._server.pull_trigger()  # wakes the loop
+            self._thread.join()
+        else:
+            self._shut_down()
+
+    def _shut_down(self) -> None:
+        self._server.task_dispatcher.shutdown()
+        wasyncore.close_all(self._server._map)
