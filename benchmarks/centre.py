@@ -57,7 +57,9 @@ TARGET_VS_BARE = 5
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 ATTEMPT = re.compile(r'name="attempt" value="([0-9a-f]{32})"')
 
-BARE_APP = '''"""A bare Flask app answering the centre benchmark's requests as cheaply as it can, served by waitress."""
+BARE_APP = '''"""A bare Flask app answering the centre benchmark's requests as cheaply as it can, served by waitress;
+given a folder, it first keeps every POST's body there durably, as the player's store keeps a write."""
+import os
 import sys
 
 from flask import Flask, jsonify, redirect, request
@@ -65,6 +67,24 @@ from waitress.server import create_server
 
 app = Flask(__name__)
 PAGE = ('<form><input name="csrf_token" value="bare"><input name="attempt" value="' + "0" * 32 + '"></form>')
+DURABLE = sys.argv[6] if len(sys.argv) > 6 else None
+
+
+def keep(body: bytes) -> None:
+    """Temporary file, fsync, rename over the client's file, fsync of its folder (one folder per client)."""
+    folder = os.path.join(DURABLE, request.remote_addr)
+    os.makedirs(folder, exist_ok=True)
+    target = os.path.join(folder, "writes.json")
+    with open(target + ".tmp", "wb") as out:
+        out.write(body or b"{}")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(target + ".tmp", target)
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 @app.get("/", defaults={"path": ""})
@@ -75,6 +95,8 @@ def page(path):
 
 @app.post("/<path:path>")
 def write(path):
+    if DURABLE:
+        keep(request.get_data())
     if path.endswith("/opened"):
         return jsonify(visit="bare")
     if path == "activity/end":
@@ -83,7 +105,7 @@ def write(path):
 
 
 if __name__ == "__main__":
-    port, threads, limit, idle, check = sys.argv[1:6]
+    port, threads, limit, idle, check = sys.argv[1:6]  # then the folder, if any
     server = create_server(app, host="127.0.0.1", port=int(port), threads=int(threads), ident="bare",
                            connection_limit=int(limit), channel_timeout=float(idle), cleanup_interval=float(check))
     print(f"bare app running at http://127.0.0.1:{port}/", flush=True)
@@ -274,6 +296,7 @@ def run(root: Path, args) -> int:
     player = lambda port: [sys.executable, "-m", "player", "--data", str(data), "serve", "--lan",  # noqa: E731
                            "--host", HOST, "--port", str(port)]
     bare = lambda port: [sys.executable, str(root / "bare.py"), str(port), *settings]  # noqa: E731
+    durable = lambda port: [*bare(port), str(root / "bare-writes")]  # noqa: E731
 
     print("== tramhoc centre benchmark: a class on one player in LAN mode ==")
     for line in environment_lines():
@@ -286,13 +309,13 @@ def run(root: Path, args) -> int:
           f"{server.THREADS}")
     print()
     figures = {}
-    for name, command in (("player", player), ("bare", bare)):
+    for name, command in (("player", player), ("bare", bare), ("bare, durable writes", durable)):
         print(f"{name}: {args.learners} PCs for {args.seconds:g} s ...", file=sys.stderr, flush=True)
         figures[name] = _load(command, root / f"{name}.log", args, course, quizzes, psutil)
     for name, (pcs, learners, cpu, wall) in figures.items():
         print(f"{name}: {sum(len(v) for pc in pcs for v in pc.timings.values())} requests in {wall:.1f} s, "
               f"server CPU {cpu:.1f} s = {100 * cpu / wall:.0f} % of one core")
-        _table(pcs, figures["bare"][0] if name == "player" else None)
+        _table(pcs, figures["bare"][0] if name != "bare" else None)
         print()
     player_pcs, player_learners = figures["player"][0], figures["player"][1]
     p95 = _p95(player_pcs)
@@ -302,6 +325,8 @@ def run(root: Path, args) -> int:
     print(f"player p95 {p95:.1f} ms   target <= {TARGET_P95_MS} ms   {verdict(p95 <= TARGET_P95_MS)}")
     print(f"player p95 / bare p95 {p95 / bare_p95:.2f} x   target <= {TARGET_VS_BARE} x   "
           f"{verdict(p95 / bare_p95 <= TARGET_VS_BARE)}")
+    print(f"player p95 / bare p95 with durable writes {p95 / _p95(figures['bare, durable writes'][0]):.2f} x   "
+          f"(info: the bare app keeping each POST as the store keeps a write, two fsyncs)")
     print(f"errors {len(errors)}   target 0   {verdict(not errors)}")
     for error in errors[:10]:
         print(f"  {error}")
