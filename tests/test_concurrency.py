@@ -15,7 +15,7 @@ from player.paths import DataPaths
 from player.store import Store
 from player.web import server as server_module
 from player.web.services import services
-from player.xapi.vocabulary import verb_name
+from player.xapi.vocabulary import parse_activity, verb_name
 
 THREADS, EVENTS = 20, 100
 LESSONS = ("gioi-thieu", "dang-nhap", "ky-so")
@@ -213,3 +213,31 @@ def test_thirty_pcs_taking_one_name_at_once_make_one_profile(app):
     assert statuses == {200: 1, 422: PCS - 1}  # names tell learners apart: the others are told it is taken
     on_disk = Store(DataPaths(services(app).paths.root)).learners.learners()
     assert [row["name"] for row in on_disk] == ["Nguyễn Văn An"]
+
+
+@pytest.mark.slow
+def test_done_pressed_at_once_on_many_pcs_is_recorded_once(app):
+    learner = app.test_client()
+    learner_id = learner.sign_in("Lan")
+    for lesson in LESSONS[:-1]:
+        assert learner.post(f"/courses/mini/lessons/{lesson}/done").status_code == 303
+    cookie, token = learner.get_cookie("session"), learner.csrf_token()
+    clients = [app.test_client() for _ in range(THREADS)]
+    for client in clients:  # the same learner signed in on every PC (or a double click)
+        client.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+    barrier = threading.Barrier(THREADS)
+
+    def press(client):
+        barrier.wait()
+        done = client.post(f"/courses/mini/lessons/{LESSONS[-1]}/done", headers={"X-CSRFToken": token})
+        assert done.status_code == 303
+
+    threads = [threading.Thread(target=press, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    completed = Counter(parse_activity(statement["object"]["id"]).lesson_id
+                        for statement in Store(DataPaths(services(app).paths.root)).learners.statements(learner_id)
+                        if verb_name(statement) == "completed")
+    assert completed == {**{lesson: 1 for lesson in LESSONS}, None: 1}  # each lesson once, and the course once
