@@ -27,6 +27,7 @@ data folder. Needs psutil (benchmark-only; exits 2 without it). See benchmarks/R
 
 import argparse
 import http.client
+import itertools
 import json
 import random
 import re
@@ -114,7 +115,7 @@ if __name__ == "__main__":
 
 
 class RequestFailed(Exception):
-    pass
+    """A request failed or had an unexpected status (counted in the PC's errors)."""
 
 
 class PC:
@@ -191,11 +192,11 @@ class Learner:
     def run(self, begin: float, deadline: float) -> None:
         time.sleep(max(0.0, begin - time.perf_counter()))
         self.deadline = deadline
-        for round_number in range(1_000_000):
+        for round_number in itertools.count(1):
             if time.perf_counter() >= deadline:
                 return
             try:
-                self.round(f"Máy {self.number + 1:02d} – học viên {round_number + 1}")
+                self.round(f"Máy {self.number + 1:02d} – học viên {round_number}")
             except RequestFailed:
                 self.pc.cookies.clear()  # the next learner starts afresh
             except _TimeUp:
