@@ -31,6 +31,7 @@ import itertools
 import json
 import random
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -271,8 +272,21 @@ def main() -> int:
     require("psutil", purpose="benchmarks/centre.py")
     if args.learners < 1 or args.learners > 240 or args.read < 1.25:
         parser.error("--learners must be 1-240 and --read at least 1.25")
+    _require_addresses(args.learners)
     with tempfile.TemporaryDirectory(prefix="tramhoc-bench-centre-") as temp:
         return run(Path(temp), args)
+
+
+def _require_addresses(learners: int) -> None:
+    """Exit 2 when this machine cannot connect from the PCs' loopback addresses (macOS has only 127.0.0.1)."""
+    last = f"127.0.0.{FIRST_CLIENT + learners - 1}"
+    try:
+        with socket.socket() as probe:
+            probe.bind((last, 0))
+    except OSError as error:
+        print(f"cannot use {last} as a client address ({error}): the PCs need 127.0.0.{FIRST_CLIENT}-{last}",
+              file=sys.stderr)
+        sys.exit(2)
 
 
 def run(root: Path, args) -> int:
