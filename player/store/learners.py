@@ -42,6 +42,8 @@ class LearnerStore:
         self._db = databases
         self._segments: dict[str, int] = {}
         self._segments_guard = threading.Lock()
+        self._names_guard = threading.Lock()
+        self._names_in_creation: set[str] = set()
         self.reconcile()
 
     def folder(self, learner_id: str) -> Path:
@@ -61,16 +63,14 @@ class LearnerStore:
     # -- profiles --------------------------------------------------------------------------------------
     def create(self, profile: dict) -> dict:
         """Store a new learner (profile without id); returns the stored profile with its new id. NameTaken
-        when another learner has its name: that is checked under the index's lock, so two PCs cannot take
-        one name at once. When it cannot be stored (a full disk), nothing of it is left behind and the error
-        is raised."""
+        when another learner has its name, or is being stored with it right now (so two PCs cannot take one
+        name at once). When it cannot be stored (a full disk), nothing of it is left behind and the error is
+        raised."""
         learner_id = uuid.uuid4().hex
         stored = {**profile, "id": learner_id}
         folder = self.folder(learner_id)
-        with self._db.lock(self._index_path):
-            name = stored["name"].casefold()
-            if any(row.get("name", "").casefold() == name for row in self._index_rows()):
-                raise NameTaken(stored["name"])
+        name = self._reserve_name(stored["name"])
+        try:
             folder.mkdir()
             try:
                 fsync_folder(self.paths.learners)
@@ -82,7 +82,21 @@ class LearnerStore:
                 self._db.forget(self.paths.learner_profile(learner_id))
                 shutil.rmtree(folder, ignore_errors=True)
                 raise
+        finally:
+            with self._names_guard:
+                self._names_in_creation.discard(name)
         return stored
+
+    def _reserve_name(self, name: str) -> str:
+        """Hold `name` (case-folded) for a learner being created until it is in the index, or NameTaken.
+        Only this check is serialised, not the writes of the learners being created."""
+        folded = name.casefold()
+        with self._names_guard:
+            if folded in self._names_in_creation or any(
+                    row.get("name", "").casefold() == folded for row in self._index_rows()):
+                raise NameTaken(name)
+            self._names_in_creation.add(folded)
+        return folded
 
     def profile(self, learner_id: str) -> dict | None:
         """The learner's profile, or None if there is no such learner (or its profile is damaged)."""
