@@ -29,6 +29,7 @@ import argparse
 import http.client
 import itertools
 import json
+import os
 import random
 import re
 import socket
@@ -327,9 +328,9 @@ def run(root: Path, args) -> int:
     for name, command in (("player", player), ("bare", bare), ("bare, durable writes", durable)):
         print(f"{name}: {args.learners} PCs for {args.seconds:g} s ...", file=sys.stderr, flush=True)
         figures[name] = _load(command, root / f"{name}.log", args, course, quizzes, psutil)
-    for name, (pcs, learners, cpu, wall) in figures.items():
+    for name, (pcs, learners, cpu, wall, load) in figures.items():
         print(f"{name}: {sum(len(v) for pc in pcs for v in pc.timings.values())} requests in {wall:.1f} s, "
-              f"server CPU {cpu:.1f} s = {100 * cpu / wall:.0f} % of one core")
+              f"server CPU {cpu:.1f} s = {100 * cpu / wall:.0f} % of one core; load average {load:.1f} at the end")
         _table(pcs, figures["bare"][0] if name != "bare" else None)
         print()
     player_pcs, player_learners = figures["player"][0], figures["player"][1]
@@ -351,7 +352,8 @@ def run(root: Path, args) -> int:
 
 
 def _load(command, log: Path, args, course, quizzes: dict, psutil):
-    """Start a server, let the PCs work against it, stop it; (PCs, learners, server CPU s, wall s)."""
+    """Start a server, let the PCs work against it, stop it; (PCs, learners, server CPU s, wall s, the
+    machine's load average over the last minute at the end: other programs' share of the cores)."""
     port = free_port(HOST)
     with open(log, "wb") as out:
         process = subprocess.Popen(command(port), stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT)
@@ -372,11 +374,12 @@ def _load(command, log: Path, args, course, quizzes: dict, psutil):
         for thread in threads:
             thread.join()
         wall, cpu = time.perf_counter() - start, sum(proc.cpu_times()[:2]) - cpu_before
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         for pc in pcs:
             pc.close()
     finally:
         stop(process)
-    return pcs, learners, cpu, wall
+    return pcs, learners, cpu, wall, load
 
 
 def _wait_until_listening(process, port: int, log: Path) -> None:
