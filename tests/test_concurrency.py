@@ -103,6 +103,7 @@ def class_at_work(server, names: list[str]) -> tuple[list[str], Counter, float]:
                 acknowledged[name] += 1
         except Exception as error:  # noqa: BLE001 - reported by the test
             errors.append(f"{name}: {error!r}")
+            barrier.abort()  # the others stop waiting for this PC
 
     threads = [threading.Thread(target=work, args=pair) for pair in enumerate(names)]
     for thread in threads:
@@ -174,7 +175,7 @@ class Slowloris:
 
 @pytest.mark.slow
 def test_a_slow_client_does_not_stop_the_class_and_is_cut_off_at_the_header_deadline(app, monkeypatch):
-    monkeypatch.setattr(server_module, "HEADER_SECONDS", 4.0)
+    monkeypatch.setattr(server_module, "HEADER_SECONDS", 5.0)  # 10 s in real life
     deadline = server_module.HEADER_SECONDS + 2 * server_module.CHECK_SECONDS
     names = [f"Học viên {number:02d}" for number in range(PCS)]
     with serving(app) as server:
