@@ -7,6 +7,7 @@ import importlib.util
 import math
 import os
 import platform
+import socket
 import statistics
 import subprocess
 import sys
@@ -114,3 +115,21 @@ def environment_lines() -> list[str]:
 
 def verdict(ok: bool) -> str:
     return "OK" if ok else "MISSED"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop one server we started (by its own pid only)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)

@@ -20,7 +20,6 @@ Needs psutil in the same venv (benchmark-only; exits 2 without it). See benchmar
 import argparse
 import http.client
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,7 +31,8 @@ from pathlib import Path
 # player package: the project root goes there instead.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 from benchmarks._common import (  # noqa: E402
-    PROJECT, environment_lines, generator_path, make_corpus, median, parse_args, percentile, require, verdict,
+    PROJECT, environment_lines, free_port, generator_path, make_corpus, median, parse_args, percentile, require, stop,
+    verdict,
 )
 
 HOST = "127.0.0.1"
@@ -201,14 +201,14 @@ def run(root: Path, args) -> int:
     }
     # one untimed launch each, so .pyc files and the OS page cache are warm for every contender
     for name, (command, path) in servers.items():
-        _stop(_launch(command, path, root / f"warm-{name}.log")[1])
+        stop(_launch(command, path, root / f"warm-{name}.log")[1])
     launches: dict[str, list[float]] = {name: [] for name in servers}
     listening: list[float] = []
     for number in range(args.runs):
         print(f"launch run {number + 1}/{args.runs} ...", file=sys.stderr, flush=True)
         for name, (command, path) in servers.items():
             seconds, process, ready = _launch(command, path, root / f"{name}-{number}.log")
-            _stop(process)
+            stop(process)
             launches[name].append(seconds)
             if name == "player" and ready is not None:
                 listening.append(ready)
@@ -274,7 +274,7 @@ def run(root: Path, args) -> int:
         connection.close()
     finally:
         if process is not None:
-            _stop(process)
+            stop(process)
 
     mib = 1024 * 1024
     print("player memory (MiB; RSS counts shared libraries, USS only this process's own pages)")
@@ -359,16 +359,10 @@ def profile_requests(data: Path, lessons: list[str], lesson_path: str, learner_i
         print(f"  {label:<40} {1000 * cumulative / count:>6.3f} ms/request {100 * cumulative / stats.total_tt:>5.1f} %")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
 def _launch(command, path: str, log: Path):
     """Spawn a server and poll GET path until 200; returns (seconds, process, seconds until it accepted a
     TCP connection, i.e. was listening)."""
-    port = _free_port()
+    port = free_port(HOST)
     listening = None
     with open(log, "wb") as out:
         start = time.perf_counter()
@@ -397,19 +391,19 @@ def _launch(command, path: str, log: Path):
                 raise BenchError(f"GET {path} returned {response.status}")
             return time.perf_counter() - start, process, listening
     except BaseException:
-        _stop(process)
+        stop(process)
         raise
 
 
 def _spawn_until_ready_line(command, log: Path):
     """Spawn the player and wait (polling its log) for the line naming its address; no request is made."""
-    port = _free_port()
+    port = free_port(HOST)
     with open(log, "wb") as out:
         process = subprocess.Popen(command(port), stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT)
     deadline = time.perf_counter() + LAUNCH_DEADLINE
     while f"http://{HOST}:{port}/".encode() not in log.read_bytes():
         if process.poll() is not None or time.perf_counter() > deadline:
-            _stop(process)
+            stop(process)
             raise BenchError(f"player did not start:\n{log.read_text()[-2000:]}")
         time.sleep(POLL_INTERVAL)
     return process, port
@@ -424,7 +418,7 @@ def _idle_rss_of(server, log: Path) -> tuple[int, int]:
         time.sleep(IDLE_SETTLE)
         return _memory(psutil.Process(process.pid))
     finally:
-        _stop(process)
+        stop(process)
 
 
 def _memory(proc) -> tuple[int, int]:
@@ -449,17 +443,6 @@ def _first_asset(connection, lesson: str) -> str | None:
     end = body.index(b'"', marker + 5)
     relative = body[marker + 5:end].decode()
     return lesson.rsplit("/lessons/", 1)[0] + relative[2:]
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Stop one server we started (by its own pid only)."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
 
 
 if __name__ == "__main__":

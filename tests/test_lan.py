@@ -2,46 +2,15 @@
 other PCs to the server; only 127.0.0.1 is this PC), the allow-list, the admin area from the serving PC only,
 the LAN mode admin page and `serve --lan`."""
 
-import functools
-import http.client
-import http.cookiejar
 import socket
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
+from support.lan import Browser, serving
 
 from player import cli
 from player.lan.network import client_allowed, parse_allow_list
 from player.web.server import Server
 from player.web.services import services
-
-
-class _FromAddress(urllib.request.HTTPHandler):
-    def __init__(self, source: str):
-        super().__init__()
-        self.source = source
-
-    def http_open(self, req):
-        return self.do_open(functools.partial(http.client.HTTPConnection, source_address=(self.source, 0)), req)
-
-
-class Browser:
-    """A browser on another PC: its own cookies, its requests from `source`."""
-
-    def __init__(self, server: Server, source: str):
-        self.base = server.url
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                  _FromAddress(source))
-
-    def status_and_text(self, path: str, form: dict | None = None) -> tuple[int, str]:
-        data = urllib.parse.urlencode(form).encode() if form is not None else None
-        try:
-            with self.opener.open(self.base + path.lstrip("/"), data=data, timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
 
 
 @pytest.fixture
@@ -50,21 +19,13 @@ def lan_app(tmp_path, make_player):
 
 
 @pytest.fixture
-def serving(lan_app):
-    server = Server(lan_app, port=0)
-    server.start_in_background()
-    try:
-        probe = socket.create_connection((server.host, server.port), source_address=("127.0.0.2", 0))
-        probe.close()
-    except OSError as error:
-        server.close()
-        pytest.skip(f"this machine cannot use 127.0.0.2 as a source address: {error}")
-    yield server
-    server.close()
+def served(lan_app):
+    with serving(lan_app) as server:
+        yield server
 
 
-def test_two_pcs_are_two_learners_at_once(serving):
-    first, second = Browser(serving, "127.0.0.2"), Browser(serving, "127.0.0.3")
+def test_two_pcs_are_two_learners_at_once(served):
+    first, second = Browser(served, "127.0.0.2"), Browser(served, "127.0.0.3")
     assert first.status_and_text("/learners/new", {"name": "Nguyễn Văn An", "kind": "none"})[0] == 200
     assert second.status_and_text("/learners/new", {"name": "Trần Thị Bình", "kind": "none"})[0] == 200
 
@@ -74,19 +35,19 @@ def test_two_pcs_are_two_learners_at_once(serving):
     assert status == 200 and "Trần Thị Bình" in page and "Nguyễn Văn An" not in page
 
 
-def test_a_client_outside_the_allow_list_is_refused(serving, lan_app):
+def test_a_client_outside_the_allow_list_is_refused(served, lan_app):
     services(lan_app).store.settings.update(lan_allow_list=["127.0.0.2/32"])
-    assert Browser(serving, "127.0.0.3").status_and_text("/learners/")[0] == 403
-    assert Browser(serving, "127.0.0.2").status_and_text("/learners/")[0] == 200
-    assert Browser(serving, "127.0.0.1").status_and_text("/learners/")[0] == 200  # this PC, always
+    assert Browser(served, "127.0.0.3").status_and_text("/learners/")[0] == 403
+    assert Browser(served, "127.0.0.2").status_and_text("/learners/")[0] == 200
+    assert Browser(served, "127.0.0.1").status_and_text("/learners/")[0] == 200  # this PC, always
 
 
-def test_the_admin_area_is_refused_from_another_pc_unless_the_admin_allows_it(serving, lan_app):
-    assert Browser(serving, "127.0.0.2").status_and_text("/admin/")[0] == 403
-    assert Browser(serving, "127.0.0.2").status_and_text("/admin/lan/")[0] == 403
-    assert Browser(serving, "127.0.0.1").status_and_text("/admin/")[0] == 200
+def test_the_admin_area_is_refused_from_another_pc_unless_the_admin_allows_it(served, lan_app):
+    assert Browser(served, "127.0.0.2").status_and_text("/admin/")[0] == 403
+    assert Browser(served, "127.0.0.2").status_and_text("/admin/lan/")[0] == 403
+    assert Browser(served, "127.0.0.1").status_and_text("/admin/")[0] == 200
     services(lan_app).store.settings.update(lan_remote_admin=True)
-    assert Browser(serving, "127.0.0.2").status_and_text("/admin/")[0] == 200
+    assert Browser(served, "127.0.0.2").status_and_text("/admin/")[0] == 200
 
 
 @pytest.mark.parametrize("address, allowed", [

@@ -13,7 +13,7 @@ from player.paths import DataPaths
 from player.store import DamagedFile, Store
 from player.store.atomic import AtomicJSONStorage, temp_files
 from player.store.databases import Databases, damaged_files
-from player.store.learners import SEGMENT_SIZE
+from player.store.learners import SEGMENT_SIZE, NameTaken
 
 
 @pytest.fixture(params=["atomic", "memory"])
@@ -121,6 +121,15 @@ def test_evicted_databases_reopen_cleanly(tmp_path):
 
 def statement(number: int) -> dict:
     return {"id": f"00000000-0000-4000-8000-{number:012d}", "verb": {"id": "x"}}
+
+
+def test_a_taken_name_in_any_case_makes_no_second_learner(tmp_path):
+    store = Store(DataPaths(tmp_path))
+    store.learners.create({"name": "Lan"})
+    with pytest.raises(NameTaken):
+        store.learners.create({"name": "LAN"})
+    assert [row["name"] for row in store.learners.learners()] == ["Lan"]
+    assert len(list(store.paths.learner_ids())) == 1
 
 
 def test_statements_roll_over_into_new_segments_and_read_back_in_order(tmp_path):

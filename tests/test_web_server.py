@@ -5,6 +5,7 @@ import http.client
 import io
 import select
 import socket
+import threading
 import time
 
 import pytest
@@ -68,6 +69,20 @@ def test_a_slow_neighbour_cannot_make_the_player_unreachable(serving):
     assert all(closed_by_server(sock) for sock in open_now)
     for sock in slow:
         sock.close()
+
+
+def test_closing_a_server_in_the_background_ends_its_connections_and_threads(tmp_path, make_player):
+    before = set(threading.enumerate())
+    server = Server(make_player(tmp_path / "data"), port=0)
+    serving = server.start_in_background()
+    kept = http.client.HTTPConnection(server.host, server.port, timeout=5)  # a browser's kept-alive connection
+    kept.request("GET", "/learners/")
+    assert kept.getresponse().read()
+    server.close()
+    serving.join(5)
+    assert not serving.is_alive()  # the loop ended: it never selects on sockets closed under it
+    assert kept.sock.recv(1) == b""  # the kept-alive connection was closed
+    assert [thread.name for thread in set(threading.enumerate()) - before] == []  # and the request threads ended
 
 
 class CountingStream:

@@ -11,6 +11,7 @@ from flask_babel import gettext
 from player import clock
 from player.learners import credentials
 from player.learners.pictures import picture_code
+from player.store.learners import NameTaken
 from player.web.services import services
 from player.xapi.vocabulary import timestamp
 
@@ -76,12 +77,13 @@ def create(name: str, kind: str | None, secret: str | None, **details) -> dict:
     """A new learner, with optional `details` (birth_year, phone, gender, group from a class list);
     ProfileError if the name is taken (names must tell learners apart)."""
     name = clean_name(name)
-    existing = services().store.learners.learners()
-    if any(row.get("name", "").casefold() == name.casefold() for row in existing):
-        raise ProfileError(gettext("Someone here already has this name. Add a family name or a number."))
-    profile = {"name": name, "colour": len(existing) % COLOURS, "created": timestamp(clock.utcnow()),
+    learners = services().store.learners
+    profile = {"name": name, "colour": len(learners.learners()) % COLOURS, "created": timestamp(clock.utcnow()),
                "last_seen": None, **details, **secret_fields(kind, secret)}
-    return services().store.learners.create(profile)
+    try:
+        return learners.create(profile)
+    except NameTaken:
+        raise ProfileError(gettext("Someone here already has this name. Add a family name or a number.")) from None
 
 
 def unlock(learner_id: str, form) -> credentials.Attempt:

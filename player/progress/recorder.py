@@ -40,10 +40,11 @@ def lesson_completed(course: Course, lesson: Lesson, learner: dict | None = None
     """Record that the signed-in learner (or `learner`) finished a lesson: they reached its end and
     pressed Done. Recorded once; later presses change nothing."""
     learner = learner or sessions.current_learner()
-    if services().progress.of(learner["id"]).get(course.id, CourseProgress()).done(lesson.id):
-        return
-    _record(learner, course, [statements.lesson_completed(_scope(learner, course), lesson.id, lesson.title,
-                                                          clock.utcnow())])
+    with services().store.learners.learner_lock(learner["id"]):  # Done pressed on two PCs at once: once too
+        if services().progress.of(learner["id"]).get(course.id, CourseProgress()).done(lesson.id):
+            return
+        _record(learner, course, [statements.lesson_completed(_scope(learner, course), lesson.id, lesson.title,
+                                                              clock.utcnow())])
 
 
 def record_quiz_attempt(course: Course, lesson_id: str, answers: list[Answer], *, passed: bool | None,
@@ -128,16 +129,18 @@ def _record_visit(visit: Visit) -> None:
 
 
 def _record(learner: dict, course: Course, made: list[dict]) -> None:
-    """Store statements; when they complete the course, store its `completed` statement too."""
+    """Store statements; when they complete the course, store its `completed` statement too (once: the
+    learner's lock is held from the first write to the check)."""
     book = services().progress
-    book.record(learner["id"], made)
-    progress = book.of(learner["id"]).get(course.id)
-    if progress is None or progress.completed_at is not None or not rule_met(course, progress):
-        return
-    score = course_score(course, progress)
-    book.record(learner["id"], [statements.course_completed(
-        _scope(learner, course), clock.utcnow(), None if score is None else round(score, 4),
-        round(progress.seconds))])
+    with services().store.learners.learner_lock(learner["id"]):
+        book.record(learner["id"], made)
+        progress = book.of(learner["id"]).get(course.id)
+        if progress is None or progress.completed_at is not None or not rule_met(course, progress):
+            return
+        score = course_score(course, progress)
+        book.record(learner["id"], [statements.course_completed(
+            _scope(learner, course), clock.utcnow(), None if score is None else round(score, 4),
+            round(progress.seconds))])
 
 
 def _scope(learner: dict, course: Course) -> Scope:

@@ -30,6 +30,10 @@ PROFILE, INDEX, STATEMENTS, DRAFTS, LISTENING = "profile", "learners", "statemen
 INDEX_FIELDS = ("id", "name", "colour", "secret_kind", "created", "last_seen")
 
 
+class NameTaken(ValueError):
+    """Another learner already has this name (compared without regard to case)."""
+
+
 class LearnerStore:
     """Profiles, the index and the statements of every learner of one data folder."""
 
@@ -39,6 +43,8 @@ class LearnerStore:
         self._db = databases
         self._segments: dict[str, int] = {}
         self._segments_guard = threading.Lock()
+        self._names_guard = threading.Lock()
+        self._names_in_creation: set[str] = set()
         self.reconcile()
 
     def folder(self, learner_id: str) -> Path:
@@ -57,23 +63,41 @@ class LearnerStore:
 
     # -- profiles --------------------------------------------------------------------------------------
     def create(self, profile: dict) -> dict:
-        """Store a new learner (profile without id); returns the stored profile with its new id. When it
-        cannot be stored (a full disk), nothing of it is left behind and the error is raised."""
+        """Store a new learner (profile without id); returns the stored profile with its new id. NameTaken
+        when another learner has its name, or is being stored with it right now (so two PCs cannot take one
+        name at once). When it cannot be stored (a full disk), nothing of it is left behind and the error is
+        raised."""
         learner_id = uuid.uuid4().hex
         stored = {**profile, "id": learner_id}
         folder = self.folder(learner_id)
-        folder.mkdir()
+        name = self._reserve_name(stored["name"])
         try:
-            fsync_folder(self.paths.learners)
-            with self._db.locked(self.paths.learner_profile(learner_id)) as db:
-                db.table(PROFILE).insert(stored)
-            with self._db.locked(self._index_path) as db:
-                db.table(INDEX).insert(_index_row(stored))
-        except BaseException:
-            self._db.forget(self.paths.learner_profile(learner_id))
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
+            folder.mkdir()
+            try:
+                fsync_folder(self.paths.learners)
+                with self._db.locked(self.paths.learner_profile(learner_id)) as db:
+                    db.table(PROFILE).insert(stored)
+                with self._db.locked(self._index_path) as db:
+                    db.table(INDEX).insert(_index_row(stored))
+            except BaseException:
+                self._db.forget(self.paths.learner_profile(learner_id))
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+        finally:
+            with self._names_guard:
+                self._names_in_creation.discard(name)
         return stored
+
+    def _reserve_name(self, name: str) -> str:
+        """Hold `name` (case-folded) for a learner being created until it is in the index, or NameTaken.
+        Only this check is serialised, not the writes of the learners being created."""
+        folded = name.casefold()
+        with self._names_guard:
+            if folded in self._names_in_creation or any(
+                    row.get("name", "").casefold() == folded for row in self._index_rows()):
+                raise NameTaken(name)
+            self._names_in_creation.add(folded)
+        return folded
 
     def profile(self, learner_id: str) -> dict | None:
         """The learner's profile, or None if there is no such learner (or its profile is damaged)."""

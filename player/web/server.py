@@ -11,6 +11,7 @@ after IDLE_SECONDS.
 import threading
 import time
 
+from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
@@ -21,6 +22,7 @@ CONNECTION_LIMIT = 500  # all clients together (waitress's default is 100)
 HEADER_SECONDS = 10.0  # from a request's first byte to the end of its headers
 IDLE_SECONDS = 30.0  # a kept-alive connection with no request in progress
 CHECK_SECONDS = 1.0  # how often connections are looked at
+THREADS = 8  # requests handled at once; more connections wait their turn
 
 
 class _Channel(HTTPChannel):
@@ -62,11 +64,13 @@ class _GuardedServer(TcpWSGIServer):
 class Server:
     """A waitress server bound to host:port (port 0 picks a free one), with the bounds above."""
 
-    def __init__(self, app, host: str = LOOPBACK, port: int = 0, threads: int = 8):
+    def __init__(self, app, host: str = LOOPBACK, port: int = 0, threads: int = THREADS):
         self._server = _GuardedServer(app, host=host, port=port, threads=threads, ident="tramhoc",
                                       connection_limit=CONNECTION_LIMIT, channel_timeout=IDLE_SECONDS,
                                       cleanup_interval=CHECK_SECONDS)
         self.host, self.port = host, self._server.effective_port
+        self._closing = threading.Event()
+        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
@@ -74,18 +78,30 @@ class Server:
         return f"http://{LOOPBACK if self.host == EVERY_ADDRESS else self.host}:{self.port}/"
 
     def run(self) -> None:
-        """Serve until interrupted."""
+        """Serve until interrupted, or until close() is called from another thread."""
         try:
-            self._server.run()
+            while self._server._map and not self._closing.is_set():
+                wasyncore.loop(timeout=self._server.adj.asyncore_loop_timeout, map=self._server._map, count=1)
         except KeyboardInterrupt:
             pass
         finally:
-            self.close()
+            self._shut_down()
 
     def start_in_background(self) -> threading.Thread:
-        thread = threading.Thread(target=self._server.run, name="tramhoc-server", daemon=True)
-        thread.start()
-        return thread
+        self._thread = threading.Thread(target=self.run, name="tramhoc-server", daemon=True)
+        self._thread.start()
+        return self._thread
 
     def close(self) -> None:
-        self._server.close()
+        """Stop serving: the loop ends (in its own thread, so it never waits on a socket closed under it),
+        then every connection is closed and the request threads end."""
+        self._closing.set()
+        if self._thread is not None and self._thread.is_alive():
+            self._server.pull_trigger()  # wakes the loop
+            self._thread.join()
+        else:
+            self._shut_down()
+
+    def _shut_down(self) -> None:
+        self._server.task_dispatcher.shutdown()
+        wasyncore.close_all(self._server._map)
