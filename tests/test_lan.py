@@ -43,11 +43,14 @@ def test_a_client_outside_the_allow_list_is_refused(served, lan_app):
 
 
 def test_the_admin_area_is_refused_from_another_pc_unless_the_admin_allows_it(served, lan_app):
+    assert 'href="/admin/"' not in Browser(served, "127.0.0.2").status_and_text("/learners/")[1]  # no link to it
+    assert 'href="/admin/"' in Browser(served, "127.0.0.1").status_and_text("/learners/")[1]
     assert Browser(served, "127.0.0.2").status_and_text("/admin/")[0] == 403
     assert Browser(served, "127.0.0.2").status_and_text("/admin/lan/")[0] == 403
     assert Browser(served, "127.0.0.1").status_and_text("/admin/")[0] == 200
     services(lan_app).store.settings.update(lan_remote_admin=True)
     assert Browser(served, "127.0.0.2").status_and_text("/admin/")[0] == 200
+    assert 'href="/admin/"' in Browser(served, "127.0.0.2").status_and_text("/learners/")[1]
 
 
 @pytest.mark.parametrize("address, allowed", [

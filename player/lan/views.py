@@ -20,7 +20,16 @@ HTTP_PORT = 80  # an address with no port
 
 def init_app(app: Flask) -> None:
     app.before_request(_guard)
+    app.context_processor(lambda: {"admin_reachable": admin_reachable})
     app.register_blueprint(lan_bp)
+
+
+def admin_reachable() -> bool:
+    """Whether this request may use the admin area: from the serving PC, or from another PC when the admin
+    allows it (pages show the admin link only then)."""
+    address = request.remote_addr or ""
+    return (is_this_pc(address) or is_this_pc(address, (lan_address(),))
+            or services().store.settings.get()["lan_remote_admin"])
 
 
 def address_url(host: str, port: int) -> str:
@@ -81,5 +90,5 @@ def _guard():
     own = (lan_address(),)
     if not client_allowed(address, settings["lan_allow_list"], own):
         abort(403, description="client not allowed")
-    if request.path.startswith(ADMIN_PATHS) and not is_this_pc(address, own) and not settings["lan_remote_admin"]:
+    if request.path.startswith(ADMIN_PATHS) and not admin_reachable():
         abort(403, description="admin area from another PC")
