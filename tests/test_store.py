@@ -161,6 +161,19 @@ def test_a_damaged_learner_file_never_takes_other_learners_with_it(tmp_path):
     assert [row["id"] for row in reopened.learners.statements(lan)] == [statement(3)["id"]]
 
 
+def test_changing_a_listed_profile_field_keeps_when_the_learner_was_last_seen(tmp_path):
+    """The index alone knows when a learner was last seen (touch): renaming them, or the admin resetting their
+    code, must not forget it (the start screen's and the admin's order, and which profile is newer when
+    learners move between players)."""
+    store = Store(DataPaths(tmp_path))
+    lan = store.learners.create({"name": "Lan", "colour": 1, "secret_kind": "pin"})["id"]
+    store.learners.touch(lan, "2026-03-01T08:00:00Z")
+    store.learners.update_profile(lan, name="Nguyễn Thị Lan", colour=4, secret_kind="none")
+    [row] = store.learners.learners()
+    assert (row["name"], row["colour"], row["secret_kind"], row["last_seen"]) == (
+        "Nguyễn Thị Lan", 4, "none", "2026-03-01T08:00:00Z")
+
+
 def test_a_damaged_profile_hides_only_that_learner(tmp_path):
     store = Store(DataPaths(tmp_path))
     lan, minh = (store.learners.create({"name": name})["id"] for name in ("Lan", "Minh"))

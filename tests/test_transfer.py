@@ -70,6 +70,27 @@ def test_a_learner_already_there_is_merged_and_the_newer_profile_wins(centres, t
     assert there.learners.count(lan) == 4  # 2 + 1 there + 1 new, none twice
 
 
+def test_a_new_learner_whose_name_is_taken_here_gets_a_name_of_its_own(centres, tmp_path):
+    """Two cards that look alike on the start screen would put a learner in another's profile."""
+    here, there = centres
+    lans = [_learner(here, "Lan"), _learner(here, "Lan Nguyễn")]
+    _learner(there, "lan")  # another Lan, already at the other centre
+    _learner(there, "Lan (Xã Tân Lập)")
+    plan = moving.plan_import(there, moving.export_learners(here, lans, tmp_path / "usb"))
+    assert [(c.name, c.renamed_from) for c in plan.changes] == [("Lan (Xã Tân Lập, 2)", "Lan"),
+                                                                ("Lan Nguyễn", None)]
+    moving.apply_import(there, plan)
+    assert [there.learners.profile(lan)["name"] for lan in lans] == ["Lan (Xã Tân Lập, 2)", "Lan Nguyễn"]
+    names = [row["name"].casefold() for row in there.learners.learners()]
+    assert len(names) == len(set(names)) == 4
+    again = moving.plan_import(there, moving.export_learners(here, lans, tmp_path / "usb"))
+    assert not again.changes_anything  # the renamed learner is the same learner: merged, never made twice
+    here.learners.touch(lans[0], "2026-03-01T00:00:00Z")  # Lan learns on at her centre, newer than here
+    here.learners.update_profile(lans[0], colour=4)
+    [change, _] = moving.plan_import(there, moving.export_learners(here, lans, tmp_path / "usb")).changes
+    assert (change.name, change.changed_fields) == ("Lan (Xã Tân Lập, 2)", ("colour",))  # not back to "Lan"
+
+
 def test_a_damaged_file_is_refused_and_nothing_imported(centres, tmp_path):
     here, there = centres
     path = moving.export_learners(here, [_learner(here)], tmp_path / "usb")

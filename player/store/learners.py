@@ -125,8 +125,8 @@ class LearnerStore:
                 raise KeyError(learner_id)
             table.update(changes, doc_ids=[rows[0].doc_id])
             updated = {**rows[0], **changes}
-        if set(changes) & set(INDEX_FIELDS):
-            self._update_index_row(learner_id, _index_row(updated))
+        if set(changes) & set(INDEX_FIELDS):  # only those fields: the index alone knows when it was last seen
+            self._update_index_row(learner_id, {key: updated.get(key) for key in changes if key in INDEX_FIELDS})
         return updated
 
     def touch(self, learner_id: str, when: str) -> None:

@@ -109,6 +109,8 @@ def preview(plan, lang) -> list[str]:
                                  len(change.statements))
             if fields:
                 what += "; " + lang.gettext("changed: %(fields)s", fields=fields)
+        if change.renamed_from:
+            what += "; " + lang.gettext("another learner here is called “%(name)s”", name=change.renamed_from)
         lines.append(f"  {change.name} ({change.learner_id}): {what}")
     if not plan.changes_anything:
         lines.append(lang.gettext("Everything in this file is already on this computer: importing it would change "

@@ -2,7 +2,9 @@
 
 Import merges by stable ids: a learner already here (same learner id) gains the statements it lacks
 (by statement id, never twice) and the drafts it lacks, and takes the file's profile fields when the file's
-learner was seen more recently; a learner not here is created whole. Importing a file twice changes nothing.
+learner was seen more recently; a learner not here is created whole, under a name of its own when a learner
+here already has its name (`Lan (Xã Tân Lập)`: two cards that look alike on the start screen would put a learner
+in another's profile). Importing a file twice changes nothing.
 
 Crash safety, per learner: a new learner is put together in a hidden folder and renamed into place in one
 step. What a merged learner gains (statements, drafts, profile fields) is first written whole into its
@@ -38,13 +40,14 @@ class LearnerChange:
     """What importing one learner of the file does here."""
 
     learner_id: str
-    name: str
+    name: str  # as it will be here
     new: bool
     changed_fields: tuple[str, ...]  # profile fields the file's newer profile changes
     before: dict = field(repr=False)  # those fields as they are here now
     statements: list[dict] = field(repr=False)  # the statements this player lacks
     drafts: list[dict] = field(repr=False)
     record: dict = field(repr=False)
+    renamed_from: str | None = None  # a new learner's name in the file, when a learner here has it
 
     @property
     def changes_anything(self) -> bool:
@@ -103,6 +106,7 @@ def plan_import(store, path: Path) -> ImportPlan:
     """Read and check a learners file, and say what importing it would do (changes nothing)."""
     source = learnerfile.read(path)
     changes = []
+    taken = {row.get("name", "").casefold() for row in store.learners.learners()}
     for record in source.learners:
         incoming = record["profile"]
         learner_id = incoming.get("id")
@@ -115,9 +119,19 @@ def plan_import(store, path: Path) -> ImportPlan:
         changed = ()
         if here is not None and _seen(incoming) > _seen(_indexed(store, here)):
             changed = tuple(name for name in MOVED_FIELDS if incoming.get(name) != here.get(name))
-        before = {name: here.get(name) for name in changed}
-        changes.append(LearnerChange(learner_id, incoming["name"], here is None, changed, before, missing,
-                                     [d for d in record["drafts"] if d["key"] not in drafts_here], record))
+        if here is None:  # a name of its own: none of the other learners here has it
+            name = _own_name(incoming["name"], source.centre, taken)
+        elif "name" in changed:
+            name = _own_name(incoming["name"], source.centre, taken - {here["name"].casefold()})
+            changed = tuple(field for field in changed if field != "name" or name != here["name"])
+        else:
+            name = here["name"]
+        taken.add(name.casefold())
+        renamed_from = incoming["name"] if name != incoming["name"] and (here is None or "name" in changed) else None
+        changes.append(LearnerChange(learner_id, name, here is None, changed,
+                                     {field: here.get(field) for field in changed}, missing,
+                                     [d for d in record["drafts"] if d["key"] not in drafts_here], record,
+                                     renamed_from))
     centre = store.settings.get()["centre_name"]
     return ImportPlan(source, source.centre != centre, changes)
 
@@ -127,7 +141,7 @@ def apply_import(store, plan: ImportPlan) -> None:
     finish_interrupted(store)
     for change in plan.changes:
         if change.new:
-            _create(store, change.record)
+            _create(store, change.record, change.name)
         elif change.changes_anything:
             _merge(store, change)
 
@@ -142,8 +156,15 @@ def finish_interrupted(store) -> None:
             _replay(store, learner_id, journal)
 
 
-def _create(store, record: dict) -> None:
-    profile = {**record["profile"], "failures": 0, "locked_until": 0.0}
+def _own_name(name: str, centre: str, taken: set[str]) -> str:
+    """`name`, or when a learner here has it, the name with the file's centre (then a number) after it."""
+    numbered = [f" ({centre}, {number})" if centre else f" ({number})" for number in range(2, 100)]
+    suffixes = ["", *([f" ({centre})"] if centre else []), *numbered]
+    return next((name + suffix for suffix in suffixes if (name + suffix).casefold() not in taken), name)
+
+
+def _create(store, record: dict, name: str) -> None:
+    profile = {**record["profile"], "name": name, "failures": 0, "locked_until": 0.0}
     learner_id = profile["id"]
     staged = store.paths.importing_learner(learner_id)
     staged.mkdir()
@@ -163,7 +184,8 @@ def _create(store, record: dict) -> None:
 def _merge(store, change: LearnerChange) -> None:
     incoming = change.record["profile"]
     entry = {"statements": change.statements, "drafts": change.drafts, "last_seen": incoming.get("last_seen"),
-             "profile": {name: incoming.get(name) for name in change.changed_fields}}
+             "profile": {name: change.name if name == "name" else incoming.get(name)
+                         for name in change.changed_fields}}
     journal = store.paths.import_journal(change.learner_id)
     write_atomic(journal, json.dumps(entry, ensure_ascii=False).encode("utf-8"), mode=0o600)
     _replay(store, change.learner_id, journal)
