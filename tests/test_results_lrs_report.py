@@ -331,4 +331,6 @@ def test_the_classes_come_from_the_records_with_what_they_do_not_say_left_empty(
     page = (out / f"class-{K1}.html").read_text(encoding="utf-8")
     assert "its records name the class, not its trainer, place, days or enrolled learners" in page
     assert "Days" not in page
-    assert "“Learners enrolled” stays empty" in (out / "period.html").read_text(encoding="utf-8")
+    period = (out / "period.html").read_text(encoding="utf-8")
+    assert "“Learners enrolled” stays empty" in period and "All classes named in the records" in period
+    assert "who is enrolled is not known" in (out / "index.html").read_text(encoding="utf-8")
