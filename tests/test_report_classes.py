@@ -213,7 +213,8 @@ def test_the_classes_named_in_statements_give_each_class_its_courses_and_learner
     nothing."""
     new_name = (K1, "Lớp DVC thôn Đông")
     made = (Learner("c1", "An", DEVICE_A, "Xã Tân Lập", 0, [(K1, "Lớp cũ tên")]).launch(C1, "an-toan").made
-            + Learner("c2", "Bình", DEVICE_A, "Xã Tân Lập", 10, [new_name, (K2, "Lớp phường")]).launch(C2, "ky-so").made
+            + Learner("c2", "Bình", DEVICE_A, "Xã Tân Lập", 10, [new_name, (K2, "Lớp phường")])
+            .launch(C2, "ky-so").made
             + Learner("b1", "Tuấn", DEVICE_B, "Phường Hòa Bình", 20, [new_name]).launch(C1, "an-toan").made
             + Learner("c3", "Cường", DEVICE_A, "Xã Tân Lập", 30).launch(C1, "an-toan").made)
     by_mail = {**made[0], "actor": {"objectType": "Agent", "mbox": "mailto:an@example.org"},

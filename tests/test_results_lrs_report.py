@@ -1,8 +1,9 @@
 """`report --lrs`: the report straight from a real Ralph LRS holding a few thousand statements the player
 wrote gives every CSV file as the report over the results files of the same statements (the centres' last
-export aside: from an LRS, the last sync; the class files as far as statements tell a class); a read cut by the network or by Ctrl+C goes on with `--resume`
-and counts each statement once; `--since` and `--until` read only those days; a `more` link to another host,
-a page of the wrong shape and pages that go round in a circle are refused."""
+export aside: from an LRS, the last sync; the class files as far as statements tell a class); a read cut
+by the network or by Ctrl+C goes on with `--resume` and counts each statement once; `--since` and `--until`
+read only those days; a `more` link to another host, a page of the wrong shape and pages that go round in a
+circle are refused."""
 
 import csv
 import io
@@ -319,7 +320,8 @@ def test_the_classes_come_from_the_records_with_what_they_do_not_say_left_empty(
     head, *classes = found["classes.csv"]
     assert classes == [[K1, CLASS_K1[1], "Xã Tân Lập", "", "", "", "", C1[1], "", "3", "1", "2", "22", "100", "67"]]
     assert [row[4:] for row in found["class_learners.csv"][1:]] == [
-        ["Lê Văn Cường", "c3", "yes", "no", "no", "0", "", ""], ["Nguyễn Văn An", "c1", "yes", "yes", "yes", "33", "100", "67"],
+        ["Lê Văn Cường", "c3", "yes", "no", "no", "0", "", ""],
+        ["Nguyễn Văn An", "c1", "yes", "yes", "yes", "33", "100", "67"],
         ["Trần Thị Bình", "c2", "yes", "no", "yes", "33", "100", "67"]]
     assert [row[3:] for row in found["class_attendance.csv"][1:]] == [["2025-10-01", "3", ""], ["2025-10-02", "1", ""]]
     assert [row[4:] for row in found["class_questions.csv"][1:]] == [

@@ -57,9 +57,9 @@ def build_report(inputs: list[Path], folder: Path, language: str = "vi", now: da
     log = read(figures) if read else merge(inputs, figures)
     naming = Naming(language, lang.gettext("true"), lang.gettext("false"),
                     lang.gettext("Computer %(computer)s (centre name not set)"), codes)
-    seen = log.seen_classes
-    classes = held_classes(seen.versions(naming.pick) if seen else header_classes(log.files), figures, naming,
-                           since, until, enrolment_known=seen is None)
+    seen = log.seen_classes  # a read without files' headers (lrsread): the classes its statements name
+    versions = header_classes(log.files) if seen is None else seen.versions(naming.pick)
+    classes = held_classes(versions, figures, naming, since, until, enrolment_known=seen is None)
     tables = build_tables(figures, naming) + ClassFigures(figures, naming, zone, lang.gettext(TOTAL)).tables(classes)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
