@@ -8,7 +8,7 @@ import re
 from datetime import datetime, timezone
 
 import pytest
-from support.centres import C1, DEVICE_A, Learner
+from support.centres import C1, C2, DEVICE_A, DEVICE_B, Learner
 from support.class_results import K1, K2, K3, centre_a, class_exports, exported
 from support.report_files import Tables, number, read_csv
 
@@ -17,6 +17,7 @@ from player.results import merge, resultsfile
 from player.results.gains import PrePost
 from player.results.report import build_report
 from player.results.resultsfile import ClassRecord
+from player.results.seen_classes import SeenClasses
 from player.web.i18n import Language
 from player.xapi import vocabulary as xapi
 
@@ -203,3 +204,26 @@ def test_a_crafted_class_never_names_a_path_nor_runs_a_script(tmp_path):
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     row, = read_csv(tmp_path / "out" / "report" / "classes.csv")
     assert (row["Class"], row["Trainer"]) == ("<script>alert(1)</script>", "'=cmd|' /C calc'!A0")
+
+
+def test_the_classes_named_in_statements_give_each_class_its_courses_and_learners_on_each_computer():
+    """Issue 19 #5, a report read from an LRS (no results file's header): a class is what its statements'
+    grouping names, its name the newest statement's, its courses those its statements are about, its learners
+    the accounts seen in it on each computer; a statement naming no class, or not of a learner's account, adds
+    nothing."""
+    new_name = (K1, "Lớp DVC thôn Đông")
+    made = (Learner("c1", "An", DEVICE_A, "Xã Tân Lập", 0, [(K1, "Lớp cũ tên")]).launch(C1, "an-toan").made
+            + Learner("c2", "Bình", DEVICE_A, "Xã Tân Lập", 10, [new_name, (K2, "Lớp phường")])
+            .launch(C2, "ky-so").made
+            + Learner("b1", "Tuấn", DEVICE_B, "Phường Hòa Bình", 20, [new_name]).launch(C1, "an-toan").made
+            + Learner("c3", "Cường", DEVICE_A, "Xã Tân Lập", 30).launch(C1, "an-toan").made)
+    by_mail = {**made[0], "actor": {"objectType": "Agent", "mbox": "mailto:an@example.org"},
+               "timestamp": "2025-10-02T00:00:00.000Z"}
+    seen = SeenClasses()
+    for statement in [*made, by_mail]:
+        seen.add(statement, statement["context"]["extensions"][xapi.EXTENSION_DEVICE])
+    both = (C2[0], C1[0])
+    assert seen.versions(lambda names, fallback: names.get("vi", fallback)) == [
+        ("2025-10-01T01:10:00.000Z", DEVICE_A, ClassRecord(K1, "Lớp DVC thôn Đông", both, learners=("c1", "c2"))),
+        ("2025-10-01T01:20:00.000Z", DEVICE_B, ClassRecord(K1, "Lớp DVC thôn Đông", both, learners=("b1",))),
+        ("2025-10-01T01:10:00.000Z", DEVICE_A, ClassRecord(K2, "Lớp phường", (C2[0],), learners=("c2",)))]

@@ -1,8 +1,9 @@
 """`report --lrs`: the report straight from a real Ralph LRS holding a few thousand statements the player
 wrote gives every CSV file as the report over the results files of the same statements (the centres' last
-export aside: from an LRS, the last sync); a read cut by the network or by Ctrl+C goes on with `--resume`
-and counts each statement once; `--since` and `--until` read only those days; a `more` link to another host,
-a page of the wrong shape and pages that go round in a circle are refused."""
+export aside: from an LRS, the last sync; the class files as far as statements tell a class); a read cut
+by the network or by Ctrl+C goes on with `--resume` and counts each statement once; `--since` and `--until`
+read only those days; a `more` link to another host, a page of the wrong shape and pages that go round in a
+circle are refused."""
 
 import csv
 import io
@@ -14,7 +15,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from support.centres import DEVICE_A, DEVICE_B, export, scenario
+from support.centres import C1, DEVICE_A, DEVICE_B, export, scenario
+from support.class_results import K1, centre_a, class_record, exported
 from support.lrs import PASSWORD, USER, Proxy, Ralph, require_ralph
 from support.statements import many, scope
 from support.stub_lrs import reply
@@ -28,6 +30,12 @@ from player.xapi import vocabulary as xapi
 ROOT = Path(__file__).resolve().parents[1]
 ZONE = timezone(timedelta(hours=7))
 DEVICE_C = scope("x").device_id
+DEVICE_K = "dddddddd-4444-4444-8444-444444444444"  # class K1's computer: its statements name the class
+CLASS_K1 = (K1, "Lớp DVC thôn Đông")
+CLASS_FILES = ("classes.csv", "class_learners.csv", "class_attendance.csv", "class_questions.csv",
+               "class_centres.csv")
+NOT_IN_STATEMENTS = {"classes.csv": ("Trainer", "Place", "First day", "Last day", "Learners enrolled"),
+                     "class_attendance.csv": ("Learners enrolled",), "class_centres.csv": ("Learners enrolled",)}
 BULK_LEARNERS, BULK_EACH = 24, 125  # 3,000 statements on a third computer
 PAGE = 100  # Ralph sends at most 100 a page (RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT)
 
@@ -42,17 +50,20 @@ def bulk() -> list[dict]:
 def lrs(tmp_path_factory):
     """A Ralph of this module's own holding the statements of three computers, and their results files:
     two overlapping exports of computer A (the first under the centre's old name), one of B (with an invalid
-    statement, which Ralph stores too), one of C."""
+    statement, which Ralph stores too), one of C, and one of K: class K1 of four learners, one not started."""
     work = tmp_path_factory.mktemp("lrs-report")
     server = Ralph(require_ralph(), work / "ralph")
     first, added, device_b = scenario()
     bulk_statements = bulk()
     files = work / "usb"
+    in_class = centre_a(DEVICE_K, [CLASS_K1])
+    k1 = class_record(K1, CLASS_K1[1], ["c1", "c2", "c3", "c4"], "2025-10-01", "2025-10-10")
+    exported(files, work, "k", in_class, "Xã Tân Lập", DEVICE_K, [k1], datetime(2025, 10, 3, tzinfo=timezone.utc))
     export(files, work, "a1", first, "Xa Tan Lap (ten cu)", DEVICE_A, datetime(2025, 10, 2, tzinfo=timezone.utc))
     export(files, work, "a2", first + added, "Xã Tân Lập", DEVICE_A, datetime(2025, 10, 9, tzinfo=timezone.utc))
     export(files, work, "b", device_b, "Phường Hòa Bình", DEVICE_B, datetime(2025, 10, 5, tzinfo=timezone.utc))
     export(files, work, "c", bulk_statements, "Xã Tân Lập", DEVICE_C, datetime(2025, 10, 5, tzinfo=timezone.utc))
-    every = first + added + device_b + bulk_statements
+    every = first + added + device_b + bulk_statements + in_class
     client = LrsClient(server.endpoint, USER, PASSWORD)
     sent_at = datetime.now(timezone.utc).replace(second=0, microsecond=0)
     for start in range(0, len(every), 500):
@@ -73,21 +84,39 @@ def from_files(lrs):
     return csvs(out)
 
 
-def csvs(folder: Path) -> dict[str, bytes]:
-    """Every CSV file's bytes; the centres' "Last export" (from an LRS: when it stored the centre's newest
-    record) is taken out and kept apart, under "last export"."""
+def csvs(folder: Path) -> dict[str, bytes | list[list[str]]]:
+    """Every CSV file's bytes (the class files' and centres.csv's rows); the centres' "Last export" (from an
+    LRS: when it stored the centre's newest record) is taken out and kept apart, under "last export"."""
     found = {path.name: path.read_bytes() for path in sorted(folder.glob("*.csv"))}
     assert all(len(found[name]) > 200 for name in ("centres.csv", "courses.csv", "learners.csv", "questions.csv"))
-    rows = list(csv.reader(io.StringIO(found["centres.csv"][3:].decode("utf-8"))))
-    column = rows[0].index("Last export")
-    found["centres.csv"] = [row[:column] + row[column + 1:] for row in rows]
-    found["last export"] = [row[column] for row in rows[1:]]
+    found.update({name: rows(found[name]) for name in ("centres.csv", *CLASS_FILES)})
+    column = found["centres.csv"][0].index("Last export")
+    found["last export"] = [row[column] for row in found["centres.csv"][1:]]
+    found["centres.csv"] = [row[:column] + row[column + 1:] for row in found["centres.csv"]]
     return found
 
 
+def rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def as_statements_tell(from_files: dict) -> dict:
+    """The report over files as statements can tell it: no class's trainer, place, days or number enrolled
+    (those cells empty), no learner of a class who has not started."""
+    told = dict(from_files)
+    for name in CLASS_FILES:
+        head, *body = from_files[name]
+        unknown = {head.index(title) for title in NOT_IN_STATEMENTS.get(name, ())}
+        started = head.index("Started") if name == "class_learners.csv" else None
+        told[name] = [head] + [["" if index in unknown else cell for index, cell in enumerate(row)] for row in body
+                               if started is None or row[started] == "yes"]
+    return told
+
+
 def same_figures(from_lrs: dict, from_files: dict, read_from: datetime) -> None:
-    """Equal files, and each centre's last sync between `read_from` (when its statements were sent) and now."""
-    assert {**from_lrs, "last export": None} == {**from_files, "last export": None}
+    """Equal files (the class files as statements tell them), and each centre's last sync between `read_from`
+    (when its statements were sent) and now."""
+    assert {**from_lrs, "last export": None} == {**as_statements_tell(from_files), "last export": None}
     earliest = read_from.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
     latest = datetime.now(ZONE).strftime("%Y-%m-%d %H:%M")
     assert all(earliest <= synced <= latest for synced in from_lrs["last export"]), from_lrs["last export"]
@@ -105,6 +134,11 @@ def test_the_report_from_the_lrs_equals_the_report_from_files_of_the_same_statem
     assert main(lrs_args(lrs["server"].endpoint, out)) == 0
     same_figures(csvs(out), from_files, lrs["sent_at"])
     assert len(from_files["learners.csv"].splitlines()) > BULK_LEARNERS + 5
+    classes = dict(zip(*from_files["classes.csv"]))  # what the files knew and the LRS cannot (blank there)
+    assert (classes["Trainer"], classes["First day"], classes["Learners enrolled"]) == ("Cô Hạnh", "2025-10-01", "4")
+    # c4 has not started: shown by id, in Vietnamese order among the names
+    assert [row[5] for row in from_files["class_learners.csv"][1:]] == ["c4", "c3", "c1", "c2"]
+    assert (classes["Started"], classes["Average gain (points)"]) == ("3", "67")
     total = len(lrs["statements"])
     pages = -(-total // PAGE) + (total % PAGE == 0)  # Ralph offers an empty last page after a full one
     captured = capsys.readouterr()
@@ -116,6 +150,8 @@ def test_the_report_from_the_lrs_equals_the_report_from_files_of_the_same_statem
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "Read from a Learning Record Store" in page and "Only results files carry the computers' names" in page
     assert "files read" not in page
+    class_page = (out / f"class-{K1}.html").read_text(encoding="utf-8")
+    assert "its records name the class, not its trainer, place, days or enrolled learners" in class_page
     assert not (out / lrsread.CACHE_FOLDER).exists(), "the cache outlived the report"
 
 
@@ -271,3 +307,33 @@ def test_pages_that_go_round_in_a_circle_end_the_read(tmp_path, stub):
     with pytest.raises(LrsError, match="go round in a circle"):
         lrsread.build_lrs_report(LrsClient(lrs.endpoint, USER, PASSWORD), USER, tmp_path / "out", "en")
     assert len(lrs.requests) == 2
+
+
+def test_the_classes_come_from_the_records_with_what_they_do_not_say_left_empty(tmp_path, stub):
+    """Issue 19 #5: the class tables from an LRS: each class the statements' grouping names, with the courses
+    and learners seen in it, their figures as from files; trainer, place, days and "enrolled" left empty, and
+    said so on the class's page and the period's; an old player's statements (no class) add no class."""
+    made = centre_a(DEVICE_K, [CLASS_K1]) + many(3, "hv-cu")
+    lrs = stub(lambda request: reply(200, {"statements": made}))
+    lrsread.build_lrs_report(LrsClient(lrs.endpoint, USER, PASSWORD), USER, tmp_path / "out", "en")
+    out = tmp_path / "out"
+    found = {name: rows((out / name).read_bytes()) for name in CLASS_FILES}
+    head, *classes = found["classes.csv"]
+    assert classes == [[K1, CLASS_K1[1], "Xã Tân Lập", "", "", "", "", C1[1], "", "3", "1", "2", "22", "100", "67"]]
+    assert [row[4:] for row in found["class_learners.csv"][1:]] == [
+        ["Lê Văn Cường", "c3", "yes", "no", "no", "0", "", ""],
+        ["Nguyễn Văn An", "c1", "yes", "yes", "yes", "33", "100", "67"],
+        ["Trần Thị Bình", "c2", "yes", "no", "yes", "33", "100", "67"]]
+    assert [row[3:] for row in found["class_attendance.csv"][1:]] == [["2025-10-01", "3", ""], ["2025-10-02", "1", ""]]
+    assert [row[4:] for row in found["class_questions.csv"][1:]] == [
+        ["q-matkhau", "Mật khẩu nào an toàn nhất?", "3", "0", "3", "67"],
+        ["q-otp", "Có nên đọc mã OTP cho người lạ?", "3", "33", "3", "100"],
+        ["q-vneid", "VNeID mức 2 dùng được cho dịch vụ công.", "3", "33", "3", "100"]]
+    assert found["class_centres.csv"][1:] == [["Xã Tân Lập", "1", "", "3", "1", "2", "22", "100", "67"],
+                                              ["All centres", "1", "", "3", "1", "2", "22", "100", "67"]]
+    page = (out / f"class-{K1}.html").read_text(encoding="utf-8")
+    assert "its records name the class, not its trainer, place, days or enrolled learners" in page
+    assert "Days" not in page
+    period = (out / "period.html").read_text(encoding="utf-8")
+    assert "“Learners enrolled” stays empty" in period and "All classes named in the records" in period
+    assert "who is enrolled is not known" in (out / "index.html").read_text(encoding="utf-8")

@@ -5,10 +5,12 @@ attendance by local date, each question right before and after; and for the peri
 A class is held in the period (`since`, `until`: `YYYY-MM-DD`, either open) when its days meet it. Its
 learners are the ids its newest export from each computer lists, on that computer. Averages are over the
 learners who have the figure (gain: both tests). Shares and gains are exact; see player.results.tables.
+A class known only from its learners' statements (read from an LRS: player.results.seen_classes) has no
+trainer, place or days, its learners are those seen in it, and its "enrolled" figures are unknown (None).
 """
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
@@ -51,23 +53,31 @@ TOTAL = N_("All centres")
 @dataclass(frozen=True)
 class HeldClass:
     """A class as the exports tell it: its newest record, its centre, its learners (computer, learner id) and
-    the names its exports give them."""
+    the names its exports give them; `enrolment_known` False when only its learners' statements tell it."""
 
     record: ClassRecord
     centre: str
     learners: tuple[tuple[str, str], ...]
     names: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    enrolment_known: bool = True
 
 
-def held_classes(files: list[FileRead], figures: Figures, naming: Naming, since: str | None = None,
-                 until: str | None = None) -> list[HeldClass]:
-    """The classes in the files' headers held in the period, merged by id, by centre and start."""
+def header_classes(files: list[FileRead]) -> list[tuple[str, str, ClassRecord]]:
+    """(exported at, computer, record) of every class in the files' headers."""
+    return [(item.header.exported_at, item.header.device_id, record) for item in files
+            for record in item.header.classes]
+
+
+def held_classes(versions: Iterable[tuple[str, str, ClassRecord]], figures: Figures, naming: Naming,
+                 since: str | None = None, until: str | None = None,
+                 enrolment_known: bool = True) -> list[HeldClass]:
+    """The classes of `versions` ((exported at, computer, record): header_classes, or SeenClasses.versions)
+    held in the period, merged by id, by centre and start."""
     newest: dict[tuple[str, str], tuple[str, ClassRecord]] = {}  # (class id, computer) -> (exported at, record)
-    for item in files:
-        for record in item.header.classes:
-            key = (record.id, item.header.device_id)
-            if key not in newest or item.header.exported_at > newest[key][0]:
-                newest[key] = (item.header.exported_at, record)
+    for exported_at, device, record in versions:
+        key = (record.id, device)
+        if key not in newest or exported_at > newest[key][0]:
+            newest[key] = (exported_at, record)
     by_id: dict[str, list[tuple[str, str, ClassRecord]]] = defaultdict(list)
     for (class_id, device), (exported_at, record) in newest.items():
         by_id[class_id].append((exported_at, device, record))
@@ -78,7 +88,7 @@ def held_classes(files: list[FileRead], figures: Figures, naming: Naming, since:
             continue
         learners = sorted({(where, learner) for _, where, kept in versions for learner in kept.learners})
         names = {(where, learner): name for _, where, kept in versions for learner, name in kept.names}
-        found.append(HeldClass(record, naming.centre(figures, device), tuple(learners), names))
+        found.append(HeldClass(record, naming.centre(figures, device), tuple(learners), names, enrolment_known))
     return sorted(found, key=lambda held: (held.centre, held.record.start, held.record.name, held.record.id))
 
 
@@ -107,7 +117,7 @@ class ClassFigures:
                 mine.update({(who, iri): pair for who, pair in pairs.items()})
                 rows["classes"].append({**ident, "trainer": record.trainer, "place": record.place,
                                         "start": record.start, "end": record.end, "course": name,
-                                        **figures_of(pairs.values())})
+                                        **figures_of(pairs.values(), held.enrolment_known)})
                 rows["class_learners"] += [{**ident, "course": name,
                                             **self.learner_row(who, pair, held.names.get(who, ""))}
                                            for who, pair in pairs.items()]
@@ -127,13 +137,15 @@ class ClassFigures:
         """One row per centre, each learner counted once per course, then all centres together."""
         if not classes:
             return []
-        held = defaultdict(int)
+        held, known = defaultdict(int), defaultdict(lambda: True)
         for one in classes:
             held[one.centre] += 1
-        rows = [{"centre": centre, "classes": held[centre], **figures_of(enrolled[centre].values())}
+            known[one.centre] &= one.enrolment_known
+        rows = [{"centre": centre, "classes": held[centre], **figures_of(enrolled[centre].values(), known[centre])}
                 for centre in sorted(enrolled)]
         every = {key: pair for pairs in enrolled.values() for key, pair in pairs.items()}
-        return rows + [{"centre": self.total, "classes": len(classes), **figures_of(every.values())}]
+        return rows + [{"centre": self.total, "classes": len(classes),
+                        **figures_of(every.values(), all(known[centre] for centre in held))}]
 
     def pair(self, who: tuple[str, str], course: str) -> LearnerCourse | None:
         number = self.index.get(who)
@@ -173,7 +185,8 @@ class ClassFigures:
                 pair = self.pair(who, xapi.course_iri(course))
                 for quarter in pair.quarters if pair else ():
                     active[self.local_date(quarter)].add(who)
-        return [{**ident, "date": day, "learners": len(learners), "enrolled": len(held.learners)}
+        enrolled = len(held.learners) if held.enrolment_known else None
+        return [{**ident, "date": day, "learners": len(learners), "enrolled": enrolled}
                 for day, learners in sorted(active.items())]
 
     def local_date(self, quarter: str) -> str:
@@ -183,11 +196,12 @@ class ClassFigures:
         return self._dates[quarter]
 
 
-def figures_of(pairs) -> dict:
-    """Enrolled, started, finished, passed and the averages, over learners' pairs (None: not started)."""
+def figures_of(pairs, enrolment_known: bool = True) -> dict:
+    """Enrolled (None unless `enrolment_known`), started, finished, passed and the averages, over learners'
+    pairs (None: not started)."""
     pairs = list(pairs)
     started = [pair for pair in pairs if pair is not None]
-    return {"enrolled": len(pairs), "started": len(started),
+    return {"enrolled": len(pairs) if enrolment_known else None, "started": len(started),
             "finished": sum(pair.completed_at is not None for pair in started),
             "passed": sum(bool(pair.passed) for pair in started),
             "pre": mean(pair.tests.pre for pair in started), "post": mean(pair.tests.post for pair in started),

@@ -46,7 +46,7 @@ def class_pages(environment: Environment, tables: dict[str, Table], classes: lis
     pages[PERIOD_PAGE] = environment.get_template("period.html").render(
         **common, since=since, until=until, summary=html_table(tables["class_centres"]),
         csv=tables["class_centres"].name, classes=html_table(_subset(tables["classes"], PERIOD_CLASSES)),
-        links=links)
+        links=links, enrolment_known=all(held.enrolment_known for held in classes))
     return pages
 
 

@@ -14,8 +14,9 @@ and the next page fetched. Both files are removed once the report is written.
 
 What results files carry and statements do not: a statement names its computer (device id) and centre
 (context extensions) and its classes (id and name, in its grouping), not the computer's name nor the
-classes' records (courses, trainer, place, days, enrolled learners), so the report's class tables stay
-empty. There is no export either: a computer's
+classes' records (trainer, place, days, enrolled learners): the class tables show each class with the
+courses and learners its statements name (player.results.seen_classes), its enrolment unknown. There is no
+export either: a computer's
 centre is the one named by its statement the LRS stored last, and its "last export" is when the LRS stored
 that statement (the computer's last sync).
 """
@@ -36,6 +37,7 @@ from player.results.lrs import LrsClient, LrsError, StatementsPage
 from player.results.merge import MergeLog, Share, take_line
 from player.results.report import DEFAULT_ZONE, Report, build_report, report_zone
 from player.results.resultsfile import encode
+from player.results.seen_classes import SeenClasses
 from player.results.sync import FIRST_WAIT_SECONDS, RETRIES
 from player.store.atomic import write_atomic
 from player.xapi.vocabulary import EXTENSION_CENTRE, EXTENSION_DEVICE, timestamp
@@ -112,8 +114,8 @@ def read_lrs(client: LrsClient, user: str, folder: Path, figures: Figures, query
         shutil.rmtree(cache, ignore_errors=True)
         cache.mkdir(parents=True)
         point = {**wanted, "next": None, "done": False, "pages": 0, "statements": 0, "bytes": 0}
-    resumed_from, share = point["statements"], Share(figures, [0])
-    count = _counter(figures, share)
+    resumed_from, share, classes = point["statements"], Share(figures, [0]), SeenClasses()
+    count = _counter(figures, share, classes)
     start, first_query = time.monotonic(), {"limit": page_size, **query}
     with open(cache / "statements.jsonl", "a+b") as out:
         out.truncate(point["bytes"])  # a page written after the last checkpoint is fetched again
@@ -144,7 +146,7 @@ def read_lrs(client: LrsClient, user: str, folder: Path, figures: Figures, query
     endpoint = client.statements_url
     return LrsLog(statements=share.statements, duplicates=share.duplicates, invalid=share.invalid,
                   problems=[f"{endpoint} #{number}: {reason}" for _, number, reason in share.problems],
-                  endpoint=endpoint, pages=point["pages"], resumed_from=resumed_from)
+                  seen_classes=classes, endpoint=endpoint, pages=point["pages"], resumed_from=resumed_from)
 
 
 def _keep(page: StatementsPage, out, cache: Path, point: dict) -> bytes:
@@ -182,9 +184,10 @@ def _page(client: LrsClient, url: str | None, *, first_query: dict, retries: int
             attempt += 1
 
 
-def _counter(figures: Figures, share: Share) -> Callable[[bytes], None]:
+def _counter(figures: Figures, share: Share, classes: SeenClasses) -> Callable[[bytes], None]:
     """Counts one cached line as merge counts a results file's line (numbered in the order read); the
-    statement's own computer and centre, and when the LRS stored it, stand where a file's header would."""
+    statement's own computer and centre, and when the LRS stored it, stand where a file's header would, and
+    the classes it names where the header's classes would."""
     seen: set[int] = set()
 
     def count(line: bytes) -> None:
@@ -196,6 +199,7 @@ def _counter(figures: Figures, share: Share) -> Callable[[bytes], None]:
             stored = stored if isinstance(stored, str) else statement.get("timestamp", "")
             figures.saw_export(utc_timestamp(stored), device, centre)
             figures.add(statement, device)
+            classes.add(statement, device)
 
     return count
 

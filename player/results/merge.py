@@ -20,6 +20,7 @@ from player.results import resultsfile
 from player.results.export import SUFFIX
 from player.results.figures import Figures
 from player.results.resultsfile import Header, ResultsFileError
+from player.results.seen_classes import SeenClasses
 from player.web.errors import Problem, os_problem
 from player.xapi.validate import problem
 
@@ -54,6 +55,7 @@ class MergeLog:
     duplicates: int = 0
     invalid: int = 0
     problems: list[str] = field(default_factory=list)  # `file:line: problem`, the first few
+    seen_classes: SeenClasses | None = None  # a read without files' headers (lrsread): the classes statements name
 
 
 @dataclass

@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from player import __version__
 from player.results.charts import Series, bar_chart
-from player.results.class_figures import TOTAL, ClassFigures, held_classes
+from player.results.class_figures import TOTAL, ClassFigures, header_classes, held_classes
 from player.results.class_pages import PERIOD_PAGE, class_pages
 from player.results.figures import Figures, parse_timestamp
 from player.results.merge import MergeLog, merge
@@ -57,7 +57,9 @@ def build_report(inputs: list[Path], folder: Path, language: str = "vi", now: da
     log = read(figures) if read else merge(inputs, figures)
     naming = Naming(language, lang.gettext("true"), lang.gettext("false"),
                     lang.gettext("Computer %(computer)s (centre name not set)"), codes)
-    classes = held_classes(log.files, figures, naming, since, until)
+    seen = log.seen_classes  # a read without files' headers (lrsread): the classes its statements name
+    versions = header_classes(log.files) if seen is None else seen.versions(naming.pick)
+    classes = held_classes(versions, figures, naming, since, until, enrolment_known=seen is None)
     tables = build_tables(figures, naming) + ClassFigures(figures, naming, zone, lang.gettext(TOTAL)).tables(classes)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

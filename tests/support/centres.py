@@ -37,15 +37,16 @@ WRONG_ORDER = ["Chọn thủ tục", "Nộp hồ sơ", "Đăng nhập"]  # no st
 
 
 class Learner:
-    """Writes one learner's statements on one device, each a minute after the last, with stable ids."""
+    """Writes one learner's statements on one device, each a minute after the last, with stable ids; in
+    `classes` ((class id, name) pairs: their grouping names them, as the player's does in a running class)."""
 
-    def __init__(self, learner_id, name, device, centre, start_minute):
+    def __init__(self, learner_id, name, device, centre, start_minute, classes=()):
         self.learner_id, self.name, self.device, self.centre = learner_id, name, device, centre
-        self.minute = start_minute
+        self.minute, self.classes = start_minute, tuple(classes)
         self.made = []
 
     def _scope(self, course):
-        return Scope(self.learner_id, self.name, *course, "vi", self.device, self.centre)
+        return Scope(self.learner_id, self.name, *course, "vi", self.device, self.centre, self.classes)
 
     def _next(self):
         when = T0 + timedelta(minutes=self.minute)

@@ -19,16 +19,17 @@ def class_record(class_id, name, learners, start, end, trainer="Cô Hạnh"):
     return ClassRecord(class_id, name, (C1[0],), trainer, "Nhà văn hoá", start, end, tuple(learners))
 
 
-def centre_a():
-    """Four learners of class K1: known pre-test and post-test answers (q1's questions: OTP, VNeID, password)."""
-    an = (Learner("c1", "Nguyễn Văn An", DEVICE_A, "Xã Tân Lập", 0).launch(C1, "an-toan")
+def centre_a(device=DEVICE_A, classes=()):
+    """Four learners of class K1: known pre-test and post-test answers (q1's questions: OTP, VNeID, password);
+    their statements name `classes` ((id, name) pairs) as a running class's do."""
+    an = (Learner("c1", "Nguyễn Văn An", device, "Xã Tân Lập", 0, classes).launch(C1, "an-toan")
           .take("pre1", ["Có", True, "123456"], role="pre-test")          # 1 of 3 right
           .take("q1", ALL_RIGHT, role="post-test").complete_course(C1, 1.0))
-    binh = (Learner("c2", "Trần Thị Bình", DEVICE_A, "Xã Tân Lập", 100)
+    binh = (Learner("c2", "Trần Thị Bình", device, "Xã Tân Lập", 100, classes)
             .take("pre1", ["Không", False, "123456"], role="pre-test"))    # 1 of 3
     binh.minute = 1050  # 18:30 UTC on 1 October: 01:30 on 2 October in Vietnam
     binh.take("q1", ["Không", True, "123456"], role="post-test").take("q1", ALL_RIGHT, role="post-test")
-    cuong = Learner("c3", "Lê Văn Cường", DEVICE_A, "Xã Tân Lập", 200).take(
+    cuong = Learner("c3", "Lê Văn Cường", device, "Xã Tân Lập", 200, classes).take(
         "pre1", ["Có", False, "123456"], role="pre-test")                  # 0 of 3, failed: not a failed course
     return an.made + binh.made + cuong.made
 
