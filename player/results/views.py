@@ -3,11 +3,9 @@ statements to a Learning Record Store (settings, "Sync now" in the background, p
 
 import dataclasses
 import errno
-import shutil
-import time
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 
 from player.admin.access import admin_required
@@ -17,11 +15,11 @@ from player.results.lrs import LrsClient, LrsError, lrs_problem
 from player.results.resultsfile import ResultsFileError, verify
 from player.results.runner import SyncRun
 from player.results.sync import BATCH_SIZE, SyncSettings
+from player.web.downloads import one_time_download, remove_stale_downloads
 from player.web.errors import os_kind, os_problem
 from player.web.services import services
 
 results_bp = Blueprint("results", __name__, url_prefix="/admin/results")
-STALE_DOWNLOAD_SECONDS = 3600
 REFRESH_SECONDS = 2
 STOP_WAIT_SECONDS = 5  # a cancelled run ends within a moment; the page shows it ended
 
@@ -29,19 +27,7 @@ STOP_WAIT_SECONDS = 5  # a cancelled run ends within a moment; the page shows it
 def init_app(app: Flask) -> None:
     """The results pages; downloads left behind by a crash are removed."""
     app.register_blueprint(results_bp)
-    _remove_stale_downloads(services(app).paths)
-
-
-def _remove_stale_downloads(paths) -> None:
-    """Remove download folders a crash left behind (old ones only: another process may be sending one)."""
-    now = time.time()
-    for leftover in paths.download_folders():
-        try:
-            stale = now - leftover.stat().st_mtime > STALE_DOWNLOAD_SECONDS
-        except FileNotFoundError:
-            continue
-        if stale:
-            shutil.rmtree(leftover, ignore_errors=True)
+    remove_stale_downloads(services(app).paths)
 
 
 @results_bp.get("/")
@@ -114,26 +100,8 @@ def _saved(exported: Exported, drive: Drive | None, folder: Path) -> str:
 @admin_required
 def download():
     """The same results file as a download (the browser, or the desktop window's Save dialog, asks where)."""
-    _remove_stale_downloads(services().paths)
-    folder = services().paths.download_folder()
-    try:
-        exported = export_results(services().statements, folder)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-
-    def chunks():
-        with open(exported.path, "rb") as data:
-            while chunk := data.read(256 * 1024):
-                yield chunk
-
-    # Not send_file: its responses skip call_on_close, and the temporary copy must go once it is sent.
-    response = Response(chunks(), mimetype="application/x-ndjson")
-    response.headers["Content-Disposition"] = f'attachment; filename="{exported.path.name}"'
-    response.content_length = exported.path.stat().st_size
-    response.cache_control.no_store = True
-    response.call_on_close(lambda: shutil.rmtree(folder, ignore_errors=True))
-    return response
+    return one_time_download(lambda folder: export_results(services().statements, folder).path,
+                             "application/x-ndjson")
 
 
 @results_bp.post("/sync-settings")

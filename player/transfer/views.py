@@ -2,7 +2,6 @@
 (or download the file); import a learners file (uploaded, or found on a USB stick) in steps: what importing
 it would do, nothing written yet; confirm; what was done."""
 
-import shutil
 import threading
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from player.results.export import USB_FOLDER
 from player.transfer import held as holding
 from player.transfer import learnerfile, moving
 from player.transfer.learnerfile import MAX_FILE_BYTES, SUFFIX, LearnerFileError
+from player.web.downloads import one_time_download
 from player.web.errors import os_problem
 from player.web.i18n import N_
 from player.web.security import large_body
@@ -92,24 +92,8 @@ def export():
 
 def _download(learner_ids: list[str]) -> Response:
     """The learners file as a download; the temporary copy goes once it is sent."""
-    folder = services().paths.download_folder()
-    try:
-        path = moving.export_learners(services().store, learner_ids, folder)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-
-    def chunks():
-        with open(path, "rb") as data:
-            while chunk := data.read(256 * 1024):
-                yield chunk
-
-    response = Response(chunks(), mimetype="application/x-ndjson")  # not send_file: it skips call_on_close
-    response.headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
-    response.content_length = path.stat().st_size
-    response.cache_control.no_store = True
-    response.call_on_close(lambda: shutil.rmtree(folder, ignore_errors=True))
-    return response
+    return one_time_download(lambda folder: moving.export_learners(services().store, learner_ids, folder),
+                             "application/x-ndjson")
 
 
 @transfer_bp.post("/import")
