@@ -136,6 +136,15 @@ def test_the_download_is_a_results_file_that_verifies(app, admin, learner_id, tm
     assert not list(services(app).paths.root.glob(".download.*"))  # the temporary copy is gone
 
 
+def test_a_download_folder_a_crash_left_behind_goes_at_the_next_download_not_one_being_sent(app, admin):
+    paths = services(app).paths
+    left, sending = paths.download_folder(), paths.download_folder()
+    an_hour_ago = time.time() - 3700
+    os.utime(left, (an_hour_ago, an_hour_ago))
+    admin.get("/admin/results/tramhoc-results.jsonl").close()
+    assert paths.download_folders() == [sending]  # another download may still be sending it
+
+
 def test_sync_settings_are_saved_and_the_password_never_shown(app, admin):
     paths = services(app).paths
     response = admin.post("/admin/results/sync-settings", data={
