@@ -5,7 +5,6 @@ the allow-list), the admin area only from the serving PC unless the admin allows
 import io
 import socket
 
-import segno
 from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
@@ -39,6 +38,8 @@ def address_url(host: str, port: int) -> str:
 
 def qr_svg(text: str) -> bytes:
     """`text` as an SVG QR code (attributes only, no style: the CSP forbids inline style)."""
+    import segno  # only this page draws one: 1.2 MB the idle player does without
+
     out = io.BytesIO()
     segno.make(text, error="m").save(out, kind="svg", scale=6, light="#fff", dark="#000",
                                      title=gettext("QR code of the address"))
