@@ -214,7 +214,7 @@ def verify(path: Path) -> Header:
     if first is None:
         raise ResultsFileError(N_("the file is empty"))
     header = _header(first)
-    trailer = _json_line(previous) if lines > 1 and previous.endswith(b"\n") else None
+    trailer = json_value(previous) if lines > 1 and previous.endswith(b"\n") else None
     if not isinstance(trailer, dict) or trailer.get("end") != FORMAT:
         raise ResultsFileError(N_("the file ends too early (was the USB stick removed while it was written?)"))
     if trailer.get("sha256") != digest.hexdigest():
@@ -230,7 +230,7 @@ def verify(path: Path) -> Header:
 
 
 def _header(line: bytes) -> dict:
-    header = _json_line(line)
+    header = json_value(line)
     if header is None and (_HEADER_START.startswith(line) or line.startswith(_HEADER_START)):
         if not line.endswith(b"\n"):  # cut short within its first line
             raise ResultsFileError(N_("the file ends too early (was the USB stick removed while it was written?)"))
@@ -249,7 +249,8 @@ def _header(line: bytes) -> dict:
     return header
 
 
-def _json_line(line: bytes):
+def json_value(line: bytes):
+    """A line's JSON value, or None when it is not JSON or nested too deep (a damaged line)."""
     try:
         return json_line(line)
     except ValueError:  # also UnicodeDecodeError and TooDeep

@@ -10,6 +10,7 @@ What a learner types is read as written with its marks, as Telex (`dduwowngf`, `
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 WORD = re.compile(r"\w+")
 TONE_MARKS = {"\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j"}  # sắc huyền hỏi ngã nặng
@@ -47,6 +48,7 @@ LETTER_RANKS = {"\u0306": "1", "\u0302": "2", "\u031b": "3"}  # breve, circumfle
 TONE_RANKS = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
 
 
+@lru_cache(maxsize=8192)  # sorts of the same names and titles on every page: worked out once
 def alphabetical(text: str) -> tuple:
     """A sort key in Vietnamese dictionary order: letters first (a ă â b c d đ e ê … o ô ơ … u ư v x y, so
     `Dương` < `Đặng` < `Vũ`), then tones (ngang, huyền, hỏi, ngã, sắc, nặng), then the text as written."""

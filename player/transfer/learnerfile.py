@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from player.results.resultsfile import TooDeep, encode, json_line, open_regular
+from player.results.resultsfile import encode, json_value, open_regular
 from player.store.atomic import write_atomic
 from player.web.errors import Problem, ProblemError
 from player.web.i18n import N_
@@ -61,19 +61,19 @@ def read(path: Path) -> LearnerFile:
     if not raw:
         raise LearnerFileError(N_("the file is empty"))
     lines = raw.splitlines(keepends=True)
-    header = _value(lines[0])
+    header = json_value(lines[0])
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise LearnerFileError(N_("this is not a Trạm Học learners file"))
     if header.get("format_version") != FORMAT_VERSION:
         raise LearnerFileError(N_("learners format version %(found)s is not supported (this player reads "
                                   "version %(supported)s)"), found=header.get("format_version"),
                                supported=FORMAT_VERSION)
-    trailer = _value(lines[-1]) if len(lines) > 1 and lines[-1].endswith(b"\n") else None
+    trailer = json_value(lines[-1]) if len(lines) > 1 and lines[-1].endswith(b"\n") else None
     if not isinstance(trailer, dict) or trailer.get("end") != FORMAT:
         raise LearnerFileError(N_("the file ends too early (was the USB stick removed while it was written?)"))
     if trailer.get("sha256") != hashlib.sha256(b"".join(lines[:-1])).hexdigest():
         raise LearnerFileError(N_("the checksum does not match: the file was changed or damaged"))
-    learners = [_value(line) for line in lines[1:-1]]
+    learners = [json_value(line) for line in lines[1:-1]]
     if trailer.get("learners") != len(learners) or not all(_is_learner(item) for item in learners):
         raise LearnerFileError(N_("the file's learners are not complete"))
     missing = [name for name in HEADER_FIELDS if not isinstance(header.get(name), str)]
@@ -88,9 +88,3 @@ def _is_learner(item) -> bool:
             and all(isinstance(s, dict) and isinstance(s.get("id"), str) for s in item["statements"])
             and all(isinstance(d, dict) and isinstance(d.get("key"), str) for d in item["drafts"]))
 
-
-def _value(line: bytes):
-    try:
-        return json_line(line)
-    except (ValueError, TooDeep):
-        return None
